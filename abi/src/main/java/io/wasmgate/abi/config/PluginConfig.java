@@ -1,0 +1,193 @@
+package io.wasmgate.abi.config;
+
+import io.wasmgate.abi.vm.Engine;
+import io.wasmgate.abi.vm.ModuleSource;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * One plugin as CONFIG.md describes it: the module, which root context it starts ({@code root_id}), the
+ * vm_id namespace, its configuration bytes, the engine, the pool size and the failure policy. Immutable;
+ * build with {@link #builder(String)}.
+ */
+public final class PluginConfig {
+    private final String name;
+    private final ModuleSource module;
+    private final String rootId;
+    private final String vmId;
+    private final byte[] configuration;
+    private final byte[] vmConfiguration;
+    private final Engine engine;
+    private final int instances;
+    private final FailurePolicy failurePolicy;
+    private final Map<String, String> environment;
+    private final boolean allowOnHeadersStopIteration;
+    private final PluginLog log;
+
+    private PluginConfig(Builder b) {
+        this.name = b.name;
+        this.module = Objects.requireNonNull(b.module, "module is required for plugin '" + b.name + "'");
+        this.rootId = b.rootId;
+        this.vmId = b.vmId;
+        this.configuration = b.configuration.clone();
+        this.vmConfiguration = b.vmConfiguration.clone();
+        this.engine = b.engine;
+        this.instances = b.instances;
+        this.failurePolicy = b.failurePolicy;
+        this.environment = Map.copyOf(b.environment);
+        this.allowOnHeadersStopIteration = b.allowOnHeadersStopIteration;
+        this.log = b.log != null ? b.log : new Slf4jPluginLog(b.name);
+    }
+
+    /** Starts a configuration for the plugin called {@code name} (unique; used in logs and metrics). */
+    public static Builder builder(String name) {
+        return new Builder(name);
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public ModuleSource module() {
+        return module;
+    }
+
+    public String rootId() {
+        return rootId;
+    }
+
+    public String vmId() {
+        return vmId;
+    }
+
+    /** The bytes given to {@code proxy_on_configure} (a copy). */
+    public byte[] configuration() {
+        return configuration.clone();
+    }
+
+    /** The bytes given to {@code proxy_on_vm_start} (a copy). */
+    public byte[] vmConfiguration() {
+        return vmConfiguration.clone();
+    }
+
+    public Engine engine() {
+        return engine;
+    }
+
+    /** Number of VM instances in the plugin's pool. */
+    public int instances() {
+        return instances;
+    }
+
+    public FailurePolicy failurePolicy() {
+        return failurePolicy;
+    }
+
+    /** WASI environment variables; the process environment is never exposed. */
+    public Map<String, String> environment() {
+        return environment;
+    }
+
+    /** Envoy's {@code allow_on_headers_stop_iteration}: keep a headers Pause as StopIteration. */
+    public boolean allowOnHeadersStopIteration() {
+        return allowOnHeadersStopIteration;
+    }
+
+    public PluginLog log() {
+        return log;
+    }
+
+    /** Builder for {@link PluginConfig}: {@code withX} replaces a value; {@link #build()} validates. */
+    public static final class Builder {
+        private final String name;
+        private ModuleSource module;
+        private String rootId = "";
+        private String vmId = "";
+        private byte[] configuration = new byte[0];
+        private byte[] vmConfiguration = new byte[0];
+        private Engine engine = Engine.COMPILER;
+        private int instances = Runtime.getRuntime().availableProcessors();
+        private FailurePolicy failurePolicy = FailurePolicy.FAIL_CLOSED;
+        private final Map<String, String> environment = new LinkedHashMap<>();
+        private boolean allowOnHeadersStopIteration;
+        private PluginLog log;
+
+        private Builder(String name) {
+            Objects.requireNonNull(name, "name");
+            if (name.isBlank()) {
+                throw new IllegalArgumentException("plugin name must not be blank");
+            }
+            this.name = name;
+        }
+
+        public Builder withModule(ModuleSource module) {
+            this.module = Objects.requireNonNull(module, "module");
+            return this;
+        }
+
+        public Builder withRootId(String rootId) {
+            this.rootId = Objects.requireNonNull(rootId, "rootId");
+            return this;
+        }
+
+        public Builder withVmId(String vmId) {
+            this.vmId = Objects.requireNonNull(vmId, "vmId");
+            return this;
+        }
+
+        public Builder withConfiguration(byte[] configuration) {
+            this.configuration = configuration.clone();
+            return this;
+        }
+
+        /** The configuration as UTF-8 text. */
+        public Builder withConfiguration(String configuration) {
+            return withConfiguration(configuration.getBytes(StandardCharsets.UTF_8));
+        }
+
+        public Builder withVmConfiguration(byte[] vmConfiguration) {
+            this.vmConfiguration = vmConfiguration.clone();
+            return this;
+        }
+
+        public Builder withEngine(Engine engine) {
+            this.engine = Objects.requireNonNull(engine, "engine");
+            return this;
+        }
+
+        public Builder withInstances(int instances) {
+            if (instances < 1) {
+                throw new IllegalArgumentException("plugin '" + name + "': instances must be at least 1, got " + instances);
+            }
+            this.instances = instances;
+            return this;
+        }
+
+        public Builder withFailurePolicy(FailurePolicy failurePolicy) {
+            this.failurePolicy = Objects.requireNonNull(failurePolicy, "failurePolicy");
+            return this;
+        }
+
+        public Builder withEnvironment(Map<String, String> environment) {
+            this.environment.clear();
+            this.environment.putAll(environment);
+            return this;
+        }
+
+        public Builder withAllowOnHeadersStopIteration(boolean allow) {
+            this.allowOnHeadersStopIteration = allow;
+            return this;
+        }
+
+        public Builder withLog(PluginLog log) {
+            this.log = Objects.requireNonNull(log, "log");
+            return this;
+        }
+
+        public PluginConfig build() {
+            return new PluginConfig(this);
+        }
+    }
+}

@@ -1,0 +1,226 @@
+package io.wasmgate.abi.context;
+
+import com.dylibso.chicory.runtime.ImportFunction;
+import io.wasmgate.abi.PluginStartException;
+import io.wasmgate.abi.PluginTrapException;
+import io.wasmgate.abi.config.PluginConfig;
+import io.wasmgate.abi.spi.HttpExchange;
+import io.wasmgate.abi.vm.Callback;
+import io.wasmgate.abi.vm.GuestMemory;
+import io.wasmgate.abi.vm.WasmCode;
+import io.wasmgate.abi.vm.WasmInstance;
+import io.wasmgate.abi.wire.AbiVersion;
+import io.wasmgate.abi.wire.LogLevel;
+import io.wasmgate.abi.wire.WasmResult;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
+
+/**
+ * One VM instance running one plugin: its contexts, which context a hostcall acts on, the actions
+ * deferred until the outermost VM call returns, and whether the VM is still usable.
+ *
+ * <p>Every call into the guest goes through {@link #call}; every caller holds {@link #lock()}. A trap
+ * (or an exception thrown by a hostcall) marks the VM failed for good: later calls are refused and the
+ * plugin replaces the instance.
+ */
+public final class ProxyWasmVm {
+    private final PluginConfig config;
+    private final WasmCode code;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Map<Integer, ContextBase> contexts = new HashMap<>();
+    private final ArrayDeque<Runnable> deferred = new ArrayDeque<>();
+    private WasmInstance instance;
+    private RootContext root;
+    private int lastContextId;
+    private ContextBase current;
+    private ContextBase effective;
+    private int depth;
+    private volatile PluginTrapException failure;
+
+    private ProxyWasmVm(PluginConfig config, WasmCode code) {
+        this.config = config;
+        this.code = code;
+    }
+
+    /**
+     * Instantiates {@code code}, links the functions {@code linker} makes for this VM, runs the start
+     * functions and starts the root context ({@code proxy_on_context_create}, {@code proxy_on_vm_start},
+     * {@code proxy_on_configure}).
+     *
+     * @throws io.wasmgate.abi.PluginLoadException if the module cannot be linked or instantiated
+     * @throws PluginStartException if a start function traps or the root context rejects its start or configuration
+     */
+    public static ProxyWasmVm start(PluginConfig config, WasmCode code, Function<ProxyWasmVm, List<ImportFunction>> linker) {
+        ProxyWasmVm vm = new ProxyWasmVm(config, code);
+        vm.lock.lock();
+        try {
+            vm.root = new RootContext(vm, vm.nextContextId());
+            vm.instance = WasmInstance.create(config.name(), code, linker.apply(vm));
+            vm.runStartFunctions();
+            vm.root.start();
+            return vm;
+        } catch (PluginTrapException e) {
+            throw new PluginStartException(config.name(), code.origin(), e.getMessage(), e);
+        } finally {
+            vm.lock.unlock();
+        }
+    }
+
+    private void runStartFunctions() {
+        if (instance.has(Callback.INITIALIZE)) {
+            call(root, Callback.INITIALIZE);
+            if (instance.has(Callback.MAIN)) {
+                call(root, Callback.MAIN, 0, 0);
+            } else if (instance.has(Callback.MAIN_VOID)) {
+                call(root, Callback.MAIN_VOID);
+            }
+        } else if (instance.has(Callback.START)) {
+            call(root, Callback.START);
+        }
+    }
+
+    /**
+     * Runs {@code callback} with {@code context} current and effective, then, once the outermost call has
+     * returned, the deferred actions. A trap fails the VM and is rethrown as {@link PluginTrapException}.
+     */
+    long call(ContextBase context, Callback callback, long... args) {
+        if (failure != null) {
+            throw failure;
+        }
+        ContextBase savedCurrent = current;
+        ContextBase savedEffective = effective;
+        current = context;
+        effective = context;
+        depth++;
+        try {
+            return instance.call(callback, args);
+        } catch (PluginTrapException e) {
+            throw e;
+        } catch (RuntimeException | StackOverflowError e) {
+            PluginTrapException trap = new PluginTrapException(config.name(), code.origin(), callback.exportName(), e);
+            failure = trap;
+            deferred.clear();
+            config.log().log(LogLevel.ERROR, prefix() + trap.getMessage());
+            throw trap;
+        } finally {
+            depth--;
+            current = savedCurrent;
+            effective = savedEffective;
+            if (depth == 0 && failure == null) {
+                runDeferred();
+            }
+        }
+    }
+
+    private void runDeferred() {
+        Runnable action;
+        while ((action = deferred.poll()) != null) {
+            action.run();
+        }
+    }
+
+    /** Queues {@code action} to run after the outermost VM call returns (reference §1, re-entrancy). */
+    void defer(Runnable action) {
+        deferred.add(action);
+    }
+
+    int nextContextId() {
+        do {
+            lastContextId = lastContextId == Integer.MAX_VALUE ? 1 : lastContextId + 1;
+        } while (contexts.containsKey(lastContextId));
+        return lastContextId;
+    }
+
+    void register(ContextBase context) {
+        contexts.put(context.id(), context);
+    }
+
+    void unregister(ContextBase context) {
+        contexts.remove(context.id());
+        if (effective == context) {
+            effective = current;
+        }
+    }
+
+    /** Creates a stream context for {@code exchange}; the guest hears of it with the first callback. */
+    public StreamContext newStream(HttpExchange exchange) {
+        lock.lock();
+        try {
+            return new StreamContext(this, nextContextId(), exchange);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Shuts the root context down: {@code proxy_on_done}, then {@code proxy_on_delete} unless the plugin
+     * asked to finish later with {@code proxy_done}. A failed VM is not called.
+     */
+    public void close() {
+        lock.lock();
+        try {
+            if (failure == null) {
+                root.shutdown();
+            }
+        } catch (PluginTrapException e) {
+            // Already logged and recorded by call(); a failing shutdown has nothing left to protect.
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The context hostcalls act on: the effective context if the guest switched it, else the current one. */
+    public ContextBase effectiveContext() {
+        return effective != null ? effective : root;
+    }
+
+    /** {@code proxy_set_effective_context}: any live context of this VM. */
+    public WasmResult setEffectiveContext(int contextId) {
+        ContextBase context = contexts.get(contextId);
+        if (context == null) {
+            return WasmResult.BAD_ARGUMENT;
+        }
+        effective = context;
+        return WasmResult.OK;
+    }
+
+    /** Guest memory; only valid while a hostcall of this VM runs. */
+    public GuestMemory memory() {
+        return instance.memory();
+    }
+
+    public PluginConfig config() {
+        return config;
+    }
+
+    public AbiVersion abiVersion() {
+        return code.abiVersion();
+    }
+
+    public RootContext root() {
+        return root;
+    }
+
+    /** The lock every caller into this VM holds. */
+    public ReentrantLock lock() {
+        return lock;
+    }
+
+    /** {@code true} once a trap made this VM unusable. */
+    public boolean failed() {
+        return failure != null;
+    }
+
+    /** Writes a line to the plugin's log, prefixed as Envoy does with name, root id and vm id. */
+    public void log(LogLevel level, String message) {
+        config.log().log(level, prefix() + message);
+    }
+
+    private String prefix() {
+        return "wasm log " + config.name() + " " + config.rootId() + " " + config.vmId() + ": ";
+    }
+}

@@ -1,0 +1,106 @@
+package io.wasmgate.abi.context;
+
+import io.wasmgate.abi.PluginStartException;
+import io.wasmgate.abi.spi.Body;
+import io.wasmgate.abi.vm.Callback;
+import io.wasmgate.abi.wire.BufferType;
+import io.wasmgate.abi.wire.WasmResult;
+import java.util.Optional;
+
+/**
+ * The plugin's root context in one VM (reference §4.2, §4.7): started with
+ * {@code proxy_on_context_create(R, 0)}, {@code proxy_on_vm_start} and {@code proxy_on_configure}; the
+ * parent of every stream context; shut down with {@code proxy_on_done}, possibly deferred until the
+ * guest calls {@code proxy_done}.
+ */
+public final class RootContext extends ContextBase {
+    private final Body vmConfiguration = new Body();
+    private final Body pluginConfiguration = new Body();
+    private Callback starting;
+    private boolean pendingDone;
+
+    RootContext(ProxyWasmVm vm, int id) {
+        super(vm, id);
+        vmConfiguration.replace(vm.config().vmConfiguration());
+        pluginConfiguration.replace(vm.config().configuration());
+    }
+
+    @Override
+    public RootContext root() {
+        return this;
+    }
+
+    void start() {
+        vm.register(this);
+        vm.call(this, Callback.ON_CONTEXT_CREATE, id(), 0);
+        if (callStartPhase(Callback.ON_VM_START, vmConfiguration.length()) == 0) {
+            throw rejected("proxy_on_vm_start returned false: the plugin failed to start");
+        }
+        if (callStartPhase(Callback.ON_CONFIGURE, pluginConfiguration.length()) == 0) {
+            throw rejected("proxy_on_configure returned false: the plugin rejected its configuration");
+        }
+    }
+
+    private long callStartPhase(Callback phase, int size) {
+        starting = phase;
+        try {
+            return vm.call(this, phase, id(), size);
+        } finally {
+            starting = null;
+        }
+    }
+
+    private PluginStartException rejected(String reason) {
+        return new PluginStartException(vm.config().name(), vm.config().module().origin(), reason, null);
+    }
+
+    /**
+     * {@code VM_CONFIGURATION} at any time; {@code PLUGIN_CONFIGURATION} only while
+     * {@code proxy_on_configure} runs, as in Envoy.
+     */
+    Optional<Body> configurationBuffer(BufferType type) {
+        if (type == BufferType.VM_CONFIGURATION) {
+            return Optional.of(vmConfiguration);
+        }
+        return starting == Callback.ON_CONFIGURE ? Optional.of(pluginConfiguration) : Optional.empty();
+    }
+
+    /**
+     * ABI 0.1.0's {@code proxy_get_configuration}: the VM configuration inside {@code proxy_on_vm_start},
+     * the plugin configuration inside {@code proxy_on_configure}, nothing elsewhere.
+     */
+    public Optional<Body> legacyConfiguration() {
+        if (starting == Callback.ON_VM_START) {
+            return Optional.of(vmConfiguration);
+        }
+        return starting == Callback.ON_CONFIGURE ? Optional.of(pluginConfiguration) : Optional.empty();
+    }
+
+    void shutdown() {
+        if (vm.call(this, Callback.ON_DONE, id()) != 0) {
+            delete();
+        } else {
+            pendingDone = true;
+        }
+    }
+
+    @Override
+    public WasmResult done() {
+        if (!pendingDone) {
+            return WasmResult.NOT_FOUND;
+        }
+        pendingDone = false;
+        vm.defer(this::delete);
+        return WasmResult.OK;
+    }
+
+    /** {@code true} while the guest owes a {@code proxy_done} for this root. */
+    public boolean pendingDone() {
+        return pendingDone;
+    }
+
+    private void delete() {
+        vm.call(this, Callback.ON_DELETE, id());
+        vm.unregister(this);
+    }
+}

@@ -1,0 +1,415 @@
+package io.wasmgate.abi.context;
+
+import io.wasmgate.abi.PluginTrapException;
+import io.wasmgate.abi.config.FailurePolicy;
+import io.wasmgate.abi.spi.Body;
+import io.wasmgate.abi.spi.Headers;
+import io.wasmgate.abi.spi.HttpExchange;
+import io.wasmgate.abi.spi.LocalReply;
+import io.wasmgate.abi.vm.Callback;
+import io.wasmgate.abi.wire.BufferType;
+import io.wasmgate.abi.wire.FilterDataStatus;
+import io.wasmgate.abi.wire.FilterHeadersStatus;
+import io.wasmgate.abi.wire.FilterTrailersStatus;
+import io.wasmgate.abi.wire.MapType;
+import io.wasmgate.abi.wire.PropertyValue;
+import io.wasmgate.abi.wire.StreamType;
+import io.wasmgate.abi.wire.WasmResult;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * One HTTP stream through one plugin: the callback sequence of reference §4.3, driven by an integration.
+ *
+ * <p>The integration calls, in order: {@link #onRequestHeaders}, {@link #onRequestBody} per chunk,
+ * {@link #onRequestTrailers} if any, the three response equivalents, {@link #onLog} once the response is
+ * complete, and {@link #onDone}. Each returns what the integration must do (forward or hold); effects the
+ * plugin asks for (continue, close, local reply) arrive through the {@link HttpExchange} after the VM
+ * call returns. While a direction is held the integration must not deliver further data in it; the body
+ * then accumulates in {@link #requestBody()} / {@link #responseBody()}, which is what it forwards on
+ * continue.
+ *
+ * <p>A trap applies the plugin's {@link FailurePolicy} once: fail-open skips the plugin for the rest of
+ * the stream; otherwise the exchange receives {@link LocalReply#failStream()} and no further callback
+ * reaches the VM.
+ */
+public final class StreamContext extends ContextBase {
+    private final HttpExchange exchange;
+    private final Map<String, byte[]> storedProperties = new HashMap<>();
+    private final Body requestBody = new Body();
+    private final Body responseBody = new Body();
+    private Headers requestHeaders;
+    private Headers requestTrailers;
+    private Headers responseHeaders;
+    private Headers responseTrailers;
+    private Callback running;
+    private boolean created;
+    private boolean finished;
+    private boolean skipped;
+    private boolean failed;
+    private boolean localReplyInCallback;
+    private boolean requestHeld;
+    private boolean responseHeld;
+    private boolean requestHeadersReleased;
+    private boolean responseHeadersReleased;
+    private boolean requestBodyHeld;
+    private boolean responseBodyHeld;
+
+    StreamContext(ProxyWasmVm vm, int id, HttpExchange exchange) {
+        super(vm, id);
+        this.exchange = exchange;
+    }
+
+    @Override
+    public RootContext root() {
+        return vm.root();
+    }
+
+    /** {@code proxy_on_request_headers}; {@code headers} stays the live map the plugin edits. */
+    public FilterHeadersStatus onRequestHeaders(Headers headers, boolean endOfStream) {
+        return locked(() -> {
+            requestHeaders = headers;
+            long raw = invokeHeaders(Callback.ON_REQUEST_HEADERS, headers.size(), endOfStream);
+            FilterHeadersStatus status = convertHeaders(raw);
+            requestHeld = status.stops();
+            requestHeadersReleased = !requestHeld;
+            return status;
+        });
+    }
+
+    /** {@code proxy_on_request_body} with {@code chunk} appended to what the plugin holds. */
+    public FilterDataStatus onRequestBody(byte[] chunk, boolean endOfStream) {
+        return locked(() -> {
+            if (!requestBodyHeld) {
+                requestBody.clear();
+            }
+            requestBody.append(chunk);
+            long raw = invoke(Callback.ON_REQUEST_BODY, id(), requestBody.length(), flag(endOfStream));
+            FilterDataStatus status = convertData(raw);
+            requestBodyHeld = status.stops();
+            requestHeld = status.stops();
+            return status;
+        });
+    }
+
+    /** {@code proxy_on_request_trailers}. */
+    public FilterTrailersStatus onRequestTrailers(Headers trailers) {
+        return locked(() -> {
+            requestTrailers = trailers;
+            FilterTrailersStatus status = convertTrailers(invoke(Callback.ON_REQUEST_TRAILERS, id(), trailers.size()));
+            requestHeld = status.stops();
+            return status;
+        });
+    }
+
+    /** {@code proxy_on_response_headers}; {@code headers} carries {@code :status} and stays live. */
+    public FilterHeadersStatus onResponseHeaders(Headers headers, boolean endOfStream) {
+        return locked(() -> {
+            responseHeaders = headers;
+            long raw = invokeHeaders(Callback.ON_RESPONSE_HEADERS, headers.size(), endOfStream);
+            FilterHeadersStatus status = convertHeaders(raw);
+            responseHeld = status.stops();
+            responseHeadersReleased = !responseHeld;
+            return status;
+        });
+    }
+
+    /** {@code proxy_on_response_body} with {@code chunk} appended to what the plugin holds. */
+    public FilterDataStatus onResponseBody(byte[] chunk, boolean endOfStream) {
+        return locked(() -> {
+            if (!responseBodyHeld) {
+                responseBody.clear();
+            }
+            responseBody.append(chunk);
+            long raw = invoke(Callback.ON_RESPONSE_BODY, id(), responseBody.length(), flag(endOfStream));
+            FilterDataStatus status = convertData(raw);
+            responseBodyHeld = status.stops();
+            responseHeld = status.stops();
+            return status;
+        });
+    }
+
+    /** {@code proxy_on_response_trailers}. */
+    public FilterTrailersStatus onResponseTrailers(Headers trailers) {
+        return locked(() -> {
+            responseTrailers = trailers;
+            FilterTrailersStatus status = convertTrailers(invoke(Callback.ON_RESPONSE_TRAILERS, id(), trailers.size()));
+            responseHeld = status.stops();
+            return status;
+        });
+    }
+
+    /**
+     * {@code proxy_on_log}, once the response is complete, also after local replies and client aborts.
+     * A stream whose plugin never saw headers is created first, as Envoy does for its access log.
+     */
+    public void onLog() {
+        locked(() -> {
+            invoke(Callback.ON_LOG, id());
+            return null;
+        });
+    }
+
+    /** {@code proxy_on_done} then {@code proxy_on_delete}; the stream is gone afterwards. */
+    public void onDone() {
+        locked(() -> {
+            if (created && !finished) {
+                invoke(Callback.ON_DONE, id());
+                invoke(Callback.ON_DELETE, id());
+            }
+            finished = true;
+            vm.unregister(this);
+            return null;
+        });
+    }
+
+    /** The request body the plugin currently holds or just passed; forward it when the request continues. */
+    public Body requestBody() {
+        return requestBody;
+    }
+
+    /** The response body the plugin currently holds or just passed; forward it when the response continues. */
+    public Body responseBody() {
+        return responseBody;
+    }
+
+    /** Request trailers, including ones the plugin added from the last body callback. */
+    public Optional<Headers> requestTrailers() {
+        return Optional.ofNullable(requestTrailers);
+    }
+
+    /** Response trailers, including ones the plugin added from the last body callback. */
+    public Optional<Headers> responseTrailers() {
+        return Optional.ofNullable(responseTrailers);
+    }
+
+    /** {@code true} if the plugin failed and the stream was answered (or will be) per its policy. */
+    public boolean failed() {
+        return failed;
+    }
+
+    private long invokeHeaders(Callback callback, int count, boolean endOfStream) {
+        return vm.abiVersion().atLeast020()
+                ? invoke(callback, id(), count, flag(endOfStream))
+                : invoke(callback, id(), count);
+    }
+
+    /**
+     * Calls the guest unless the plugin is skipped or failed for this stream; returns 0 (Continue) when
+     * skipped, -1 (a stop) when the stream has failed closed.
+     */
+    private long invoke(Callback callback, long... args) {
+        if (skipped || finished) {
+            return 0;
+        }
+        if (failed) {
+            return -1;
+        }
+        if (vm.failed()) {
+            return onFailure();
+        }
+        try {
+            ensureCreated();
+            running = callback;
+            localReplyInCallback = false;
+            return vm.call(this, callback, args);
+        } catch (PluginTrapException e) {
+            return onFailure();
+        } finally {
+            running = null;
+        }
+    }
+
+    private void ensureCreated() {
+        if (!created) {
+            vm.register(this);
+            created = true;
+            vm.call(this, Callback.ON_CONTEXT_CREATE, id(), root().id());
+        }
+    }
+
+    private long onFailure() {
+        if (vm.config().failurePolicy() == FailurePolicy.FAIL_OPEN) {
+            skipped = true;
+            return 0;
+        }
+        failed = true;
+        exchange.sendLocalReply(LocalReply.failStream());
+        return -1;
+    }
+
+    private FilterHeadersStatus convertHeaders(long raw) {
+        if (localReplyInCallback || raw == -1) {
+            return FilterHeadersStatus.STOP_ALL_ITERATION_AND_WATERMARK;
+        }
+        return FilterHeadersStatus.fromGuest((int) raw, vm.config().allowOnHeadersStopIteration());
+    }
+
+    private FilterDataStatus convertData(long raw) {
+        return localReplyInCallback || raw == -1 ? FilterDataStatus.STOP_ITERATION_NO_BUFFER : FilterDataStatus.fromGuest((int) raw);
+    }
+
+    private FilterTrailersStatus convertTrailers(long raw) {
+        return localReplyInCallback || raw == -1 ? FilterTrailersStatus.STOP_ITERATION : FilterTrailersStatus.fromGuest((int) raw);
+    }
+
+    private <T> T locked(Supplier<T> body) {
+        vm.lock().lock();
+        try {
+            return body.get();
+        } finally {
+            vm.lock().unlock();
+        }
+    }
+
+    private static long flag(boolean value) {
+        return value ? 1 : 0;
+    }
+
+    // ---- hostcall-facing state -------------------------------------------------------------------
+
+    @Override
+    public Optional<Headers> headerMap(MapType type) {
+        return switch (type) {
+            case HTTP_REQUEST_HEADERS -> Optional.ofNullable(requestHeaders);
+            case HTTP_REQUEST_TRAILERS -> trailers(true);
+            case HTTP_RESPONSE_HEADERS -> Optional.ofNullable(responseHeaders);
+            case HTTP_RESPONSE_TRAILERS -> trailers(false);
+            default -> Optional.empty();
+        };
+    }
+
+    /** Trailers exist once received; a plugin may add them from the last body callback (Envoy's addDecodedTrailers). */
+    private Optional<Headers> trailers(boolean request) {
+        Headers existing = request ? requestTrailers : responseTrailers;
+        if (existing != null) {
+            return Optional.of(existing);
+        }
+        Callback body = request ? Callback.ON_REQUEST_BODY : Callback.ON_RESPONSE_BODY;
+        if (running != body) {
+            return Optional.empty();
+        }
+        Headers added = new Headers();
+        if (request) {
+            requestTrailers = added;
+        } else {
+            responseTrailers = added;
+        }
+        return Optional.of(added);
+    }
+
+    @Override
+    public boolean headerMapWritable(MapType type) {
+        if (running == Callback.ON_LOG) {
+            return false;
+        }
+        return switch (type) {
+            case HTTP_REQUEST_HEADERS -> requestHeaders != null && !requestHeadersReleased;
+            case HTTP_REQUEST_TRAILERS -> requestTrailers != null || running == Callback.ON_REQUEST_BODY;
+            case HTTP_RESPONSE_HEADERS -> responseHeaders != null && !responseHeadersReleased;
+            case HTTP_RESPONSE_TRAILERS -> responseTrailers != null || running == Callback.ON_RESPONSE_BODY;
+            default -> false;
+        };
+    }
+
+    @Override
+    public Optional<Body> buffer(BufferType type) {
+        return switch (type) {
+            case HTTP_REQUEST_BODY -> Optional.of(requestBody);
+            case HTTP_RESPONSE_BODY -> Optional.of(responseBody);
+            default -> super.buffer(type);
+        };
+    }
+
+    @Override
+    public boolean bufferWritable(BufferType type) {
+        return running != Callback.ON_LOG && (type == BufferType.HTTP_REQUEST_BODY || type == BufferType.HTTP_RESPONSE_BODY);
+    }
+
+    @Override
+    public Optional<PropertyValue> property(List<String> path) {
+        if (path.isEmpty()) {
+            return Optional.empty();
+        }
+        Optional<PropertyValue> plugin = super.property(path);
+        if (plugin.isPresent()) {
+            return plugin;
+        }
+        String name = Attributes.name(path);
+        Optional<PropertyValue> value = derived(name).or(() -> exchange.attribute(name));
+        if (value.isEmpty()) {
+            byte[] stored = storedProperties.get(String.join(".", path));
+            return stored == null ? Optional.empty() : Optional.of(PropertyValue.ofBytes(stored));
+        }
+        int consumed = Attributes.nameLength(path);
+        for (String segment : path.subList(consumed, path.size())) {
+            value = value.flatMap(v -> v.child(segment));
+        }
+        return value;
+    }
+
+    private Optional<PropertyValue> derived(String name) {
+        if (name.startsWith("request.") && requestHeaders != null) {
+            return Attributes.request(name, requestHeaders);
+        }
+        if (name.startsWith("response.") && responseHeaders != null) {
+            return Attributes.response(name, responseHeaders, responseTrailers == null ? new Headers() : responseTrailers);
+        }
+        return Optional.empty();
+    }
+
+    /** Stores {@code value} for this stream (Envoy's filter state); later reads of the same path return it as bytes. */
+    @Override
+    public WasmResult setProperty(List<String> path, byte[] value) {
+        if (path.isEmpty()) {
+            return WasmResult.BAD_ARGUMENT;
+        }
+        storedProperties.put(String.join(".", path), value.clone());
+        return WasmResult.OK;
+    }
+
+    @Override
+    public WasmResult continueStream(StreamType type) {
+        if (type == StreamType.DOWNSTREAM || type == StreamType.UPSTREAM) {
+            return WasmResult.UNIMPLEMENTED;
+        }
+        vm.defer(() -> resume(type));
+        return WasmResult.OK;
+    }
+
+    private void resume(StreamType type) {
+        boolean request = type == StreamType.HTTP_REQUEST;
+        if (request ? !requestHeld : !responseHeld) {
+            return;
+        }
+        if (request) {
+            requestHeld = false;
+            requestHeadersReleased = true;
+            requestBodyHeld = false;
+        } else {
+            responseHeld = false;
+            responseHeadersReleased = true;
+            responseBodyHeld = false;
+        }
+        exchange.continueStream(type);
+    }
+
+    @Override
+    public WasmResult closeStream(StreamType type) {
+        if (type == StreamType.DOWNSTREAM || type == StreamType.UPSTREAM) {
+            return WasmResult.UNIMPLEMENTED;
+        }
+        vm.defer(() -> exchange.closeStream(type));
+        return WasmResult.OK;
+    }
+
+    @Override
+    public WasmResult sendLocalResponse(LocalReply reply) {
+        localReplyInCallback = true;
+        vm.defer(() -> exchange.sendLocalReply(reply));
+        return WasmResult.OK;
+    }
+}

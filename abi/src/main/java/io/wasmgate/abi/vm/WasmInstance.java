@@ -1,0 +1,100 @@
+package io.wasmgate.abi.vm;
+
+import com.dylibso.chicory.runtime.ByteArrayMemory;
+import com.dylibso.chicory.runtime.ExportFunction;
+import com.dylibso.chicory.runtime.ImportFunction;
+import com.dylibso.chicory.runtime.ImportValues;
+import com.dylibso.chicory.runtime.Instance;
+import com.dylibso.chicory.wasm.ChicoryException;
+import com.dylibso.chicory.wasm.types.FunctionType;
+import com.dylibso.chicory.wasm.types.ValType;
+import io.wasmgate.abi.PluginLoadException;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One instantiated VM made from a {@link WasmCode}: its memory and its callback exports, each checked
+ * against the exact type the module's ABI version requires. Single-threaded: callers serialise access.
+ */
+public final class WasmInstance {
+    private final WasmCode code;
+    private final Instance instance;
+    private final GuestMemory memory;
+    private final Map<Callback, ExportFunction> callbacks;
+
+    private WasmInstance(WasmCode code, Instance instance, GuestMemory memory, Map<Callback, ExportFunction> callbacks) {
+        this.code = code;
+        this.instance = instance;
+        this.memory = memory;
+        this.callbacks = callbacks;
+    }
+
+    /**
+     * Instantiates {@code code} with the given host functions, running the module's start section but
+     * no start export ({@code _initialize}/{@code _start} are the lifecycle's to call).
+     */
+    public static WasmInstance create(String plugin, WasmCode code, List<ImportFunction> hostFunctions) {
+        Instance instance;
+        try {
+            instance = Instance.builder(code.module())
+                    .withImportValues(ImportValues.builder().withFunctions(hostFunctions).build())
+                    .withMachineFactory(code.machineFactory())
+                    .withMemoryFactory(ByteArrayMemory::new)
+                    .withStart(false)
+                    .build();
+        } catch (ChicoryException e) {
+            throw new PluginLoadException(plugin, code.origin(), "cannot instantiate: " + e.getMessage(), e);
+        }
+        if (instance.memory() == null) {
+            throw new PluginLoadException(plugin, code.origin(), "the module has no linear memory");
+        }
+        Map<Callback, ExportFunction> callbacks = new EnumMap<>(Callback.class);
+        for (Callback callback : Callback.values()) {
+            if (code.exports(callback.exportName())) {
+                FunctionType actual = instance.exportType(callback.exportName());
+                FunctionType expected = callback.type(code.abiVersion());
+                if (!actual.equals(expected)) {
+                    throw new PluginLoadException(plugin, code.origin(), "bad function signature for export "
+                            + callback.exportName() + ": " + actual + ", ABI " + code.abiVersion() + " requires " + expected);
+                }
+                callbacks.put(callback, instance.export(callback.exportName()));
+            }
+        }
+        String allocatorName = code.exports(WasmCode.ALLOCATOR) ? WasmCode.ALLOCATOR : WasmCode.MALLOC;
+        FunctionType allocatorType = instance.exportType(allocatorName);
+        if (!allocatorType.equals(FunctionType.of(List.of(ValType.I32),
+                List.of(ValType.I32)))) {
+            throw new PluginLoadException(plugin, code.origin(),
+                    "bad function signature for allocator " + allocatorName + ": " + allocatorType + ", expected (i32) -> i32");
+        }
+        GuestMemory memory = new GuestMemory(instance.memory(), instance.export(allocatorName));
+        return new WasmInstance(code, instance, memory, callbacks);
+    }
+
+    public WasmCode code() {
+        return code;
+    }
+
+    public GuestMemory memory() {
+        return memory;
+    }
+
+    /** {@code true} if the module exports {@code callback}. */
+    public boolean has(Callback callback) {
+        return callbacks.containsKey(callback);
+    }
+
+    /**
+     * Calls {@code callback}; a missing export returns {@link Callback#absentResult()} without entering
+     * the VM. Traps surface as Chicory's runtime exceptions for the caller to classify.
+     */
+    public long call(Callback callback, long... args) {
+        ExportFunction function = callbacks.get(callback);
+        if (function == null) {
+            return callback.absentResult();
+        }
+        long[] result = function.apply(args);
+        return result == null || result.length == 0 ? 0 : result[0];
+    }
+}
