@@ -9,11 +9,13 @@ public class WasmgateException extends RuntimeException {
 
     private final String plugin;
     private final String module;
+    private final String reason;
 
     public WasmgateException(String plugin, String module, String reason, Throwable cause) {
         super(describe(plugin, module, reason), cause);
         this.plugin = plugin;
         this.module = module;
+        this.reason = reason;
     }
 
     /** The plugin's configured name, or empty when the failure happened before a plugin existed. */
@@ -24,6 +26,11 @@ public class WasmgateException extends RuntimeException {
     /** The module's origin (file, classpath resource or label). */
     public String module() {
         return module;
+    }
+
+    /** What went wrong, without the plugin and module prefix of the message. */
+    public String reason() {
+        return reason;
     }
 
     private static String describe(String plugin, String module, String reason) {

@@ -3,6 +3,7 @@ package io.wasmgate.abi.config;
 import io.wasmgate.abi.vm.Engine;
 import io.wasmgate.abi.vm.ModuleSource;
 import java.nio.charset.StandardCharsets;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -25,6 +26,7 @@ public final class PluginConfig {
     private final Map<String, String> environment;
     private final boolean allowOnHeadersStopIteration;
     private final PluginLog log;
+    private final Limits limits;
 
     private PluginConfig(Builder b) {
         this.name = b.name;
@@ -36,9 +38,10 @@ public final class PluginConfig {
         this.engine = b.engine;
         this.instances = b.instances;
         this.failurePolicy = b.failurePolicy;
-        this.environment = Map.copyOf(b.environment);
+        this.environment = Collections.unmodifiableMap(new LinkedHashMap<>(b.environment));
         this.allowOnHeadersStopIteration = b.allowOnHeadersStopIteration;
         this.log = b.log != null ? b.log : new Slf4jPluginLog(b.name);
+        this.limits = b.limits;
     }
 
     /** Starts a configuration for the plugin called {@code name} (unique; used in logs and metrics). */
@@ -85,7 +88,7 @@ public final class PluginConfig {
         return failurePolicy;
     }
 
-    /** WASI environment variables; the process environment is never exposed. */
+    /** WASI environment variables in their configured order; the process environment is never exposed. */
     public Map<String, String> environment() {
         return environment;
     }
@@ -97,6 +100,10 @@ public final class PluginConfig {
 
     public PluginLog log() {
         return log;
+    }
+
+    public Limits limits() {
+        return limits;
     }
 
     /** Builder for {@link PluginConfig}: {@code withX} replaces a value; {@link #build()} validates. */
@@ -113,6 +120,7 @@ public final class PluginConfig {
         private final Map<String, String> environment = new LinkedHashMap<>();
         private boolean allowOnHeadersStopIteration;
         private PluginLog log;
+        private Limits limits = Limits.defaults();
 
         private Builder(String name) {
             Objects.requireNonNull(name, "name");
@@ -183,6 +191,11 @@ public final class PluginConfig {
 
         public Builder withLog(PluginLog log) {
             this.log = Objects.requireNonNull(log, "log");
+            return this;
+        }
+
+        public Builder withLimits(Limits limits) {
+            this.limits = Objects.requireNonNull(limits, "limits");
             return this;
         }
 

@@ -44,6 +44,14 @@ public abstract sealed class ContextBase permits RootContext, StreamContext {
     }
 
     /**
+     * {@code true} while {@code proxy_on_log} runs for this context: Envoy's access-log phase, in which a map
+     * that never arrived has no values rather than being a bad argument (reference §2.4).
+     */
+    public boolean accessLogPhase() {
+        return false;
+    }
+
+    /**
      * The buffer a buffer hostcall addresses; empty means NOT_FOUND. Bodies of a context without a stream
      * read as empty (reference §2.3), configuration buffers come from the root context.
      */

@@ -64,7 +64,7 @@ public final class ProxyWasmVm {
             vm.root.start();
             return vm;
         } catch (PluginTrapException e) {
-            throw new PluginStartException(config.name(), code.origin(), e.getMessage(), e);
+            throw new PluginStartException(config.name(), code.origin(), e.reason(), e);
         } finally {
             vm.lock.unlock();
         }

@@ -302,6 +302,11 @@ public final class StreamContext extends ContextBase {
     }
 
     @Override
+    public boolean accessLogPhase() {
+        return running == Callback.ON_LOG;
+    }
+
+    @Override
     public boolean headerMapWritable(MapType type) {
         if (running == Callback.ON_LOG) {
             return false;

@@ -66,14 +66,17 @@ final class HeaderMapHostcalls {
         return WasmResult.OK;
     }
 
-    /** The first value; a missing key is NOT_FOUND from ABI 0.2.0 on, and OK with an empty value in 0.1.0. */
+    /**
+     * The first value; a missing key is NOT_FOUND from ABI 0.2.0 on, and OK with an empty value in 0.1.0. In
+     * {@code proxy_on_log} a map that never arrived counts as empty, as in Envoy's access-log phase.
+     */
     WasmResult proxyGetHeaderMapValue(int type, int keyPtr, int keyLen, int returnValue, int returnSize) {
         String key = latin1(keyPtr, keyLen);
         Optional<Headers> map = readable(type);
-        if (map.isEmpty()) {
+        if (map.isEmpty() && (MapType.of(type).isEmpty() || !vm.effectiveContext().accessLogPhase())) {
             return WasmResult.BAD_ARGUMENT;
         }
-        Optional<String> value = map.get().first(key);
+        Optional<String> value = map.flatMap(headers -> headers.first(key));
         if (value.isEmpty() && vm.abiVersion().atLeast020()) {
             return WasmResult.NOT_FOUND;
         }

@@ -5,6 +5,7 @@ import io.wasmgate.abi.config.PluginConfig;
 import io.wasmgate.abi.context.ProxyWasmVm;
 import io.wasmgate.abi.context.StreamContext;
 import io.wasmgate.abi.hostcalls.Hostcalls;
+import io.wasmgate.abi.services.HostServices;
 import io.wasmgate.abi.spi.HttpExchange;
 import io.wasmgate.abi.vm.WasmCode;
 import io.wasmgate.abi.wire.LogLevel;
@@ -21,20 +22,40 @@ public final class Plugin implements AutoCloseable {
     private final WasmCode code;
     private final AtomicReferenceArray<ProxyWasmVm> pool;
     private final AtomicInteger next = new AtomicInteger();
+    private final HostServices services;
+    private final boolean ownsServices;
 
-    private Plugin(PluginConfig config, WasmCode code, AtomicReferenceArray<ProxyWasmVm> pool) {
+    private Plugin(PluginConfig config, WasmCode code, AtomicReferenceArray<ProxyWasmVm> pool, HostServices services,
+            boolean ownsServices) {
         this.config = config;
         this.code = code;
         this.pool = pool;
+        this.services = services;
+        this.ownsServices = ownsServices;
+    }
+
+    /** Starts a plugin with services of its own, closed with it; plugins that share data need {@link #start(PluginConfig, HostServices)}. */
+    public static Plugin start(PluginConfig config) {
+        HostServices services = HostServices.create();
+        try {
+            return start(config, services, true);
+        } catch (WasmgateException e) {
+            services.close();
+            throw e;
+        }
     }
 
     /**
-     * Loads the module and starts {@link PluginConfig#instances()} VMs.
+     * Loads the module and starts {@link PluginConfig#instances()} VMs on the host's shared services.
      *
      * @throws io.wasmgate.abi.PluginLoadException if the module cannot be read, parsed or linked
      * @throws io.wasmgate.abi.PluginStartException if start-up or configuration fails
      */
-    public static Plugin start(PluginConfig config) {
+    public static Plugin start(PluginConfig config, HostServices services) {
+        return start(config, services, false);
+    }
+
+    private static Plugin start(PluginConfig config, HostServices services, boolean ownsServices) {
         WasmCode code = WasmCode.load(config.name(), config.module(), config.engine());
         AtomicReferenceArray<ProxyWasmVm> pool = new AtomicReferenceArray<>(config.instances());
         try {
@@ -45,7 +66,7 @@ public final class Plugin implements AutoCloseable {
             closeAll(pool);
             throw e;
         }
-        return new Plugin(config, code, pool);
+        return new Plugin(config, code, pool, services, ownsServices);
     }
 
     private static ProxyWasmVm newVm(PluginConfig config, WasmCode code) {
@@ -98,6 +119,9 @@ public final class Plugin implements AutoCloseable {
     @Override
     public void close() {
         closeAll(pool);
+        if (ownsServices) {
+            services.close();
+        }
     }
 
     private static void closeAll(AtomicReferenceArray<ProxyWasmVm> pool) {

@@ -6,12 +6,18 @@ import com.dylibso.chicory.runtime.ImportFunction;
 import com.dylibso.chicory.runtime.ImportValues;
 import com.dylibso.chicory.runtime.Instance;
 import com.dylibso.chicory.wasm.ChicoryException;
+import com.dylibso.chicory.wasm.types.FunctionImport;
 import com.dylibso.chicory.wasm.types.FunctionType;
+import com.dylibso.chicory.wasm.types.ImportSection;
 import com.dylibso.chicory.wasm.types.ValType;
 import io.wasmgate.abi.PluginLoadException;
+import io.wasmgate.abi.wire.AbiVersion;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * One instantiated VM made from a {@link WasmCode}: its memory and its callback exports, each checked
@@ -35,6 +41,7 @@ public final class WasmInstance {
      * no start export ({@code _initialize}/{@code _start} are the lifecycle's to call).
      */
     public static WasmInstance create(String plugin, WasmCode code, List<ImportFunction> hostFunctions) {
+        checkImports(plugin, code, hostFunctions);
         Instance instance;
         try {
             instance = Instance.builder(code.module())
@@ -56,7 +63,8 @@ public final class WasmInstance {
                 FunctionType expected = callback.type(code.abiVersion());
                 if (!actual.equals(expected)) {
                     throw new PluginLoadException(plugin, code.origin(), "bad function signature for export "
-                            + callback.exportName() + ": " + actual + ", ABI " + code.abiVersion() + " requires " + expected);
+                            + callback.exportName() + ": " + signature(actual) + ", ABI " + version(code.abiVersion())
+                            + " requires " + signature(expected));
                 }
                 callbacks.put(callback, instance.export(callback.exportName()));
             }
@@ -66,10 +74,49 @@ public final class WasmInstance {
         if (!allocatorType.equals(FunctionType.of(List.of(ValType.I32),
                 List.of(ValType.I32)))) {
             throw new PluginLoadException(plugin, code.origin(),
-                    "bad function signature for allocator " + allocatorName + ": " + allocatorType + ", expected (i32) -> i32");
+                    "bad function signature for allocator " + allocatorName + ": " + signature(allocatorType) + ", expected (i32) -> (i32)");
         }
         GuestMemory memory = new GuestMemory(instance.memory(), instance.export(allocatorName));
         return new WasmInstance(code, instance, memory, callbacks);
+    }
+
+    /**
+     * Names the first function import the host cannot link, as cpp-host does ("missing import: env.x"),
+     * instead of Chicory's "unknown import ... import number: 0" / "incompatible import type".
+     */
+    private static void checkImports(String plugin, WasmCode code, List<ImportFunction> hostFunctions) {
+        Map<String, FunctionType> provided = new HashMap<>();
+        hostFunctions.forEach(function -> provided.put(function.module() + "." + function.name(), function.functionType()));
+        ImportSection imports = code.module().importSection();
+        for (int i = 0; i < imports.importCount(); i++) {
+            if (imports.getImport(i) instanceof FunctionImport function) {
+                String name = function.module() + "." + function.name();
+                FunctionType declared = code.module().typeSection().getType(function.typeIndex());
+                FunctionType expected = provided.get(name);
+                if (expected == null) {
+                    throw new PluginLoadException(plugin, code.origin(), "missing import " + name
+                            + ": the host provides no such function");
+                }
+                if (!expected.equals(declared)) {
+                    throw new PluginLoadException(plugin, code.origin(), "bad function signature for import " + name
+                            + ": " + signature(declared) + ", the host provides " + signature(expected));
+                }
+            }
+        }
+    }
+
+    /** {@code (i32, i32) -> (i32)}. */
+    private static String signature(FunctionType type) {
+        return "(" + valTypes(type.params()) + ") -> (" + valTypes(type.returns()) + ")";
+    }
+
+    private static String valTypes(List<ValType> types) {
+        return types.stream().map(type -> type.toString().toLowerCase(Locale.ROOT)).collect(Collectors.joining(", "));
+    }
+
+    /** {@code 0.2.1}. */
+    private static String version(AbiVersion version) {
+        return version.marker().substring("proxy_abi_version_".length()).replace('_', '.');
     }
 
     public WasmCode code() {

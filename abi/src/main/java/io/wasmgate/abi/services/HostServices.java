@@ -1,0 +1,119 @@
+package io.wasmgate.abi.services;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.util.Objects;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * What every plugin of one host shares: shared data and queues (keyed by vm_id), foreign functions, the
+ * meter registry, and the threads that deliver ticks, queue notifications and deadline interrupts.
+ * Create one per host (a filter instance, a gateway) and close it after its plugins.
+ */
+public final class HostServices implements AutoCloseable {
+    private final MeterRegistry meterRegistry;
+    private final ForeignFunctionRegistry foreignFunctions;
+    private final ScheduledExecutorService scheduler;
+    private final SharedDataStore sharedData = new SharedDataStore();
+    private final SharedQueueRegistry sharedQueues;
+    private final CallWatchdog watchdog;
+
+    private HostServices(Builder builder) {
+        this.meterRegistry = builder.meterRegistry;
+        this.foreignFunctions = builder.foreignFunctions;
+        this.scheduler = Executors.newScheduledThreadPool(builder.threads, daemonThreads());
+        this.sharedQueues = new SharedQueueRegistry(scheduler);
+        this.watchdog = new CallWatchdog(scheduler);
+    }
+
+    /** Services with a {@link SimpleMeterRegistry} and no foreign functions. */
+    public static HostServices create() {
+        return builder().build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    private static ThreadFactory daemonThreads() {
+        AtomicInteger count = new AtomicInteger();
+        return runnable -> {
+            Thread thread = new Thread(runnable, "wasmgate-host-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+
+    public MeterRegistry meterRegistry() {
+        return meterRegistry;
+    }
+
+    public ForeignFunctionRegistry foreignFunctions() {
+        return foreignFunctions;
+    }
+
+    public SharedDataStore sharedData() {
+        return sharedData;
+    }
+
+    public SharedQueueRegistry sharedQueues() {
+        return sharedQueues;
+    }
+
+    public CallWatchdog watchdog() {
+        return watchdog;
+    }
+
+    /** Runs ticks and other host-initiated events. */
+    public ScheduledExecutorService scheduler() {
+        return scheduler;
+    }
+
+    /** Stops the host threads; plugins using these services must be closed first. */
+    @Override
+    public void close() {
+        watchdog.close();
+        scheduler.shutdownNow();
+        try {
+            scheduler.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Builder for {@link HostServices}. */
+    public static final class Builder {
+        private MeterRegistry meterRegistry = new SimpleMeterRegistry();
+        private ForeignFunctionRegistry foreignFunctions = new ForeignFunctionRegistry();
+        private int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
+
+        private Builder() {}
+
+        public Builder withMeterRegistry(MeterRegistry meterRegistry) {
+            this.meterRegistry = Objects.requireNonNull(meterRegistry, "meterRegistry");
+            return this;
+        }
+
+        public Builder withForeignFunctions(ForeignFunctionRegistry foreignFunctions) {
+            this.foreignFunctions = Objects.requireNonNull(foreignFunctions, "foreignFunctions");
+            return this;
+        }
+
+        /** Threads delivering ticks and queue notifications. */
+        public Builder withThreads(int threads) {
+            if (threads < 1) {
+                throw new IllegalArgumentException("threads must be at least 1, got " + threads);
+            }
+            this.threads = threads;
+            return this;
+        }
+
+        public HostServices build() {
+            return new HostServices(this);
+        }
+    }
+}
