@@ -3,6 +3,7 @@ package io.wasmgate.abi.config;
 import io.wasmgate.abi.vm.Engine;
 import io.wasmgate.abi.vm.ModuleSource;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -27,6 +28,7 @@ public final class PluginConfig {
     private final boolean allowOnHeadersStopIteration;
     private final PluginLog log;
     private final Limits limits;
+    private final Duration reloadBackoff;
 
     private PluginConfig(Builder b) {
         this.name = b.name;
@@ -42,6 +44,7 @@ public final class PluginConfig {
         this.allowOnHeadersStopIteration = b.allowOnHeadersStopIteration;
         this.log = b.log != null ? b.log : new Slf4jPluginLog(b.name);
         this.limits = b.limits;
+        this.reloadBackoff = b.reloadBackoff;
     }
 
     /** Starts a configuration for the plugin called {@code name} (unique; used in logs and metrics). */
@@ -106,6 +109,11 @@ public final class PluginConfig {
         return limits;
     }
 
+    /** Base interval of {@code fail_reload}'s randomised backoff (Envoy's default: 1 s). */
+    public Duration reloadBackoff() {
+        return reloadBackoff;
+    }
+
     /** Builder for {@link PluginConfig}: {@code withX} replaces a value; {@link #build()} validates. */
     public static final class Builder {
         private final String name;
@@ -121,6 +129,7 @@ public final class PluginConfig {
         private boolean allowOnHeadersStopIteration;
         private PluginLog log;
         private Limits limits = Limits.defaults();
+        private Duration reloadBackoff = Duration.ofSeconds(1);
 
         private Builder(String name) {
             Objects.requireNonNull(name, "name");
@@ -196,6 +205,14 @@ public final class PluginConfig {
 
         public Builder withLimits(Limits limits) {
             this.limits = Objects.requireNonNull(limits, "limits");
+            return this;
+        }
+
+        public Builder withReloadBackoff(Duration base) {
+            if (base.isNegative() || base.isZero()) {
+                throw new IllegalArgumentException("plugin '" + name + "': reload backoff must be positive, got " + base);
+            }
+            this.reloadBackoff = base;
             return this;
         }
 

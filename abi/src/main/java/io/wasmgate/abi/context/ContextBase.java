@@ -38,9 +38,9 @@ public abstract sealed class ContextBase permits RootContext, StreamContext {
         return Optional.empty();
     }
 
-    /** {@code true} if the plugin may change {@code type} now. */
-    public boolean headerMapWritable(MapType type) {
-        return false;
+    /** The map if the plugin may change it now; empty means BAD_ARGUMENT. */
+    public Optional<Headers> writableHeaderMap(MapType type) {
+        return Optional.empty();
     }
 
     /**

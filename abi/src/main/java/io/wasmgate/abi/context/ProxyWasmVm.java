@@ -1,9 +1,15 @@
 package io.wasmgate.abi.context;
 
+import com.dylibso.chicory.runtime.ChicoryInterruptedException;
 import com.dylibso.chicory.runtime.ImportFunction;
 import io.wasmgate.abi.PluginStartException;
 import io.wasmgate.abi.PluginTrapException;
 import io.wasmgate.abi.config.PluginConfig;
+import io.wasmgate.abi.services.CallWatchdog;
+import io.wasmgate.abi.services.GuestMetrics;
+import io.wasmgate.abi.services.HostMetrics;
+import io.wasmgate.abi.services.HostServices;
+import io.wasmgate.abi.services.PluginScope;
 import io.wasmgate.abi.spi.HttpExchange;
 import io.wasmgate.abi.vm.Callback;
 import io.wasmgate.abi.vm.GuestMemory;
@@ -30,6 +36,8 @@ import java.util.function.Function;
 public final class ProxyWasmVm {
     private final PluginConfig config;
     private final WasmCode code;
+    private final PluginScope scope;
+    private final CallWatchdog.Guard deadline;
     private final ReentrantLock lock = new ReentrantLock();
     private final Map<Integer, ContextBase> contexts = new HashMap<>();
     private final ArrayDeque<Runnable> deferred = new ArrayDeque<>();
@@ -40,10 +48,13 @@ public final class ProxyWasmVm {
     private ContextBase effective;
     private int depth;
     private volatile PluginTrapException failure;
+    private boolean closed;
 
-    private ProxyWasmVm(PluginConfig config, WasmCode code) {
+    private ProxyWasmVm(PluginConfig config, WasmCode code, PluginScope scope) {
         this.config = config;
         this.code = code;
+        this.scope = scope;
+        this.deadline = scope.services().watchdog().guard(config.limits().callbackDeadline().toNanos());
     }
 
     /**
@@ -54,17 +65,23 @@ public final class ProxyWasmVm {
      * @throws io.wasmgate.abi.PluginLoadException if the module cannot be linked or instantiated
      * @throws PluginStartException if a start function traps or the root context rejects its start or configuration
      */
-    public static ProxyWasmVm start(PluginConfig config, WasmCode code, Function<ProxyWasmVm, List<ImportFunction>> linker) {
-        ProxyWasmVm vm = new ProxyWasmVm(config, code);
+    public static ProxyWasmVm start(PluginConfig config, WasmCode code, PluginScope scope,
+            Function<ProxyWasmVm, List<ImportFunction>> linker) {
+        ProxyWasmVm vm = new ProxyWasmVm(config, code, scope);
         vm.lock.lock();
         try {
             vm.root = new RootContext(vm, vm.nextContextId());
-            vm.instance = WasmInstance.create(config.name(), code, linker.apply(vm));
+            vm.instance = WasmInstance.create(config.name(), code, linker.apply(vm), config.limits().memoryPages());
             vm.runStartFunctions();
             vm.root.start();
+            scope.hostMetrics().vmStarted();
             return vm;
         } catch (PluginTrapException e) {
+            vm.release();
             throw new PluginStartException(config.name(), code.origin(), e.reason(), e);
+        } catch (RuntimeException e) {
+            vm.release();
+            throw e;
         } finally {
             vm.lock.unlock();
         }
@@ -95,25 +112,43 @@ public final class ProxyWasmVm {
         ContextBase savedEffective = effective;
         current = context;
         effective = context;
-        depth++;
+        boolean outermost = depth++ == 0;
+        long started = outermost ? System.nanoTime() : 0;
+        if (outermost) {
+            deadline.enter();
+        }
         try {
             return instance.call(callback, args);
         } catch (PluginTrapException e) {
             throw e;
         } catch (RuntimeException | StackOverflowError e) {
-            PluginTrapException trap = new PluginTrapException(config.name(), code.origin(), callback.exportName(), e);
-            failure = trap;
-            deferred.clear();
-            config.log().log(LogLevel.ERROR, prefix() + trap.getMessage());
-            throw trap;
+            throw fail(callback, e);
         } finally {
             depth--;
             current = savedCurrent;
             effective = savedEffective;
-            if (depth == 0 && failure == null) {
-                runDeferred();
+            if (outermost) {
+                deadline.exit();
+                scope.hostMetrics().callback(callback.exportName(), System.nanoTime() - started);
+                if (failure == null) {
+                    runDeferred();
+                }
             }
         }
+    }
+
+    private PluginTrapException fail(Callback callback, Throwable cause) {
+        Throwable reason = cause instanceof ChicoryInterruptedException
+                ? new ChicoryInterruptedException("exceeded limits.callback_deadline of "
+                        + config.limits().callbackDeadline().toMillis() + " ms", cause)
+                : cause;
+        PluginTrapException trap = new PluginTrapException(config.name(), code.origin(), callback.exportName(), reason);
+        failure = trap;
+        deferred.clear();
+        root.setTickPeriod(0);
+        scope.hostMetrics().trapped();
+        config.log().log(LogLevel.ERROR, prefix() + trap.getMessage());
+        return trap;
     }
 
     private void runDeferred() {
@@ -163,11 +198,49 @@ public final class ProxyWasmVm {
     public void close() {
         lock.lock();
         try {
+            if (closed) {
+                return;
+            }
+            closed = true;
             if (failure == null) {
                 root.shutdown();
             }
         } catch (PluginTrapException e) {
             // Already logged and recorded by call(); a failing shutdown has nothing left to protect.
+        } finally {
+            release();
+            scope.hostMetrics().vmStopped();
+            lock.unlock();
+        }
+    }
+
+    /** Stops what runs on this VM's behalf: its timer and its deadline guard. */
+    private void release() {
+        if (root != null) {
+            root.setTickPeriod(0);
+        }
+        deadline.close();
+    }
+
+    /** Delivers {@code proxy_on_tick} to the root context; a failed or closed VM ignores it. */
+    void deliverTick() {
+        deliverToRoot(Callback.ON_TICK, root.id());
+    }
+
+    /** Delivers {@code proxy_on_queue_ready} for {@code queueId} to the root context (a shared queue receiver). */
+    public void deliverQueueReady(int queueId) {
+        deliverToRoot(Callback.ON_QUEUE_READY, root.id(), queueId);
+    }
+
+    private void deliverToRoot(Callback callback, long... args) {
+        lock.lock();
+        try {
+            if (closed || failure != null) {
+                return;
+            }
+            call(root, callback, args);
+        } catch (PluginTrapException e) {
+            // The VM is now failed; the trap is logged and counted, and the plugin replaces the instance.
         } finally {
             lock.unlock();
         }
@@ -195,6 +268,21 @@ public final class ProxyWasmVm {
 
     public PluginConfig config() {
         return config;
+    }
+
+    /** The host services this VM uses. */
+    public HostServices services() {
+        return scope.services();
+    }
+
+    /** The metrics the plugin defined, shared by its instances. */
+    public GuestMetrics guestMetrics() {
+        return scope.guestMetrics();
+    }
+
+    /** The host's meters about this plugin. */
+    public HostMetrics hostMetrics() {
+        return scope.hostMetrics();
     }
 
     public AbiVersion abiVersion() {

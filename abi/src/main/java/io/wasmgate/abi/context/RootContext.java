@@ -6,6 +6,8 @@ import io.wasmgate.abi.vm.Callback;
 import io.wasmgate.abi.wire.BufferType;
 import io.wasmgate.abi.wire.WasmResult;
 import java.util.Optional;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The plugin's root context in one VM (reference §4.2, §4.7): started with
@@ -14,10 +16,14 @@ import java.util.Optional;
  * guest calls {@code proxy_done}.
  */
 public final class RootContext extends ContextBase {
+    /** The shortest tick period: a guest asking for less gets this, so a timer cannot monopolise a VM. */
+    public static final long MIN_TICK_MILLIS = 10;
+
     private final Body vmConfiguration = new Body();
     private final Body pluginConfiguration = new Body();
     private Callback starting;
     private boolean pendingDone;
+    private ScheduledFuture<?> ticker;
 
     RootContext(ProxyWasmVm vm, int id) {
         super(vm, id);
@@ -74,6 +80,22 @@ public final class RootContext extends ContextBase {
             return Optional.of(vmConfiguration);
         }
         return starting == Callback.ON_CONFIGURE ? Optional.of(pluginConfiguration) : Optional.empty();
+    }
+
+    /**
+     * {@code proxy_set_tick_period_milliseconds}: replaces this root's timer; 0 stops it. Periods below
+     * {@link #MIN_TICK_MILLIS} are raised to it. Ticks run on the host scheduler under the VM lock, so a
+     * tick never overlaps another callback of this VM, and the next one is timed from the end of the last.
+     */
+    public void setTickPeriod(long periodMillis) {
+        if (ticker != null) {
+            ticker.cancel(false);
+            ticker = null;
+        }
+        if (periodMillis > 0) {
+            long period = Math.max(periodMillis, MIN_TICK_MILLIS);
+            ticker = vm.services().scheduler().scheduleWithFixedDelay(vm::deliverTick, period, period, TimeUnit.MILLISECONDS);
+        }
     }
 
     void shutdown() {

@@ -2,6 +2,7 @@ package io.wasmgate.abi.context;
 
 import io.wasmgate.abi.PluginTrapException;
 import io.wasmgate.abi.config.FailurePolicy;
+import io.wasmgate.abi.services.HostMetrics;
 import io.wasmgate.abi.spi.Body;
 import io.wasmgate.abi.spi.Headers;
 import io.wasmgate.abi.spi.HttpExchange;
@@ -11,6 +12,7 @@ import io.wasmgate.abi.wire.BufferType;
 import io.wasmgate.abi.wire.FilterDataStatus;
 import io.wasmgate.abi.wire.FilterHeadersStatus;
 import io.wasmgate.abi.wire.FilterTrailersStatus;
+import io.wasmgate.abi.wire.LogLevel;
 import io.wasmgate.abi.wire.MapType;
 import io.wasmgate.abi.wire.PropertyValue;
 import io.wasmgate.abi.wire.StreamType;
@@ -19,6 +21,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.function.Supplier;
 
 /**
@@ -57,6 +60,10 @@ public final class StreamContext extends ContextBase {
     private boolean responseHeadersReleased;
     private boolean requestBodyHeld;
     private boolean responseBodyHeld;
+    private boolean endOfStreamInCallback;
+    private boolean requestContinuedEarly;
+    private boolean responseContinuedEarly;
+    private boolean rejected;
 
     StreamContext(ProxyWasmVm vm, int id, HttpExchange exchange) {
         super(vm, id);
@@ -73,7 +80,7 @@ public final class StreamContext extends ContextBase {
         return locked(() -> {
             requestHeaders = headers;
             long raw = invokeHeaders(Callback.ON_REQUEST_HEADERS, headers.size(), endOfStream);
-            FilterHeadersStatus status = convertHeaders(raw);
+            FilterHeadersStatus status = consumeEarlyContinue(true, convertHeaders(raw), FilterHeadersStatus.CONTINUE);
             requestHeld = status.stops();
             requestHeadersReleased = !requestHeld;
             return status;
@@ -86,9 +93,12 @@ public final class StreamContext extends ContextBase {
             if (!requestBodyHeld) {
                 requestBody.clear();
             }
+            if (overBufferLimit(requestBody, chunk)) {
+                return reject(413, "request");
+            }
             requestBody.append(chunk);
-            long raw = invoke(Callback.ON_REQUEST_BODY, id(), requestBody.length(), flag(endOfStream));
-            FilterDataStatus status = convertData(raw);
+            long raw = invokeBody(Callback.ON_REQUEST_BODY, requestBody.length(), endOfStream);
+            FilterDataStatus status = consumeEarlyContinue(true, convertData(raw), FilterDataStatus.CONTINUE);
             requestBodyHeld = status.stops();
             requestHeld = status.stops();
             return status;
@@ -99,7 +109,8 @@ public final class StreamContext extends ContextBase {
     public FilterTrailersStatus onRequestTrailers(Headers trailers) {
         return locked(() -> {
             requestTrailers = trailers;
-            FilterTrailersStatus status = convertTrailers(invoke(Callback.ON_REQUEST_TRAILERS, id(), trailers.size()));
+            FilterTrailersStatus status = consumeEarlyContinue(true,
+                    convertTrailers(invoke(Callback.ON_REQUEST_TRAILERS, id(), trailers.size())), FilterTrailersStatus.CONTINUE);
             requestHeld = status.stops();
             return status;
         });
@@ -110,7 +121,7 @@ public final class StreamContext extends ContextBase {
         return locked(() -> {
             responseHeaders = headers;
             long raw = invokeHeaders(Callback.ON_RESPONSE_HEADERS, headers.size(), endOfStream);
-            FilterHeadersStatus status = convertHeaders(raw);
+            FilterHeadersStatus status = consumeEarlyContinue(false, convertHeaders(raw), FilterHeadersStatus.CONTINUE);
             responseHeld = status.stops();
             responseHeadersReleased = !responseHeld;
             return status;
@@ -123,9 +134,12 @@ public final class StreamContext extends ContextBase {
             if (!responseBodyHeld) {
                 responseBody.clear();
             }
+            if (overBufferLimit(responseBody, chunk)) {
+                return reject(502, "response");
+            }
             responseBody.append(chunk);
-            long raw = invoke(Callback.ON_RESPONSE_BODY, id(), responseBody.length(), flag(endOfStream));
-            FilterDataStatus status = convertData(raw);
+            long raw = invokeBody(Callback.ON_RESPONSE_BODY, responseBody.length(), endOfStream);
+            FilterDataStatus status = consumeEarlyContinue(false, convertData(raw), FilterDataStatus.CONTINUE);
             responseBodyHeld = status.stops();
             responseHeld = status.stops();
             return status;
@@ -136,7 +150,8 @@ public final class StreamContext extends ContextBase {
     public FilterTrailersStatus onResponseTrailers(Headers trailers) {
         return locked(() -> {
             responseTrailers = trailers;
-            FilterTrailersStatus status = convertTrailers(invoke(Callback.ON_RESPONSE_TRAILERS, id(), trailers.size()));
+            FilterTrailersStatus status = consumeEarlyContinue(false,
+                    convertTrailers(invoke(Callback.ON_RESPONSE_TRAILERS, id(), trailers.size())), FilterTrailersStatus.CONTINUE);
             responseHeld = status.stops();
             return status;
         });
@@ -191,6 +206,41 @@ public final class StreamContext extends ContextBase {
         return failed;
     }
 
+    private long invokeBody(Callback callback, int size, boolean endOfStream) {
+        endOfStreamInCallback = endOfStream;
+        try {
+            return invoke(callback, id(), size, flag(endOfStream));
+        } finally {
+            endOfStreamInCallback = false;
+        }
+    }
+
+    /**
+     * A plugin that continued a direction from inside the callback that then returned a stop has, in
+     * effect, not stopped: the deferred continue ran before the stop was known, so it is honoured here.
+     */
+    private <S extends Enum<S>> S consumeEarlyContinue(boolean request, S status, S proceed) {
+        boolean early = request ? requestContinuedEarly : responseContinuedEarly;
+        requestContinuedEarly = false;
+        responseContinuedEarly = false;
+        return early && status != proceed && !failed && !localReplyInCallback ? proceed : status;
+    }
+
+    private boolean overBufferLimit(Body held, byte[] chunk) {
+        return held.length() + (long) chunk.length > vm.config().limits().maxBufferedBody();
+    }
+
+    /** Answers a stream whose held body outgrew {@code limits.max_buffered_body}; the VM stays healthy. */
+    private FilterDataStatus reject(int status, String direction) {
+        if (!rejected) {
+            rejected = true;
+            vm.log(LogLevel.WARN, "stream " + id() + ": " + direction + " body held by the plugin exceeds limits.max_buffered_body ("
+                    + vm.config().limits().maxBufferedBody() + " bytes); answering " + status);
+            exchange.sendLocalReply(new LocalReply(status, "wasm_buffer_limit", new byte[0], List.of(), OptionalInt.empty()));
+        }
+        return FilterDataStatus.STOP_ITERATION_NO_BUFFER;
+    }
+
     private long invokeHeaders(Callback callback, int count, boolean endOfStream) {
         return vm.abiVersion().atLeast020()
                 ? invoke(callback, id(), count, flag(endOfStream))
@@ -234,9 +284,11 @@ public final class StreamContext extends ContextBase {
     private long onFailure() {
         if (vm.config().failurePolicy() == FailurePolicy.FAIL_OPEN) {
             skipped = true;
+            vm.hostMetrics().failurePolicyApplied(HostMetrics.Outcome.FAIL_OPEN);
             return 0;
         }
         failed = true;
+        vm.hostMetrics().failurePolicyApplied(HostMetrics.Outcome.FAIL_CLOSED);
         exchange.sendLocalReply(LocalReply.failStream());
         return -1;
     }
@@ -275,21 +327,34 @@ public final class StreamContext extends ContextBase {
     public Optional<Headers> headerMap(MapType type) {
         return switch (type) {
             case HTTP_REQUEST_HEADERS -> Optional.ofNullable(requestHeaders);
-            case HTTP_REQUEST_TRAILERS -> trailers(true);
+            case HTTP_REQUEST_TRAILERS -> Optional.ofNullable(requestTrailers);
             case HTTP_RESPONSE_HEADERS -> Optional.ofNullable(responseHeaders);
-            case HTTP_RESPONSE_TRAILERS -> trailers(false);
+            case HTTP_RESPONSE_TRAILERS -> Optional.ofNullable(responseTrailers);
             default -> Optional.empty();
         };
     }
 
-    /** Trailers exist once received; a plugin may add them from the last body callback (Envoy's addDecodedTrailers). */
-    private Optional<Headers> trailers(boolean request) {
-        Headers existing = request ? requestTrailers : responseTrailers;
-        if (existing != null) {
-            return Optional.of(existing);
+    /**
+     * The map if the plugin may change it now. Headers are writable until they were forwarded; trailers
+     * while they are held, and a plugin may add trailers from the last body callback of a direction that
+     * had none (Envoy's {@code addDecodedTrailers}). Nothing is writable in the access-log phase.
+     */
+    @Override
+    public Optional<Headers> writableHeaderMap(MapType type) {
+        if (running == Callback.ON_LOG) {
+            return Optional.empty();
         }
-        Callback body = request ? Callback.ON_REQUEST_BODY : Callback.ON_RESPONSE_BODY;
-        if (running != body) {
+        return switch (type) {
+            case HTTP_REQUEST_HEADERS -> requestHeadersReleased ? Optional.empty() : Optional.ofNullable(requestHeaders);
+            case HTTP_RESPONSE_HEADERS -> responseHeadersReleased ? Optional.empty() : Optional.ofNullable(responseHeaders);
+            case HTTP_REQUEST_TRAILERS -> requestTrailers != null ? Optional.of(requestTrailers) : addTrailers(true);
+            case HTTP_RESPONSE_TRAILERS -> responseTrailers != null ? Optional.of(responseTrailers) : addTrailers(false);
+            default -> Optional.empty();
+        };
+    }
+
+    private Optional<Headers> addTrailers(boolean request) {
+        if (!endOfStreamInCallback || running != (request ? Callback.ON_REQUEST_BODY : Callback.ON_RESPONSE_BODY)) {
             return Optional.empty();
         }
         Headers added = new Headers();
@@ -304,20 +369,6 @@ public final class StreamContext extends ContextBase {
     @Override
     public boolean accessLogPhase() {
         return running == Callback.ON_LOG;
-    }
-
-    @Override
-    public boolean headerMapWritable(MapType type) {
-        if (running == Callback.ON_LOG) {
-            return false;
-        }
-        return switch (type) {
-            case HTTP_REQUEST_HEADERS -> requestHeaders != null && !requestHeadersReleased;
-            case HTTP_REQUEST_TRAILERS -> requestTrailers != null || running == Callback.ON_REQUEST_BODY;
-            case HTTP_RESPONSE_HEADERS -> responseHeaders != null && !responseHeadersReleased;
-            case HTTP_RESPONSE_TRAILERS -> responseTrailers != null || running == Callback.ON_RESPONSE_BODY;
-            default -> false;
-        };
     }
 
     @Override
@@ -388,6 +439,13 @@ public final class StreamContext extends ContextBase {
     private void resume(StreamType type) {
         boolean request = type == StreamType.HTTP_REQUEST;
         if (request ? !requestHeld : !responseHeld) {
+            if (running != null) {
+                if (request) {
+                    requestContinuedEarly = true;
+                } else {
+                    responseContinuedEarly = true;
+                }
+            }
             return;
         }
         if (request) {

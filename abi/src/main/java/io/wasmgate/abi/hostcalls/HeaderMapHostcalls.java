@@ -2,7 +2,6 @@ package io.wasmgate.abi.hostcalls;
 
 import static io.wasmgate.abi.hostcalls.HostcallTable.i32;
 
-import io.wasmgate.abi.context.ContextBase;
 import io.wasmgate.abi.context.ProxyWasmVm;
 import io.wasmgate.abi.spi.Headers;
 import io.wasmgate.abi.wire.HeaderPairsCodec;
@@ -112,8 +111,7 @@ final class HeaderMapHostcalls {
     }
 
     private Optional<Headers> writable(int type) {
-        ContextBase context = vm.effectiveContext();
-        return MapType.of(type).filter(context::headerMapWritable).flatMap(context::headerMap);
+        return MapType.of(type).flatMap(vm.effectiveContext()::writableHeaderMap);
     }
 
     private String latin1(int ptr, int len) {

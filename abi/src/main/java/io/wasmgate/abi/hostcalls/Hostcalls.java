@@ -21,6 +21,11 @@ public final class Hostcalls {
         new HeaderMapHostcalls(vm).register(table);
         new StreamHostcalls(vm).register(table);
         new PropertyHostcalls(vm).register(table);
+        new TimerHostcalls(vm).register(table);
+        new SharedDataHostcalls(vm).register(table);
+        new SharedQueueHostcalls(vm).register(table);
+        new MetricHostcalls(vm).register(table);
+        new ForeignFunctionHostcalls(vm).register(table);
         new UnimplementedHostcalls().register(table);
         new EmscriptenHostcalls().register(table);
         new WasiHostcalls(vm).register(table);

@@ -4,7 +4,6 @@ import io.wasmgate.abi.wire.HeaderField;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -114,11 +113,18 @@ public final class Headers {
         return -1;
     }
 
+    /** ASCII only, as Envoy does: other bytes of a name are left alone. */
     private static String lower(String name) {
         for (int i = 0; i < name.length(); i++) {
             char c = name.charAt(i);
             if (c >= 'A' && c <= 'Z') {
-                return name.toLowerCase(Locale.ROOT);
+                char[] chars = name.toCharArray();
+                for (int j = i; j < chars.length; j++) {
+                    if (chars[j] >= 'A' && chars[j] <= 'Z') {
+                        chars[j] += 'a' - 'A';
+                    }
+                }
+                return new String(chars);
             }
         }
         return name;

@@ -8,6 +8,7 @@ import com.dylibso.chicory.runtime.Instance;
 import com.dylibso.chicory.wasm.ChicoryException;
 import com.dylibso.chicory.wasm.types.FunctionImport;
 import com.dylibso.chicory.wasm.types.FunctionType;
+import com.dylibso.chicory.wasm.types.MemoryLimits;
 import com.dylibso.chicory.wasm.types.ImportSection;
 import com.dylibso.chicory.wasm.types.ValType;
 import io.wasmgate.abi.PluginLoadException;
@@ -40,7 +41,7 @@ public final class WasmInstance {
      * Instantiates {@code code} with the given host functions, running the module's start section but
      * no start export ({@code _initialize}/{@code _start} are the lifecycle's to call).
      */
-    public static WasmInstance create(String plugin, WasmCode code, List<ImportFunction> hostFunctions) {
+    public static WasmInstance create(String plugin, WasmCode code, List<ImportFunction> hostFunctions, int maxPages) {
         checkImports(plugin, code, hostFunctions);
         Instance instance;
         try {
@@ -48,6 +49,7 @@ public final class WasmInstance {
                     .withImportValues(ImportValues.builder().withFunctions(hostFunctions).build())
                     .withMachineFactory(code.machineFactory())
                     .withMemoryFactory(ByteArrayMemory::new)
+                    .withMemoryLimits(memoryLimits(plugin, code, maxPages))
                     .withStart(false)
                     .build();
         } catch (ChicoryException e) {
@@ -117,6 +119,22 @@ public final class WasmInstance {
     /** {@code 0.2.1}. */
     private static String version(AbiVersion version) {
         return version.marker().substring("proxy_abi_version_".length()).replace('_', '.');
+    }
+
+    /**
+     * The module's own memory limits, with the maximum lowered to {@code maxPages}; a module that needs
+     * more than that from the start is refused rather than silently given more.
+     */
+    private static MemoryLimits memoryLimits(String plugin, WasmCode code, int maxPages) {
+        MemoryLimits declared = code.module().memorySection()
+                .filter(section -> section.memoryCount() > 0)
+                .map(section -> section.getMemory(0).limits())
+                .orElse(new MemoryLimits(0, maxPages));
+        if (declared.initialPages() > maxPages) {
+            throw new PluginLoadException(plugin, code.origin(), "the module needs " + declared.initialPages()
+                    + " pages (64 KiB each) of memory at start, more than limits.memory allows (" + maxPages + " pages)");
+        }
+        return new MemoryLimits(declared.initialPages(), Math.min(declared.maximumPages(), maxPages));
     }
 
     public WasmCode code() {

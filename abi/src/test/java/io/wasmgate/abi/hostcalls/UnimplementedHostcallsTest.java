@@ -1,11 +1,5 @@
 package io.wasmgate.abi.hostcalls;
 
-import static io.wasmgate.abi.testing.ProbeProgram.Op.PROXY_CALL_FOREIGN_FUNCTION;
-import static io.wasmgate.abi.testing.ProbeProgram.Op.PROXY_DEFINE_METRIC;
-import static io.wasmgate.abi.testing.ProbeProgram.Op.PROXY_DEQUEUE_SHARED_QUEUE;
-import static io.wasmgate.abi.testing.ProbeProgram.Op.PROXY_ENQUEUE_SHARED_QUEUE;
-import static io.wasmgate.abi.testing.ProbeProgram.Op.PROXY_GET_METRIC;
-import static io.wasmgate.abi.testing.ProbeProgram.Op.PROXY_GET_SHARED_DATA;
 import static io.wasmgate.abi.testing.ProbeProgram.Op.PROXY_GET_STATUS;
 import static io.wasmgate.abi.testing.ProbeProgram.Op.PROXY_GRPC_CALL;
 import static io.wasmgate.abi.testing.ProbeProgram.Op.PROXY_GRPC_CANCEL;
@@ -13,12 +7,6 @@ import static io.wasmgate.abi.testing.ProbeProgram.Op.PROXY_GRPC_CLOSE;
 import static io.wasmgate.abi.testing.ProbeProgram.Op.PROXY_GRPC_SEND;
 import static io.wasmgate.abi.testing.ProbeProgram.Op.PROXY_GRPC_STREAM;
 import static io.wasmgate.abi.testing.ProbeProgram.Op.PROXY_HTTP_CALL;
-import static io.wasmgate.abi.testing.ProbeProgram.Op.PROXY_INCREMENT_METRIC;
-import static io.wasmgate.abi.testing.ProbeProgram.Op.PROXY_RECORD_METRIC;
-import static io.wasmgate.abi.testing.ProbeProgram.Op.PROXY_REGISTER_SHARED_QUEUE;
-import static io.wasmgate.abi.testing.ProbeProgram.Op.PROXY_RESOLVE_SHARED_QUEUE;
-import static io.wasmgate.abi.testing.ProbeProgram.Op.PROXY_SET_SHARED_DATA;
-import static io.wasmgate.abi.testing.ProbeProgram.Op.PROXY_SET_TICK_PERIOD_MILLISECONDS;
 import static io.wasmgate.abi.wire.WasmResult.UNIMPLEMENTED;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -46,13 +34,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 class UnimplementedHostcallsTest {
     /** Remove an op from here when its hostcall gets served, and cover it in its area's test. */
     static final Set<Op> UNIMPLEMENTED_OPS = EnumSet.of(
-            PROXY_SET_TICK_PERIOD_MILLISECONDS,
             PROXY_HTTP_CALL, PROXY_GET_STATUS,
-            PROXY_GRPC_CALL, PROXY_GRPC_STREAM, PROXY_GRPC_SEND, PROXY_GRPC_CANCEL, PROXY_GRPC_CLOSE,
-            PROXY_GET_SHARED_DATA, PROXY_SET_SHARED_DATA,
-            PROXY_REGISTER_SHARED_QUEUE, PROXY_RESOLVE_SHARED_QUEUE, PROXY_ENQUEUE_SHARED_QUEUE, PROXY_DEQUEUE_SHARED_QUEUE,
-            PROXY_DEFINE_METRIC, PROXY_INCREMENT_METRIC, PROXY_RECORD_METRIC, PROXY_GET_METRIC,
-            PROXY_CALL_FOREIGN_FUNCTION);
+            PROXY_GRPC_CALL, PROXY_GRPC_STREAM, PROXY_GRPC_SEND, PROXY_GRPC_CANCEL, PROXY_GRPC_CLOSE);
 
     static Stream<Arguments> unimplemented() {
         return Arrays.stream(Engine.values())

@@ -4,6 +4,8 @@ import io.wasmgate.abi.config.PluginConfig;
 import io.wasmgate.abi.context.ProxyWasmVm;
 import io.wasmgate.abi.context.StreamContext;
 import io.wasmgate.abi.hostcalls.Hostcalls;
+import io.wasmgate.abi.services.HostServices;
+import io.wasmgate.abi.services.PluginScope;
 import io.wasmgate.abi.spi.HttpExchange;
 import io.wasmgate.abi.vm.Engine;
 import io.wasmgate.abi.vm.GuestMemory;
@@ -53,10 +55,12 @@ public final class Probe implements AutoCloseable {
     private static final Map<Engine, WasmCode> CODE = new ConcurrentHashMap<>();
 
     private final ProxyWasmVm vm;
+    private final HostServices services;
     private boolean closed;
 
-    private Probe(ProxyWasmVm vm) {
+    private Probe(ProxyWasmVm vm, HostServices services) {
         this.vm = vm;
+        this.services = services;
     }
 
     /** Starts a probe VM running {@code program}, given as the plugin configuration. */
@@ -82,7 +86,18 @@ public final class Probe implements AutoCloseable {
                 .withConfiguration(program.toBytes()))
                 .build();
         WasmCode code = CODE.computeIfAbsent(engine, e -> WasmCode.load("probe", Modules.fixture("probe"), e));
-        return new Probe(ProxyWasmVm.start(config, code, Hostcalls::link));
+        HostServices services = HostServices.create();
+        try {
+            return new Probe(ProxyWasmVm.start(config, code, PluginScope.create(services, config.name()), Hostcalls::link), services);
+        } catch (RuntimeException e) {
+            services.close();
+            throw e;
+        }
+    }
+
+    /** The host services of this probe: shared data, queues, the meter registry. */
+    public HostServices services() {
+        return services;
     }
 
     public ProxyWasmVm vm() {
@@ -201,6 +216,7 @@ public final class Probe implements AutoCloseable {
         if (!closed) {
             closed = true;
             vm.close();
+            services.close();
         }
     }
 }
