@@ -33,9 +33,16 @@ public abstract sealed class ContextBase permits RootContext, StreamContext {
     /** The plugin's root context in the same VM. */
     public abstract RootContext root();
 
-    /** The map a map hostcall addresses, if this context has it now; empty means BAD_ARGUMENT. */
+    /**
+     * The map a map hostcall addresses, if this context has it now; empty means BAD_ARGUMENT. A call
+     * response belongs to the root but is readable from whichever context the SDK made effective.
+     */
     public Optional<Headers> headerMap(MapType type) {
-        return Optional.empty();
+        return switch (type) {
+            case HTTP_CALL_RESPONSE_HEADERS -> root().callResponseMap(false);
+            case HTTP_CALL_RESPONSE_TRAILERS -> root().callResponseMap(true);
+            default -> Optional.empty();
+        };
     }
 
     /** The map if the plugin may change it now; empty means BAD_ARGUMENT. */
@@ -58,7 +65,8 @@ public abstract sealed class ContextBase permits RootContext, StreamContext {
     public Optional<Body> buffer(BufferType type) {
         return switch (type) {
             case VM_CONFIGURATION, PLUGIN_CONFIGURATION -> root().configurationBuffer(type);
-            case HTTP_CALL_RESPONSE_BODY, FOREIGN_FUNCTION_ARGUMENTS -> Optional.empty();
+            case HTTP_CALL_RESPONSE_BODY -> root().callResponseBody();
+            case FOREIGN_FUNCTION_ARGUMENTS -> Optional.empty();
             default -> Optional.of(new Body());
         };
     }

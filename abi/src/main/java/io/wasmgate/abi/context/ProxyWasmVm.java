@@ -10,6 +10,7 @@ import io.wasmgate.abi.services.GuestMetrics;
 import io.wasmgate.abi.services.HostMetrics;
 import io.wasmgate.abi.services.HostServices;
 import io.wasmgate.abi.services.PluginScope;
+import io.wasmgate.abi.spi.HttpCallResponse;
 import io.wasmgate.abi.spi.HttpExchange;
 import io.wasmgate.abi.vm.Callback;
 import io.wasmgate.abi.vm.GuestMemory;
@@ -146,6 +147,7 @@ public final class ProxyWasmVm {
         failure = trap;
         deferred.clear();
         root.setTickPeriod(0);
+        root.callouts().cancelAll();
         scope.hostMetrics().trapped();
         config.log().log(LogLevel.ERROR, prefix() + trap.getMessage());
         return trap;
@@ -214,10 +216,11 @@ public final class ProxyWasmVm {
         }
     }
 
-    /** Stops what runs on this VM's behalf: its timer and its deadline guard. */
+    /** Stops what runs on this VM's behalf: its timer, its callouts and its deadline guard. */
     private void release() {
         if (root != null) {
             root.setTickPeriod(0);
+            root.callouts().cancelAll();
         }
         deadline.close();
     }
@@ -230,6 +233,20 @@ public final class ProxyWasmVm {
     /** Delivers {@code proxy_on_queue_ready} for {@code queueId} to the root context (a shared queue receiver). */
     public void deliverQueueReady(int queueId) {
         deliverToRoot(Callback.ON_QUEUE_READY, root.id(), queueId);
+    }
+
+    /** Delivers the outcome of HTTP call {@code token}: a response, or the reason there is none. */
+    void deliverHttpCallResult(int token, HttpCallResponse response, String failure) {
+        lock.lock();
+        try {
+            if (!closed && this.failure == null) {
+                root.callouts().deliver(root, token, response, failure);
+            }
+        } catch (PluginTrapException e) {
+            // The VM is now failed; the trap is logged and counted, and the plugin replaces the instance.
+        } finally {
+            lock.unlock();
+        }
     }
 
     private void deliverToRoot(Callback callback, long... args) {

@@ -2,6 +2,8 @@ package io.wasmgate.abi.context;
 
 import io.wasmgate.abi.PluginStartException;
 import io.wasmgate.abi.spi.Body;
+import io.wasmgate.abi.spi.Headers;
+import io.wasmgate.abi.spi.HttpCallRequest;
 import io.wasmgate.abi.vm.Callback;
 import io.wasmgate.abi.wire.BufferType;
 import io.wasmgate.abi.wire.WasmResult;
@@ -24,9 +26,11 @@ public final class RootContext extends ContextBase {
     private Callback starting;
     private boolean pendingDone;
     private ScheduledFuture<?> ticker;
+    private final Callouts callouts;
 
     RootContext(ProxyWasmVm vm, int id) {
         super(vm, id);
+        this.callouts = new Callouts(vm);
         vmConfiguration.replace(vm.config().vmConfiguration());
         pluginConfiguration.replace(vm.config().configuration());
     }
@@ -96,6 +100,38 @@ public final class RootContext extends ContextBase {
             long period = Math.max(periodMillis, MIN_TICK_MILLIS);
             ticker = vm.services().scheduler().scheduleWithFixedDelay(vm::deliverTick, period, period, TimeUnit.MILLISECONDS);
         }
+    }
+
+    /**
+     * {@code proxy_http_call} on behalf of {@code origin} (the effective context): sends {@code request}
+     * and returns the token its {@code proxy_on_http_call_response} will carry.
+     */
+    public int httpCall(HttpCallRequest request, ContextBase origin) {
+        return callouts.httpCall(request, origin);
+    }
+
+    /** The call response's headers or trailers while {@code proxy_on_http_call_response} runs. */
+    Optional<Headers> callResponseMap(boolean trailers) {
+        return callouts.responseMap(trailers);
+    }
+
+    /** The call response's body while {@code proxy_on_http_call_response} runs. */
+    Optional<Body> callResponseBody() {
+        return callouts.responseBody();
+    }
+
+    /** {@code proxy_get_status}: 0 after a response, 11 (BrokenConnection) after a failed call. */
+    public int calloutStatusCode() {
+        return callouts.statusCode();
+    }
+
+    /** {@code proxy_get_status}'s message: empty after a response, the reason after a failed call. */
+    public byte[] calloutStatusMessage() {
+        return callouts.statusMessage();
+    }
+
+    Callouts callouts() {
+        return callouts;
     }
 
     void shutdown() {

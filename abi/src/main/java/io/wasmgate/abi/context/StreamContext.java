@@ -171,6 +171,7 @@ public final class StreamContext extends ContextBase {
     /** {@code proxy_on_done} then {@code proxy_on_delete}; the stream is gone afterwards. */
     public void onDone() {
         locked(() -> {
+            root().callouts().cancelFrom(id());
             if (created && !finished) {
                 invoke(Callback.ON_DONE, id());
                 invoke(Callback.ON_DELETE, id());
@@ -330,7 +331,7 @@ public final class StreamContext extends ContextBase {
             case HTTP_REQUEST_TRAILERS -> Optional.ofNullable(requestTrailers);
             case HTTP_RESPONSE_HEADERS -> Optional.ofNullable(responseHeaders);
             case HTTP_RESPONSE_TRAILERS -> Optional.ofNullable(responseTrailers);
-            default -> Optional.empty();
+            default -> super.headerMap(type);
         };
     }
 

@@ -26,6 +26,7 @@ public final class Hostcalls {
         new SharedQueueHostcalls(vm).register(table);
         new MetricHostcalls(vm).register(table);
         new ForeignFunctionHostcalls(vm).register(table);
+        new HttpCallHostcalls(vm).register(table);
         new UnimplementedHostcalls().register(table);
         new EmscriptenHostcalls().register(table);
         new WasiHostcalls(vm).register(table);

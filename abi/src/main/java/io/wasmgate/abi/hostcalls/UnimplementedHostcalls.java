@@ -4,15 +4,13 @@ import io.wasmgate.abi.wire.WasmResult;
 import java.util.Map;
 
 /**
- * The callout hostcalls, not served yet: {@code proxy_http_call}, {@code proxy_get_status} and gRPC. They
+ * The gRPC callout hostcalls, not served yet. They
  * are linked with their exact types, so modules that import them (every Rust SDK module does)
  * instantiate, and answer {@code UNIMPLEMENTED} when called.
  */
 final class UnimplementedHostcalls {
     /** Name to number of i32 parameters. */
     private static final Map<String, Integer> I32_CALLS = Map.ofEntries(
-            Map.entry("proxy_http_call", 10),
-            Map.entry("proxy_get_status", 3),
             Map.entry("proxy_grpc_call", 12),
             Map.entry("proxy_grpc_stream", 9),
             Map.entry("proxy_grpc_send", 4),

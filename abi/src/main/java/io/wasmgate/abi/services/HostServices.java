@@ -2,6 +2,7 @@ package io.wasmgate.abi.services;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.wasmgate.abi.spi.CalloutClient;
 import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -17,6 +18,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class HostServices implements AutoCloseable {
     private final MeterRegistry meterRegistry;
     private final ForeignFunctionRegistry foreignFunctions;
+    private final CalloutClient calloutClient;
     private final ScheduledExecutorService scheduler;
     private final SharedDataStore sharedData = new SharedDataStore();
     private final SharedQueueRegistry sharedQueues;
@@ -25,12 +27,13 @@ public final class HostServices implements AutoCloseable {
     private HostServices(Builder builder) {
         this.meterRegistry = builder.meterRegistry;
         this.foreignFunctions = builder.foreignFunctions;
+        this.calloutClient = builder.calloutClient;
         this.scheduler = Executors.newScheduledThreadPool(builder.threads, daemonThreads());
         this.sharedQueues = new SharedQueueRegistry(scheduler);
         this.watchdog = new CallWatchdog(scheduler);
     }
 
-    /** Services with a {@link SimpleMeterRegistry} and no foreign functions. */
+    /** Services with a {@link SimpleMeterRegistry}, no foreign functions and no callout clusters. */
     public static HostServices create() {
         return builder().build();
     }
@@ -54,6 +57,11 @@ public final class HostServices implements AutoCloseable {
 
     public ForeignFunctionRegistry foreignFunctions() {
         return foreignFunctions;
+    }
+
+    /** Where {@code proxy_http_call} goes; {@link CalloutClient#NONE} unless an integration provides clusters. */
+    public CalloutClient calloutClient() {
+        return calloutClient;
     }
 
     public SharedDataStore sharedData() {
@@ -89,6 +97,7 @@ public final class HostServices implements AutoCloseable {
     public static final class Builder {
         private MeterRegistry meterRegistry = new SimpleMeterRegistry();
         private ForeignFunctionRegistry foreignFunctions = new ForeignFunctionRegistry();
+        private CalloutClient calloutClient = CalloutClient.NONE;
         private int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
 
         private Builder() {}
@@ -103,7 +112,12 @@ public final class HostServices implements AutoCloseable {
             return this;
         }
 
-        /** Threads delivering ticks and queue notifications. */
+        public Builder withCalloutClient(CalloutClient calloutClient) {
+            this.calloutClient = Objects.requireNonNull(calloutClient, "calloutClient");
+            return this;
+        }
+
+        /** Threads delivering ticks, queue notifications and callout responses. */
         public Builder withThreads(int threads) {
             if (threads < 1) {
                 throw new IllegalArgumentException("threads must be at least 1, got " + threads);

@@ -1,12 +1,10 @@
 package io.wasmgate.abi.hostcalls;
 
-import static io.wasmgate.abi.testing.ProbeProgram.Op.PROXY_GET_STATUS;
 import static io.wasmgate.abi.testing.ProbeProgram.Op.PROXY_GRPC_CALL;
 import static io.wasmgate.abi.testing.ProbeProgram.Op.PROXY_GRPC_CANCEL;
 import static io.wasmgate.abi.testing.ProbeProgram.Op.PROXY_GRPC_CLOSE;
 import static io.wasmgate.abi.testing.ProbeProgram.Op.PROXY_GRPC_SEND;
 import static io.wasmgate.abi.testing.ProbeProgram.Op.PROXY_GRPC_STREAM;
-import static io.wasmgate.abi.testing.ProbeProgram.Op.PROXY_HTTP_CALL;
 import static io.wasmgate.abi.wire.WasmResult.UNIMPLEMENTED;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -34,7 +32,6 @@ import org.junit.jupiter.params.provider.MethodSource;
 class UnimplementedHostcallsTest {
     /** Remove an op from here when its hostcall gets served, and cover it in its area's test. */
     static final Set<Op> UNIMPLEMENTED_OPS = EnumSet.of(
-            PROXY_HTTP_CALL, PROXY_GET_STATUS,
             PROXY_GRPC_CALL, PROXY_GRPC_STREAM, PROXY_GRPC_SEND, PROXY_GRPC_CANCEL, PROXY_GRPC_CLOSE);
 
     static Stream<Arguments> unimplemented() {

@@ -56,11 +56,13 @@ public final class Probe implements AutoCloseable {
 
     private final ProxyWasmVm vm;
     private final HostServices services;
+    private final boolean ownsServices;
     private boolean closed;
 
-    private Probe(ProxyWasmVm vm, HostServices services) {
+    private Probe(ProxyWasmVm vm, HostServices services, boolean ownsServices) {
         this.vm = vm;
         this.services = services;
+        this.ownsServices = ownsServices;
     }
 
     /** Starts a probe VM running {@code program}, given as the plugin configuration. */
@@ -76,7 +78,26 @@ public final class Probe implements AutoCloseable {
      * @throws io.wasmgate.abi.PluginStartException if a step traps or returns false during start-up
      */
     public static Probe start(Engine engine, ProbeProgram program, UnaryOperator<PluginConfig.Builder> customize) {
-        PluginConfig config = customize.apply(PluginConfig.builder("probe")
+        HostServices services = HostServices.create();
+        try {
+            return start(config(engine, program, customize), engine, services, true);
+        } catch (RuntimeException e) {
+            services.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Starts a probe VM on {@code services}, which the caller owns (e.g. with a callout client or foreign
+     * functions); {@code customize} works as in {@link #start(Engine, ProbeProgram, UnaryOperator)}.
+     */
+    public static Probe start(Engine engine, ProbeProgram program, UnaryOperator<PluginConfig.Builder> customize,
+            HostServices services) {
+        return start(config(engine, program, customize), engine, services, false);
+    }
+
+    private static PluginConfig config(Engine engine, ProbeProgram program, UnaryOperator<PluginConfig.Builder> customize) {
+        return customize.apply(PluginConfig.builder("probe")
                 .withModule(Modules.fixture("probe"))
                 .withRootId("probe_root")
                 .withVmId("probe_vm")
@@ -85,14 +106,12 @@ public final class Probe implements AutoCloseable {
                 .withLog(new CapturingLog())
                 .withConfiguration(program.toBytes()))
                 .build();
+    }
+
+    private static Probe start(PluginConfig config, Engine engine, HostServices services, boolean ownsServices) {
         WasmCode code = CODE.computeIfAbsent(engine, e -> WasmCode.load("probe", Modules.fixture("probe"), e));
-        HostServices services = HostServices.create();
-        try {
-            return new Probe(ProxyWasmVm.start(config, code, PluginScope.create(services, config.name()), Hostcalls::link), services);
-        } catch (RuntimeException e) {
-            services.close();
-            throw e;
-        }
+        return new Probe(ProxyWasmVm.start(config, code, PluginScope.create(services, config.name()), Hostcalls::link),
+                services, ownsServices);
     }
 
     /** The host services of this probe: shared data, queues, the meter registry. */
@@ -216,7 +235,9 @@ public final class Probe implements AutoCloseable {
         if (!closed) {
             closed = true;
             vm.close();
-            services.close();
+            if (ownsServices) {
+                services.close();
+            }
         }
     }
 }

@@ -33,6 +33,11 @@ public final class ProbeProgram {
     private static final int OP_RETURN = 100;
     private static final int OP_TRAP = 101;
     private static final int OP_ARGS = 102;
+    private static final int OP_SPIN = 103;
+    private static final int OP_DEPTH = 104;
+    private static final int OP_HANG = 105;
+    private static final int OP_GROW = 106;
+    private static final int OP_IF_REQUEST_HEADER = 107;
 
     /** The host functions the probe can call, in the probe's op order; {@link #name()} lower-cased is the import name. */
     public enum Op {
@@ -188,6 +193,38 @@ public final class ProbeProgram {
         /** Records the callback's own arguments, context id first. */
         public Steps recordsArgs() {
             return step(OP_ARGS);
+        }
+
+        /** Busy-waits {@code millis} milliseconds of wall-clock time inside the callback; records nothing. */
+        public Steps spins(int millis) {
+            return step(OP_SPIN, millis);
+        }
+
+        /**
+         * Records how many callbacks of this instance are running their steps right now, this one included:
+         * 1 unless another callback encloses or overlaps this one.
+         */
+        public Steps recordsDepth() {
+            return step(OP_DEPTH);
+        }
+
+        /** Loops forever without calling the host (a plugin stuck in a callback). */
+        public Steps hangs() {
+            return step(OP_HANG);
+        }
+
+        /** Records {@code memory.grow(pages)}: the old size in pages, or -1 if the memory cannot grow. */
+        public Steps grows(int pages) {
+            return step(OP_GROW, pages);
+        }
+
+        /**
+         * The rest of this callback's steps run only if the current context has request header {@code key};
+         * records nothing (the header value, if any, is allocated on the probe's heap). Lets one program
+         * misbehave in one stream and behave in the next.
+         */
+        public Steps onlyIfRequestHeader(Data key) {
+            return step(OP_IF_REQUEST_HEADER, key.ptr(), key.len());
         }
 
         private Steps step(int op, int... args) {
