@@ -41,6 +41,8 @@ public abstract sealed class ContextBase permits RootContext, StreamContext {
         return switch (type) {
             case HTTP_CALL_RESPONSE_HEADERS -> root().callResponseMap(false);
             case HTTP_CALL_RESPONSE_TRAILERS -> root().callResponseMap(true);
+            case GRPC_RECEIVE_INITIAL_METADATA -> root().grpcMetadata(false);
+            case GRPC_RECEIVE_TRAILING_METADATA -> root().grpcMetadata(true);
             default -> Optional.empty();
         };
     }
@@ -66,6 +68,7 @@ public abstract sealed class ContextBase permits RootContext, StreamContext {
         return switch (type) {
             case VM_CONFIGURATION, PLUGIN_CONFIGURATION -> root().configurationBuffer(type);
             case HTTP_CALL_RESPONSE_BODY -> root().callResponseBody();
+            case GRPC_RECEIVE_BUFFER -> Optional.of(root().grpcMessage().orElseGet(Body::new));
             case FOREIGN_FUNCTION_ARGUMENTS -> Optional.empty();
             default -> Optional.of(new Body());
         };

@@ -10,7 +10,7 @@ import io.wasmgate.abi.services.GuestMetrics;
 import io.wasmgate.abi.services.HostMetrics;
 import io.wasmgate.abi.services.HostServices;
 import io.wasmgate.abi.services.PluginScope;
-import io.wasmgate.abi.spi.HttpCallResponse;
+import io.wasmgate.abi.services.SerialExecutor;
 import io.wasmgate.abi.spi.HttpExchange;
 import io.wasmgate.abi.vm.Callback;
 import io.wasmgate.abi.vm.GuestMemory;
@@ -40,6 +40,7 @@ public final class ProxyWasmVm {
     private final PluginScope scope;
     private final CallWatchdog.Guard deadline;
     private final ReentrantLock lock = new ReentrantLock();
+    private final SerialExecutor events;
     private final Map<Integer, ContextBase> contexts = new HashMap<>();
     private final ArrayDeque<Runnable> deferred = new ArrayDeque<>();
     private WasmInstance instance;
@@ -56,6 +57,7 @@ public final class ProxyWasmVm {
         this.code = code;
         this.scope = scope;
         this.deadline = scope.services().watchdog().guard(config.limits().callbackDeadline().toNanos());
+        this.events = new SerialExecutor(scope.services().scheduler());
     }
 
     /**
@@ -235,18 +237,23 @@ public final class ProxyWasmVm {
         deliverToRoot(Callback.ON_QUEUE_READY, root.id(), queueId);
     }
 
-    /** Delivers the outcome of HTTP call {@code token}: a response, or the reason there is none. */
-    void deliverHttpCallResult(int token, HttpCallResponse response, String failure) {
-        lock.lock();
-        try {
-            if (!closed && this.failure == null) {
-                root.callouts().deliver(root, token, response, failure);
+    /**
+     * Runs {@code event} (a callout response or gRPC event) on this VM's serial executor, under the lock,
+     * unless the VM has failed or closed by then. Events run in the order they were handed in.
+     */
+    void deliver(Runnable event) {
+        events.execute(() -> {
+            lock.lock();
+            try {
+                if (!closed && failure == null) {
+                    event.run();
+                }
+            } catch (PluginTrapException e) {
+                // The VM is now failed; the trap is logged and counted, and the plugin replaces the instance.
+            } finally {
+                lock.unlock();
             }
-        } catch (PluginTrapException e) {
-            // The VM is now failed; the trap is logged and counted, and the plugin replaces the instance.
-        } finally {
-            lock.unlock();
-        }
+        });
     }
 
     private void deliverToRoot(Callback callback, long... args) {

@@ -3,6 +3,7 @@ package io.wasmgate.abi.context;
 import io.wasmgate.abi.PluginStartException;
 import io.wasmgate.abi.spi.Body;
 import io.wasmgate.abi.spi.Headers;
+import io.wasmgate.abi.spi.GrpcCallRequest;
 import io.wasmgate.abi.spi.HttpCallRequest;
 import io.wasmgate.abi.vm.Callback;
 import io.wasmgate.abi.wire.BufferType;
@@ -110,6 +111,39 @@ public final class RootContext extends ContextBase {
         return callouts.httpCall(request, origin);
     }
 
+    /**
+     * {@code proxy_grpc_call} ({@code unaryMessage} non-null) or {@code proxy_grpc_stream} on behalf of
+     * {@code origin}; returns the token the gRPC callbacks will carry.
+     */
+    public int grpcCall(GrpcCallRequest request, ContextBase origin, byte[] unaryMessage) {
+        return callouts.grpcCall(request, origin, unaryMessage);
+    }
+
+    /** {@code proxy_grpc_send}. */
+    public WasmResult grpcSend(int token, byte[] message, boolean endOfStream) {
+        return callouts.grpcSend(token, message, endOfStream);
+    }
+
+    /** {@code proxy_grpc_cancel}. */
+    public WasmResult grpcCancel(int token) {
+        return callouts.grpcCancel(token);
+    }
+
+    /** {@code proxy_grpc_close}. */
+    public WasmResult grpcClose(int token) {
+        return callouts.grpcClose(token);
+    }
+
+    /** gRPC metadata while the matching metadata callback runs. */
+    Optional<Headers> grpcMetadata(boolean trailing) {
+        return callouts.grpcMetadata(trailing);
+    }
+
+    /** The gRPC message while {@code proxy_on_grpc_receive} runs. */
+    Optional<Body> grpcMessage() {
+        return callouts.grpcMessage();
+    }
+
     /** The call response's headers or trailers while {@code proxy_on_http_call_response} runs. */
     Optional<Headers> callResponseMap(boolean trailers) {
         return callouts.responseMap(trailers);
@@ -120,7 +154,7 @@ public final class RootContext extends ContextBase {
         return callouts.responseBody();
     }
 
-    /** {@code proxy_get_status}: 0 after a response, 11 (BrokenConnection) after a failed call. */
+    /** {@code proxy_get_status}: 0 after an HTTP response, 11 (BrokenConnection) after a failed call, the gRPC status after a close. */
     public int calloutStatusCode() {
         return callouts.statusCode();
     }

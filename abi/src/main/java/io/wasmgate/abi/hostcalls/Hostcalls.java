@@ -27,7 +27,7 @@ public final class Hostcalls {
         new MetricHostcalls(vm).register(table);
         new ForeignFunctionHostcalls(vm).register(table);
         new HttpCallHostcalls(vm).register(table);
-        new UnimplementedHostcalls().register(table);
+        new GrpcHostcalls(vm).register(table);
         new EmscriptenHostcalls().register(table);
         new WasiHostcalls(vm).register(table);
         return List.copyOf(table.functions());

@@ -16,6 +16,11 @@ public interface CalloutClient {
         public Cancellable httpCall(HttpCallRequest request, HttpCallListener listener) {
             throw new IllegalArgumentException("unknown cluster " + request.cluster());
         }
+
+        @Override
+        public GrpcStream grpcCall(GrpcCallRequest request, GrpcListener listener) {
+            throw new IllegalArgumentException("unknown cluster " + request.cluster());
+        }
     };
 
     /** {@code true} if {@code cluster} is configured; an unknown cluster is {@code BAD_ARGUMENT} to the guest. */
@@ -26,4 +31,11 @@ public interface CalloutClient {
      * {@code listener} later, from any thread.
      */
     Cancellable httpCall(HttpCallRequest request, HttpCallListener listener);
+
+    /**
+     * Opens a gRPC call (HTTP/2, gRPC framing) to a known cluster. The host sends the messages; a unary
+     * call is a stream with one message and a half-close. Events reach {@code listener} later, from any
+     * thread, in order.
+     */
+    GrpcStream grpcCall(GrpcCallRequest request, GrpcListener listener);
 }

@@ -58,7 +58,7 @@ class HttpCallHostcallsTest {
     }
 
     private Probe start(Engine engine, ProbeProgram program) {
-        return Probe.start(engine, program, UnaryOperator.identity(), services);
+        return Probe.start(engine, program, services, UnaryOperator.identity());
     }
 
     private static String[] validHeaders() {
