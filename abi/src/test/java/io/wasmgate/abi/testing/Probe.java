@@ -80,7 +80,7 @@ public final class Probe implements AutoCloseable {
     public static Probe start(Engine engine, ProbeProgram program, UnaryOperator<PluginConfig.Builder> customize) {
         HostServices services = HostServices.create();
         try {
-            return start(config(engine, program, customize), engine, services, true);
+            return start(engine, program, services, true, customize);
         } catch (RuntimeException e) {
             services.close();
             throw e;
@@ -88,30 +88,36 @@ public final class Probe implements AutoCloseable {
     }
 
     /**
-     * Starts a probe VM on {@code services}, which the caller owns (e.g. with a callout client or foreign
-     * functions); {@code customize} works as in {@link #start(Engine, ProbeProgram, UnaryOperator)}.
+     * Starts a probe VM on {@code services}, shared with other probes or plugins (same vm_id, same shared
+     * data and queues, same meter registry); closing the probe leaves the services running.
      */
-    public static Probe start(Engine engine, ProbeProgram program, UnaryOperator<PluginConfig.Builder> customize,
-            HostServices services) {
-        return start(config(engine, program, customize), engine, services, false);
+    public static Probe start(Engine engine, ProbeProgram program, HostServices services,
+            UnaryOperator<PluginConfig.Builder> customize) {
+        return start(engine, program, services, false, customize);
     }
 
-    private static PluginConfig config(Engine engine, ProbeProgram program, UnaryOperator<PluginConfig.Builder> customize) {
-        return customize.apply(PluginConfig.builder("probe")
+    private static Probe start(Engine engine, ProbeProgram program, HostServices services, boolean ownsServices,
+            UnaryOperator<PluginConfig.Builder> customize) {
+        PluginConfig config = customize.apply(config(engine, program)).build();
+        WasmCode code = CODE.computeIfAbsent(engine, e -> WasmCode.load("probe", Modules.fixture("probe"), e));
+        return new Probe(ProxyWasmVm.start(config, code, PluginScope.create(services, config.name()), Hostcalls::link),
+                services, ownsServices);
+    }
+
+    /**
+     * The defaults {@link #start} uses, for running the probe as a {@link io.wasmgate.abi.plugin.Plugin}:
+     * plugin {@code probe}, root id {@code probe_root}, vm id {@code probe_vm}, one instance, a TRACE
+     * {@link CapturingLog}, and the program as the plugin configuration.
+     */
+    public static PluginConfig.Builder config(Engine engine, ProbeProgram program) {
+        return PluginConfig.builder("probe")
                 .withModule(Modules.fixture("probe"))
                 .withRootId("probe_root")
                 .withVmId("probe_vm")
                 .withEngine(engine)
                 .withInstances(1)
                 .withLog(new CapturingLog())
-                .withConfiguration(program.toBytes()))
-                .build();
-    }
-
-    private static Probe start(PluginConfig config, Engine engine, HostServices services, boolean ownsServices) {
-        WasmCode code = CODE.computeIfAbsent(engine, e -> WasmCode.load("probe", Modules.fixture("probe"), e));
-        return new Probe(ProxyWasmVm.start(config, code, PluginScope.create(services, config.name()), Hostcalls::link),
-                services, ownsServices);
+                .withConfiguration(program.toBytes());
     }
 
     /** The host services of this probe: shared data, queues, the meter registry. */
@@ -133,18 +139,43 @@ public final class Probe implements AutoCloseable {
         return vm.newStream(exchange);
     }
 
-    /** Every value recorded since the last call (statuses and recorded arguments), then forgets them. */
+    /**
+     * Every value recorded since the last call (statuses and recorded arguments), then forgets them. Holds the
+     * VM lock, so ticks and queue notifications running on host threads are never read half-written.
+     */
     public List<Integer> results() {
-        int count = u32(RESULT_COUNT);
-        if (count >= MAX_RESULTS) {
-            throw new IllegalStateException("the probe recorded " + count + " results and dropped the rest");
+        vm.lock().lock();
+        try {
+            int count = u32(RESULT_COUNT);
+            if (count >= MAX_RESULTS) {
+                throw new IllegalStateException("the probe recorded " + count + " results and dropped the rest");
+            }
+            List<Integer> results = new ArrayList<>(count);
+            for (int i = 0; i < count; i++) {
+                results.add(u32(RESULTS + 4 * i));
+            }
+            memory().writeU32(RESULT_COUNT, 0);
+            return results;
+        } finally {
+            vm.lock().unlock();
         }
-        List<Integer> results = new ArrayList<>(count);
-        for (int i = 0; i < count; i++) {
-            results.add(u32(RESULTS + 4 * i));
+    }
+
+    /**
+     * Collects {@link #results()} until at least {@code count} values arrived, for what host threads record
+     * (ticks, queue notifications); fails after {@link Poll#TIMEOUT}. Later values stay for the next call.
+     */
+    public List<Integer> awaitResults(int count) {
+        List<Integer> collected = new ArrayList<>();
+        try {
+            Poll.until(count + " probe results", () -> {
+                collected.addAll(results());
+                return collected.size() >= count;
+            });
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "; got only " + collected, e);
         }
-        memory().writeU32(RESULT_COUNT, 0);
-        return results;
+        return collected;
     }
 
     /** {@link #results()} as statuses; fails if a value is not an ABI status code. */
