@@ -92,8 +92,7 @@ public final class StreamContext extends ContextBase {
         return locked(() -> {
             if (!requestBodyHeld) {
                 requestBody.clear();
-            }
-            if (overBufferLimit(requestBody, chunk)) {
+            } else if (overBufferLimit(requestBody, chunk)) {
                 return reject(413, "request");
             }
             requestBody.append(chunk);
@@ -133,8 +132,7 @@ public final class StreamContext extends ContextBase {
         return locked(() -> {
             if (!responseBodyHeld) {
                 responseBody.clear();
-            }
-            if (overBufferLimit(responseBody, chunk)) {
+            } else if (overBufferLimit(responseBody, chunk)) {
                 return reject(502, "response");
             }
             responseBody.append(chunk);
@@ -166,6 +164,27 @@ public final class StreamContext extends ContextBase {
             invoke(Callback.ON_LOG, id());
             return null;
         });
+    }
+
+    /**
+     * {@code proxy_on_log} for a plugin that saw none of the stream, such as a log-only plugin: the final
+     * request and response headers are attached (read-only, as everything is in the access-log phase)
+     * unless the plugin already has its own, so header hostcalls and {@code request.*} /
+     * {@code response.*} properties answer as they would for a filter.
+     */
+    public void onLog(Headers finalRequestHeaders, Headers finalResponseHeaders) {
+        locked(() -> {
+            if (requestHeaders == null) {
+                requestHeaders = finalRequestHeaders;
+                requestHeadersReleased = true;
+            }
+            if (responseHeaders == null) {
+                responseHeaders = finalResponseHeaders;
+                responseHeadersReleased = true;
+            }
+            return null;
+        });
+        onLog();
     }
 
     /** {@code proxy_on_done} then {@code proxy_on_delete}; the stream is gone afterwards. */
