@@ -1,0 +1,6 @@
+/**
+ * The example web application packaged as {@code wasm-servlet-filter-<version>-example.war}: one servlet,
+ * with {@code ProxyWasmFilter} and the add-header policy configured in {@code WEB-INF/web.xml} and
+ * {@code WEB-INF/wasmgate.yaml}.
+ */
+package io.wasmgate.example;

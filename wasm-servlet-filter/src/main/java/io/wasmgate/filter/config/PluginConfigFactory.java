@@ -1,0 +1,229 @@
+package io.wasmgate.filter.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.wasmgate.abi.config.FailurePolicy;
+import io.wasmgate.abi.config.Limits;
+import io.wasmgate.abi.config.PluginConfig;
+import io.wasmgate.abi.vm.Engine;
+import io.wasmgate.abi.vm.ModuleSource;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+
+/**
+ * Validates plugin and cluster entries as written in YAML and builds the host's {@link PluginConfig}s.
+ * Every problem goes to the {@link ConfigProblems} collector; an entry with problems yields nothing.
+ * Module files are resolved against {@code baseDir}, the folder of the file that names them. Names are
+ * checked for uniqueness across every list given to one factory.
+ */
+public final class PluginConfigFactory {
+    private final ConfigProblems problems;
+    private final ModuleResolver modules;
+    private final Set<String> names = new HashSet<>();
+
+    public PluginConfigFactory(Path baseDir, ConfigProblems problems) {
+        this.problems = problems;
+        this.modules = new ModuleResolver(baseDir, problems);
+    }
+
+    /** The valid plugins of the list under {@code key} (e.g. {@code plugins}), in order. */
+    public List<PluginConfig> plugins(String key, List<PluginSpec> specs) {
+        List<PluginConfig> configs = new ArrayList<>();
+        if (specs == null) {
+            return configs;
+        }
+        for (int i = 0; i < specs.size(); i++) {
+            String path = key + "[" + i + "]";
+            PluginSpec spec = specs.get(i);
+            if (spec == null) {
+                problems.add(path, "", null, "empty entry; a plugin needs at least name and module");
+                continue;
+            }
+            PluginConfig config = plugin(path, spec);
+            if (config != null) {
+                configs.add(config);
+            }
+        }
+        return configs;
+    }
+
+    private PluginConfig plugin(String path, PluginSpec spec) {
+        int before = problems.problems().size();
+        String name = name(path, spec.name());
+        ModuleSource module = modules.resolve(path, spec.module());
+        if (spec.canary() != null && !spec.canary().isNull()) {
+            problems.add(path, "canary", null, "not supported yet by the servlet filter (canary releases come with the gateway)");
+        }
+        PluginConfig.Builder builder = PluginConfig.builder(name == null ? "unnamed" : name);
+        builder.withRootId(orEmpty(spec.rootId())).withVmId(orEmpty(spec.vmId()));
+        builder.withConfiguration(bytes(spec.configuration())).withVmConfiguration(bytes(spec.vmConfiguration()));
+        choice(path, "engine", spec.engine(), Engine.class).ifPresent(builder::withEngine);
+        choice(path, "failure_policy", spec.failurePolicy(), FailurePolicy.class).ifPresent(builder::withFailurePolicy);
+        if (spec.instances() != null) {
+            if (spec.instances() < 1) {
+                problems.add(path, "instances", spec.instances().toString(), "must be at least 1");
+            } else {
+                builder.withInstances(spec.instances());
+            }
+        }
+        if (spec.environment() != null) {
+            builder.withEnvironment(spec.environment());
+        }
+        builder.withLimits(limits(path, spec.limits()));
+        if (problems.problems().size() > before || module == null || name == null) {
+            return null;
+        }
+        return builder.withModule(module).build();
+    }
+
+    private String name(String path, String name) {
+        if (name == null || name.isBlank()) {
+            problems.add(path, "name", null, "required: a unique plugin name");
+            return null;
+        }
+        problems.name(path, name);
+        if (!names.add(name)) {
+            problems.add(path, "name", name, "already used by another plugin; names must be unique");
+        }
+        return name;
+    }
+
+    private Limits limits(String path, LimitsSpec spec) {
+        Limits limits = Limits.defaults();
+        if (spec == null) {
+            return limits;
+        }
+        try {
+            if (spec.memory() != null) {
+                limits = limits.withMemoryBytes(size(path, "limits.memory", spec.memory(), limits.memoryBytes()));
+            }
+            if (spec.callbackDeadline() != null) {
+                limits = limits.withCallbackDeadline(duration(path, "limits.callback_deadline", spec.callbackDeadline(),
+                        limits.callbackDeadline()));
+            }
+            if (spec.pauseDeadline() != null) {
+                limits = limits.withPauseDeadline(duration(path, "limits.pause_deadline", spec.pauseDeadline(),
+                        limits.pauseDeadline()));
+            }
+            if (spec.maxBufferedBody() != null) {
+                limits = limits.withMaxBufferedBody(size(path, "limits.max_buffered_body", spec.maxBufferedBody(),
+                        limits.maxBufferedBody()));
+            }
+        } catch (IllegalArgumentException e) {
+            problems.add(path, "limits", null, e.getMessage());
+        }
+        return limits;
+    }
+
+    /** The valid clusters, in order. */
+    public List<ClusterConfig> clusters(List<ClusterSpec> specs) {
+        List<ClusterConfig> clusters = new ArrayList<>();
+        if (specs == null) {
+            return clusters;
+        }
+        Set<String> clusterNames = new HashSet<>();
+        for (int i = 0; i < specs.size(); i++) {
+            String path = "clusters[" + i + "]";
+            ClusterSpec spec = specs.get(i);
+            if (spec == null) {
+                problems.add(path, "", null, "empty entry; a cluster needs name and url");
+                continue;
+            }
+            int before = problems.problems().size();
+            if (spec.name() == null || spec.name().isBlank()) {
+                problems.add(path, "name", null, "required: a unique cluster name");
+            } else {
+                problems.name(path, spec.name());
+                if (!clusterNames.add(spec.name())) {
+                    problems.add(path, "name", spec.name(), "already used by another cluster");
+                }
+            }
+            URI url = url(path, spec.url());
+            Duration connect = spec.connectTimeout() == null ? Duration.ofSeconds(2)
+                    : duration(path, "connect_timeout", spec.connectTimeout(), null);
+            Duration timeout = spec.timeout() == null ? Duration.ofSeconds(30) : duration(path, "timeout", spec.timeout(), null);
+            int maxConnections = spec.maxConnections() == null ? 256 : spec.maxConnections();
+            if (maxConnections < 1) {
+                problems.add(path, "max_connections", Integer.toString(maxConnections), "must be at least 1");
+            }
+            if (problems.problems().size() == before) {
+                clusters.add(new ClusterConfig(spec.name(), url, Boolean.TRUE.equals(spec.http2()), connect, timeout, maxConnections));
+            }
+        }
+        return clusters;
+    }
+
+    private URI url(String path, String text) {
+        if (text == null) {
+            problems.add(path, "url", null, "required: the target's http:// or https:// URL");
+            return null;
+        }
+        try {
+            URI url = new URI(text);
+            if (("http".equals(url.getScheme()) || "https".equals(url.getScheme())) && url.getHost() != null) {
+                return url;
+            }
+        } catch (URISyntaxException e) {
+            // reported below
+        }
+        problems.add(path, "url", text, "not an http:// or https:// URL with a host");
+        return null;
+    }
+
+    private <E extends Enum<E>> Optional<E> choice(String path, String property, String text, Class<E> type) {
+        if (text == null) {
+            return Optional.empty();
+        }
+        for (E value : type.getEnumConstants()) {
+            if (value.name().toLowerCase(Locale.ROOT).equals(text)) {
+                return Optional.of(value);
+            }
+        }
+        List<String> allowed = new ArrayList<>();
+        for (E value : type.getEnumConstants()) {
+            allowed.add(value.name().toLowerCase(Locale.ROOT));
+        }
+        problems.add(path, property, text, "must be one of " + String.join(", ", allowed));
+        return Optional.empty();
+    }
+
+    private long size(String path, String property, String text, long fallback) {
+        OptionalLong bytes = Quantities.size(text);
+        if (bytes.isEmpty()) {
+            problems.add(path, property, text, "not a size; write e.g. 512KiB or 64MiB");
+            return fallback;
+        }
+        return bytes.getAsLong();
+    }
+
+    private Duration duration(String path, String property, String text, Duration fallback) {
+        Optional<Duration> duration = Quantities.duration(text);
+        if (duration.isEmpty()) {
+            problems.add(path, property, text, "not a duration; write e.g. 250ms, 2s or 1m");
+            return fallback;
+        }
+        return duration.get();
+    }
+
+    /** A string as UTF-8; a map or list as JSON (CONFIG.md); other scalars as their text; absent as nothing. */
+    private static byte[] bytes(JsonNode node) {
+        if (node == null || node.isNull()) {
+            return new byte[0];
+        }
+        String text = node.isContainerNode() ? node.toString() : node.asText();
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static String orEmpty(String text) {
+        return text == null ? "" : text;
+    }
+}

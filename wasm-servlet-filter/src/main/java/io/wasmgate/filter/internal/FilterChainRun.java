@@ -1,0 +1,757 @@
+package io.wasmgate.filter.internal;
+
+import io.wasmgate.abi.plugin.Plugin;
+import io.wasmgate.abi.spi.Headers;
+import io.wasmgate.abi.spi.LocalReply;
+import io.wasmgate.filter.internal.Frame.DataFrame;
+import io.wasmgate.filter.internal.Frame.HeadersFrame;
+import io.wasmgate.filter.internal.Frame.TrailersFrame;
+import jakarta.servlet.AsyncContext;
+import jakarta.servlet.AsyncEvent;
+import jakarta.servlet.AsyncListener;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletInputStream;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One request through the filter's plugins, from the request headers to {@code proxy_on_done}.
+ *
+ * <p>Phases: the request headers travel through the plugins ({@code REQUEST}); once they passed, the
+ * application runs ({@code APPLICATION}), its body reads and response writes driving the two
+ * {@link Flow}s chunk by chunk; when it is done, the end of the response travels through the plugins
+ * ({@code RESPONSE_END}); then the log phase runs ({@code DONE}).
+ *
+ * <p>Threads: the run advances only on a "driver" thread (a container dispatch, or the application's own
+ * thread inside a read or write) holding {@link #driving}. Plugins' effects ({@link Stage}) may arrive on
+ * any thread, e.g. a tick: they are queued here and wake the run. A run that waits for a plugin holds no
+ * thread: it puts the request in async mode and the wake-up re-dispatches it through the filter
+ * ({@code AsyncContext.dispatch()}); the async timeout is the plugin's pause deadline.
+ */
+final class FilterChainRun {
+    static final String ATTRIBUTE = FilterChainRun.class.getName();
+    private static final Logger LOG = LoggerFactory.getLogger(FilterChainRun.class);
+    private static final int CHUNK = 8192;
+
+    private enum Phase { REQUEST, APPLICATION, RESPONSE_END, DONE }
+
+    private record Continue(Stage stage, Direction direction) {}
+
+    /** Work done while driving the run: may throw what the servlet API throws. */
+    @FunctionalInterface
+    private interface Step {
+        void run() throws IOException, ServletException;
+    }
+
+    private final HttpServletRequest request;
+    private final HttpServletResponse response;
+    private final List<Stage> stages = new ArrayList<>();
+    private final List<Stage> logStages = new ArrayList<>();
+    private final Headers requestHeaders;
+    private final boolean grpc;
+    private final Flow requestFlow;
+    private final Flow responseFlow;
+    private final RequestBodyStream requestBody = new RequestBodyStream(this);
+    private final ResponseSink sink;
+    private final WasmRequestWrapper requestWrapper;
+    private final BufferingResponseWrapper responseWrapper;
+    private final ExchangeAttributes attributes;
+    private final AsyncListener listener = new Listener();
+    private final ReentrantLock driving = new ReentrantLock();
+
+    // Plugins' effects, from any thread (guarded by this).
+    private final ArrayDeque<Continue> continues = new ArrayDeque<>();
+    private LocalReply pendingReply;
+    private boolean pendingReplyViaPlugins;
+    private boolean closeRequested;
+    private boolean suspended;
+    private boolean dispatchPending;
+    private AsyncContext suspendedOn;
+    private volatile boolean interrupted;
+
+    // The run's state, touched only by the driver.
+    private Phase phase = Phase.REQUEST;
+    private boolean requestHeadersPassed;
+    private volatile boolean responseStarted;
+    private boolean replyThroughPlugins;
+    private Headers requestTrailers;
+    private ServletInputStream clientBody;
+    private boolean clientBodyEnded;
+    private volatile long requestBytesRead;
+    private volatile boolean reset;
+    private boolean clientAborted;
+    private boolean applicationFailed;
+    private volatile String codeDetails = "via_upstream";
+    private volatile Instant finishedAt;
+    private ApplicationAsyncContext applicationAsync;
+
+    FilterChainRun(HttpServletRequest request, HttpServletResponse response, List<Plugin> plugins, List<Plugin> logPlugins) {
+        this.request = request;
+        this.response = response;
+        this.requestHeaders = RequestHeadersAdapter.from(request);
+        this.grpc = LocalReplies.isGrpc(requestHeaders);
+        this.attributes = new ExchangeAttributes(this, request, requestHeaders);
+        plugins.forEach(plugin -> stages.add(new Stage(this, plugin)));
+        logPlugins.forEach(plugin -> logStages.add(new Stage(this, plugin)));
+        List<Stage> reversed = new ArrayList<>(stages);
+        Collections.reverse(reversed);
+        this.requestFlow = new Flow(Direction.REQUEST, stages, this, this::requestArrived);
+        this.sink = new ResponseSink(response, "HEAD".equals(request.getMethod()));
+        this.responseFlow = new Flow(Direction.RESPONSE, reversed, this, sink);
+        this.requestWrapper = new WasmRequestWrapper(request, this, requestHeaders);
+        this.responseWrapper = new BufferingResponseWrapper(response, this);
+    }
+
+    // ---- entry points: container dispatches ---------------------------------------------------------
+
+    /** The request dispatch: the request headers enter the plugins, and the run goes as far as it can. */
+    void start(FilterChain chain) throws IOException, ServletException {
+        request.setAttribute(ATTRIBUTE, this);
+        drive(() -> {
+            requestFlow.push(new HeadersFrame(requestHeaders, RequestHeadersAdapter.endsWithHeaders(request)));
+            advance(chain);
+        });
+    }
+
+    /** An async dispatch: ours (a plugin continued) or the application's own {@code AsyncContext.dispatch}. */
+    void dispatched(ServletRequest dispatchedRequest, ServletResponse dispatchedResponse, FilterChain chain)
+            throws IOException, ServletException {
+        drive(() -> {
+            boolean ours;
+            synchronized (this) {
+                ours = dispatchPending;
+                dispatchPending = false;
+            }
+            if (!ours && phase == Phase.APPLICATION) {
+                invokeApplication(() -> chain.doFilter(dispatchedRequest, dispatchedResponse));
+            }
+            advance(chain);
+        });
+    }
+
+    private void drive(Step step) throws IOException, ServletException {
+        driving.lock();
+        try {
+            step.run();
+        } catch (UncheckedIOException e) {
+            clientAborted = true;
+            LOG.debug("client went away: {}", e.getCause().toString());
+            finish();
+        } finally {
+            driving.unlock();
+        }
+        if (reset) {
+            throw new IOException("stream reset by a Wasm plugin");
+        }
+    }
+
+    /** Runs the phases until the run is done or has to wait. */
+    private void advance(FilterChain chain) throws IOException, ServletException {
+        while (phase != Phase.DONE) {
+            settle();
+            switch (phase) {
+                case REQUEST -> {
+                    if (requestHeadersPassed) {
+                        phase = Phase.APPLICATION;
+                        invokeApplication(() -> chain.doFilter(requestWrapper, responseWrapper));
+                    } else if (suspend(requestFlow)) {
+                        return;
+                    }
+                }
+                case APPLICATION -> {
+                    if (applicationAsync != null && request.isAsyncStarted()) {
+                        return;
+                    }
+                    completeResponse();
+                }
+                case RESPONSE_END -> {
+                    if (responseFlow.ended()) {
+                        reset |= !sink.lengthMatches();
+                        finish();
+                    } else if (suspend(responseFlow)) {
+                        return;
+                    }
+                }
+                case DONE -> { }
+            }
+        }
+    }
+
+    private void invokeApplication(Step application) throws IOException, ServletException {
+        try {
+            application.run();
+        } catch (IOException | ServletException | RuntimeException e) {
+            if (phase == Phase.DONE || reset || clientAborted) {
+                LOG.debug("application stopped after the plugins ended the exchange: {}", e.toString());
+                return;
+            }
+            applicationFailed = true;
+            codeDetails = "application_error";
+            finish();
+            throw e;
+        }
+    }
+
+    // ---- entry points: the application's reads, writes and async completion -------------------------
+
+    /** The application wants body bytes and none are ready: read from the client through the plugins. */
+    void requestBodyNeeded() throws IOException {
+        driving.lock();
+        try {
+            while (true) {
+                settle();
+                if (phase == Phase.DONE) {
+                    throw new IOException("the request body is no longer available: "
+                            + (reset ? "the stream was reset by a Wasm plugin" : "a Wasm plugin answered the request"));
+                }
+                if (requestBody.hasReady() || requestBody.ended()) {
+                    return;
+                }
+                if (!clientBodyEnded) {
+                    readFromClient();
+                } else if (!awaitSignal(requestFlow)) {
+                    pauseExpired(requestFlow);
+                }
+            }
+        } catch (UncheckedIOException e) {
+            clientAborted = true;
+            throw e.getCause();
+        } finally {
+            driving.unlock();
+        }
+    }
+
+    private void readFromClient() throws IOException {
+        if (clientBody == null) {
+            clientBody = request.getInputStream();
+        }
+        byte[] buffer = new byte[CHUNK];
+        int n;
+        try {
+            n = clientBody.read(buffer);
+        } catch (IOException e) {
+            clientAborted = true;
+            throw e;
+        }
+        if (n < 0) {
+            clientBodyEnded = true;
+            Headers trailers = clientTrailers();
+            requestFlow.push(trailers == null ? new DataFrame(new byte[0], true) : new TrailersFrame(trailers));
+        } else if (n > 0) {
+            requestBytesRead += n;
+            long declared = request.getContentLengthLong();
+            clientBodyEnded = declared >= 0 && requestBytesRead >= declared;
+            requestFlow.push(new DataFrame(Arrays.copyOf(buffer, n), clientBodyEnded));
+        }
+    }
+
+    private Headers clientTrailers() {
+        if (!request.isTrailerFieldsReady()) {
+            return null;
+        }
+        Map<String, String> fields = request.getTrailerFields();
+        if (fields.isEmpty()) {
+            return null;
+        }
+        Headers trailers = new Headers();
+        fields.forEach(trailers::add);
+        return trailers;
+    }
+
+    /** The application's buffer filled up. */
+    void responseWrite(byte[] bytes) throws IOException {
+        fromApplication(() -> pushResponse(bytes, false));
+    }
+
+    /** The application flushed: the headers (if the plugins let them through) and the body so far go out. */
+    void responseFlush(byte[] bytes) throws IOException {
+        fromApplication(() -> {
+            pushResponse(bytes, false);
+            settle();
+            if (phase == Phase.APPLICATION) {
+                sink.flush();
+            }
+        });
+    }
+
+    /** The application closed its output, sent an error or a redirect: the response body is complete. */
+    void responseClose() throws IOException {
+        fromApplication(() -> {
+            if (phase == Phase.APPLICATION) {
+                completeResponse();
+            }
+        });
+    }
+
+    private void fromApplication(Step step) throws IOException {
+        driving.lock();
+        try {
+            if (phase != Phase.DONE) {
+                step.run();
+                settle();
+            }
+        } catch (UncheckedIOException e) {
+            clientAborted = true;
+            throw e.getCause();
+        } catch (ServletException e) {
+            throw new IOException(e);
+        } finally {
+            driving.unlock();
+        }
+        checkNotReset();
+    }
+
+    /** Writes after the stream was reset fail, as they would on a reset connection. */
+    void checkNotReset() throws IOException {
+        if (reset) {
+            throw new IOException("stream reset by a Wasm plugin");
+        }
+    }
+
+    /** The application called {@code startAsync}: its {@code complete()} must come back through the run. */
+    AsyncContext applicationStartedAsync(AsyncContext container) {
+        container.addListener(listener);
+        applicationAsync = new ApplicationAsyncContext(container, this);
+        return applicationAsync;
+    }
+
+    Optional<AsyncContext> applicationAsyncContext() {
+        return Optional.ofNullable(applicationAsync);
+    }
+
+    /**
+     * The application completed its async context. Returns {@code true} if the response is finished and
+     * the container's context may complete, {@code false} if a plugin holds the response (the run then
+     * completes it by dispatching once the plugin continues).
+     */
+    boolean applicationCompleted() {
+        driving.lock();
+        try {
+            if (phase == Phase.APPLICATION) {
+                completeResponse();
+            }
+            advance(null);
+        } catch (IOException | ServletException | UncheckedIOException e) {
+            clientAborted = true;
+            finish();
+        } finally {
+            driving.unlock();
+        }
+        return phase == Phase.DONE;
+    }
+
+    // ---- the response ---------------------------------------------------------------------------------
+
+    private void completeResponse() {
+        phase = Phase.RESPONSE_END;
+        pushResponse(responseWrapper.takePending(), true);
+    }
+
+    /**
+     * Sends what the application wrote into the response flow, in chunks of at most {@value #CHUNK} bytes
+     * (bounded callbacks, as a proxy reads its upstream), headers first.
+     */
+    private void pushResponse(byte[] bytes, boolean end) {
+        Headers trailers = end ? responseWrapper.trailers() : null;
+        if (!responseStarted) {
+            responseStarted = true;
+            boolean headersOnly = end && bytes.length == 0 && trailers == null;
+            responseFlow.push(new HeadersFrame(responseWrapper.capturedHeaders(), headersOnly));
+            if (headersOnly) {
+                return;
+            }
+        }
+        boolean dataEnds = end && trailers == null;
+        int from = 0;
+        do {
+            int to = Math.min(bytes.length, from + CHUNK);
+            boolean last = to == bytes.length;
+            if (to > from || (last && dataEnds)) {
+                responseFlow.push(new DataFrame(Arrays.copyOfRange(bytes, from, to), last && dataEnds));
+            }
+            from = to;
+        } while (from < bytes.length);
+        if (trailers != null) {
+            responseFlow.push(new TrailersFrame(trailers));
+        }
+    }
+
+    private void requestArrived(Frame frame) {
+        if (frame instanceof HeadersFrame headers) {
+            requestHeadersPassed = true;
+            if (headers.endOfStream()) {
+                requestBody.end();
+            }
+        } else if (frame instanceof DataFrame data) {
+            requestBody.offer(data.bytes());
+            if (data.endOfStream()) {
+                requestBody.end();
+            }
+        } else {
+            requestTrailers = ((TrailersFrame) frame).trailers();
+            requestBody.end();
+        }
+    }
+
+    // ---- plugins' effects -----------------------------------------------------------------------------
+
+    void onContinue(Stage stage, Direction direction) {
+        synchronized (this) {
+            if (finishedAt == null) {
+                continues.add(new Continue(stage, direction));
+                wake();
+            }
+        }
+    }
+
+    void onLocalReply(Stage stage, LocalReply reply) {
+        synchronized (this) {
+            if (pendingReply == null || (reply.isFailure() && !pendingReply.isFailure())) {
+                pendingReply = reply;
+                pendingReplyViaPlugins = !reply.isFailure();
+            }
+            if (reply.isFailure()) {
+                LOG.debug("plugin '{}' failed: answering per its failure policy", stage.name());
+            }
+            interrupted = true;
+            wake();
+        }
+    }
+
+    void onClose(Stage stage) {
+        synchronized (this) {
+            LOG.debug("plugin '{}' closed the stream", stage.name());
+            closeRequested = true;
+            interrupted = true;
+            wake();
+        }
+    }
+
+    /** Body waiting behind a plugin's held headers outgrew its {@code max_buffered_body}: 413 / 502. */
+    void onBufferLimit(Stage stage, Direction direction) {
+        LOG.warn("plugin '{}' holds the {} headers while more than max_buffered_body ({} bytes) waits: answering {}", stage.name(),
+                direction.name().toLowerCase(Locale.ROOT), stage.limits().maxBufferedBody(),
+                direction == Direction.REQUEST ? 413 : 502);
+        synchronized (this) {
+            pendingReply = LocalReplies.bufferLimit(direction);
+            pendingReplyViaPlugins = false;
+            interrupted = true;
+        }
+    }
+
+    /** {@code true} while an effect that ends the normal flow (reply, failure, reset) waits for the driver. */
+    boolean interrupted() {
+        return interrupted;
+    }
+
+    /** Wakes the driver: re-dispatches a suspended request, or notifies a thread waiting in {@link #awaitSignal}. */
+    private void wake() {
+        if (suspended) {
+            suspended = false;
+            dispatchPending = true;
+            suspendedOn.dispatch();
+        } else {
+            notifyAll();
+        }
+    }
+
+    /** Applies the queued effects: continues release held frames; a reply or a reset ends the exchange. */
+    private void settle() {
+        while (phase != Phase.DONE) {
+            LocalReply reply;
+            boolean viaPlugins;
+            boolean close;
+            Continue next;
+            synchronized (this) {
+                reply = pendingReply;
+                viaPlugins = pendingReplyViaPlugins;
+                close = closeRequested;
+                pendingReply = null;
+                closeRequested = false;
+                interrupted = false;
+                next = reply == null && !close ? continues.poll() : null;
+            }
+            if (close) {
+                resetStream();
+            } else if (reply != null) {
+                answer(reply, viaPlugins);
+            } else if (next != null) {
+                (next.direction() == Direction.REQUEST ? requestFlow : responseFlow).release(next.stage());
+            } else {
+                return;
+            }
+        }
+    }
+
+    /**
+     * Answers with {@code reply}. A plugin's reply in the request phase goes through the plugins' response
+     * callbacks, as Envoy sends local replies through its encoder filters; anything else (failures,
+     * limits, replies once the application ran) replaces the response directly, or resets the stream if
+     * the response is already committed.
+     */
+    private void answer(LocalReply reply, boolean viaPlugins) {
+        codeDetails = reply.details();
+        responseWrapper.discard();
+        if (viaPlugins && phase == Phase.REQUEST && !replyThroughPlugins) {
+            replyThroughPlugins = true;
+            phase = Phase.RESPONSE_END;
+            responseStarted = true;
+            byte[] body = LocalReplies.body(reply, grpc);
+            responseFlow.push(new HeadersFrame(LocalReplies.headers(reply, grpc), body.length == 0));
+            if (body.length > 0) {
+                responseFlow.push(new DataFrame(body, true));
+            }
+            return;
+        }
+        if (sink.committed()) {
+            resetStream();
+            return;
+        }
+        responseStarted = true;
+        sink.writeDirectly(LocalReplies.headers(reply, grpc), LocalReplies.body(reply, grpc));
+        finish();
+    }
+
+    private void resetStream() {
+        reset = true;
+        responseWrapper.discard();
+        finish();
+    }
+
+    // ---- waiting for plugins --------------------------------------------------------------------------
+
+    /**
+     * Waits for a plugin without holding the thread: starts (or reuses) async mode with the pause deadline
+     * as timeout. Returns {@code false} if an effect arrived meanwhile and the run should go on. Without
+     * async support (a servlet not marked async-supported) the thread waits instead.
+     */
+    private boolean suspend(Flow flow) {
+        Duration deadline = pauseDeadline(flow);
+        if (!request.isAsyncSupported() && !request.isAsyncStarted()) {
+            if (!awaitSignal(flow)) {
+                pauseExpired(flow);
+            }
+            return false;
+        }
+        synchronized (this) {
+            if (!continues.isEmpty() || interrupted) {
+                return false;
+            }
+            AsyncContext async;
+            if (request.isAsyncStarted()) {
+                async = request.getAsyncContext();
+            } else {
+                async = request.startAsync();
+                async.addListener(listener);
+            }
+            try {
+                async.setTimeout(deadline.toMillis());
+            } catch (IllegalStateException e) {
+                // The application's async cycle is past its dispatch: its own timeout applies.
+            }
+            suspendedOn = async;
+            suspended = true;
+            return true;
+        }
+    }
+
+    /** Blocks until a plugin's effect arrives; {@code false} if the pause deadline passed first. */
+    private boolean awaitSignal(Flow flow) {
+        long end = System.nanoTime() + pauseDeadline(flow).toNanos();
+        synchronized (this) {
+            while (continues.isEmpty() && !interrupted) {
+                long left = end - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                try {
+                    TimeUnit.NANOSECONDS.timedWait(this, left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+
+    private static Duration pauseDeadline(Flow flow) {
+        return flow.holding().map(stage -> stage.limits().pauseDeadline()).orElse(Duration.ofSeconds(10));
+    }
+
+    private void pauseExpired(Flow flow) {
+        String plugin = flow.holding().map(Stage::name).orElse("?");
+        LOG.warn("plugin '{}' did not continue the {} within its pause deadline ({}): answering 504", plugin,
+                flow == requestFlow ? "request" : "response", pauseDeadline(flow));
+        synchronized (this) {
+            pendingReply = LocalReplies.pauseDeadline();
+            pendingReplyViaPlugins = false;
+            interrupted = true;
+        }
+    }
+
+    private void timedOut(AsyncContext async) {
+        synchronized (this) {
+            if (!suspended) {
+                return;
+            }
+            suspended = false;
+        }
+        try {
+            drive(() -> {
+                pauseExpired(phase == Phase.REQUEST ? requestFlow : responseFlow);
+                advance(null);
+            });
+        } catch (IOException | ServletException e) {
+            LOG.debug("stream reset after a pause deadline: {}", e.toString());
+        }
+        async.complete();
+    }
+
+    private void asyncEnded(boolean error) {
+        driving.lock();
+        try {
+            clientAborted |= error;
+            finish();
+        } finally {
+            driving.unlock();
+        }
+    }
+
+    /** Hears about the async cycles the run started or watches. */
+    private final class Listener implements AsyncListener {
+        @Override
+        public void onComplete(AsyncEvent event) {
+            asyncEnded(false);
+        }
+
+        @Override
+        public void onTimeout(AsyncEvent event) {
+            timedOut(event.getAsyncContext());
+        }
+
+        @Override
+        public void onError(AsyncEvent event) {
+            asyncEnded(true);
+        }
+
+        @Override
+        public void onStartAsync(AsyncEvent event) {
+            // A new cycle registers its own listener.
+        }
+    }
+
+    // ---- the log phase --------------------------------------------------------------------------------
+
+    /** The exchange is over: {@code proxy_on_log} for every plugin and log plugin, then {@code proxy_on_done}. */
+    private void finish() {
+        if (finishedAt != null) {
+            return;
+        }
+        phase = Phase.DONE;
+        finishedAt = Instant.now();
+        synchronized (this) {
+            continues.clear();
+            pendingReply = null;
+            closeRequested = false;
+            interrupted = false;
+            suspended = false;
+        }
+        for (Stage stage : stages) {
+            quietly(stage, () -> stage.context().onLog());
+        }
+        for (Stage stage : logStages) {
+            quietly(stage, () -> stage.context().onLog());
+        }
+        for (Stage stage : stages) {
+            quietly(stage, () -> stage.context().onDone());
+        }
+        for (Stage stage : logStages) {
+            quietly(stage, () -> stage.context().onDone());
+        }
+    }
+
+    private static void quietly(Stage stage, Runnable callback) {
+        try {
+            callback.run();
+        } catch (RuntimeException e) {
+            LOG.warn("plugin '{}': the log phase failed", stage.name(), e);
+        }
+    }
+
+    // ---- what wrappers and attributes read ------------------------------------------------------------
+
+    RequestBodyStream requestBody() {
+        return requestBody;
+    }
+
+    BufferingResponseWrapper responseWrapper() {
+        return responseWrapper;
+    }
+
+    Optional<Map<String, String>> requestTrailers() {
+        if (requestTrailers == null) {
+            return Optional.empty();
+        }
+        Map<String, String> fields = new LinkedHashMap<>();
+        requestTrailers.fields().forEach(f -> fields.merge(f.name(), f.value(), (a, b) -> a + "," + b));
+        return Optional.of(fields);
+    }
+
+    boolean responseStarted() {
+        return responseStarted;
+    }
+
+    ExchangeAttributes attributes() {
+        return attributes;
+    }
+
+    Headers requestHeaders() {
+        return requestHeaders;
+    }
+
+    /** The response headers as sent; a failed application is reported as the 500 the container sends. */
+    Optional<Headers> responseHeaders() {
+        Headers sent = sink.headers();
+        if (sent == null && applicationFailed) {
+            return Optional.of(new Headers().add(":status", "500"));
+        }
+        return Optional.ofNullable(sent);
+    }
+
+    long requestBytesRead() {
+        return requestBytesRead;
+    }
+
+    long responseBytesWritten() {
+        return sink.written();
+    }
+
+    String codeDetails() {
+        return codeDetails;
+    }
+
+    Optional<Instant> finishedAt() {
+        return Optional.ofNullable(finishedAt);
+    }
+}

@@ -1,0 +1,92 @@
+package io.wasmgate.filter.internal;
+
+import jakarta.servlet.ReadListener;
+import jakarta.servlet.ServletInputStream;
+import java.io.IOException;
+import java.util.ArrayDeque;
+
+/**
+ * The request body as the application reads it: what passed every plugin. Each read that finds nothing
+ * ready asks the run for more, which reads the next chunk from the client and sends it through the
+ * plugins (so they see the body chunk by chunk, as it is read).
+ */
+final class RequestBodyStream extends ServletInputStream {
+    private final FilterChainRun run;
+    private final ArrayDeque<byte[]> ready = new ArrayDeque<>();
+    private byte[] current = new byte[0];
+    private int position;
+    private boolean ended;
+
+    RequestBodyStream(FilterChainRun run) {
+        this.run = run;
+    }
+
+    /** Bytes that passed the plugins. */
+    void offer(byte[] bytes) {
+        if (bytes.length > 0) {
+            ready.add(bytes);
+        }
+    }
+
+    /** The body is complete: reads return -1 once {@link #offer}ed bytes are consumed. */
+    void end() {
+        ended = true;
+    }
+
+    boolean hasReady() {
+        return position < current.length || !ready.isEmpty();
+    }
+
+    boolean ended() {
+        return ended;
+    }
+
+    @Override
+    public int read() throws IOException {
+        byte[] one = new byte[1];
+        return read(one, 0, 1) < 0 ? -1 : one[0] & 0xFF;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+        if (len == 0) {
+            return 0;
+        }
+        while (position == current.length) {
+            byte[] next = ready.poll();
+            if (next != null) {
+                current = next;
+                position = 0;
+            } else if (ended) {
+                return -1;
+            } else {
+                run.requestBodyNeeded();
+            }
+        }
+        int n = Math.min(len, current.length - position);
+        System.arraycopy(current, position, b, off, n);
+        position += n;
+        return n;
+    }
+
+    @Override
+    public int available() {
+        return current.length - position;
+    }
+
+    @Override
+    public boolean isFinished() {
+        return ended && !hasReady();
+    }
+
+    /** Reads are blocking behind the filter: each one may run the plugins. */
+    @Override
+    public boolean isReady() {
+        return true;
+    }
+
+    @Override
+    public void setReadListener(ReadListener readListener) {
+        throw new IllegalStateException("non-blocking reads (ReadListener) are not supported behind ProxyWasmFilter");
+    }
+}

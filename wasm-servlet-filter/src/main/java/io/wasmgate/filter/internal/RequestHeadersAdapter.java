@@ -1,0 +1,53 @@
+package io.wasmgate.filter.internal;
+
+import io.wasmgate.abi.spi.Headers;
+import jakarta.servlet.http.HttpServletRequest;
+import java.util.Collections;
+import java.util.Enumeration;
+import java.util.Locale;
+
+/**
+ * Presents a servlet request's headers as Envoy does: {@code :method}, {@code :path} (with the query),
+ * {@code :authority} and {@code :scheme} first, then every header with a lower-case name, repeated
+ * headers as separate entries. {@code host} becomes {@code :authority}.
+ */
+final class RequestHeadersAdapter {
+    private RequestHeadersAdapter() {}
+
+    static Headers from(HttpServletRequest request) {
+        Headers headers = new Headers();
+        String query = request.getQueryString();
+        headers.add(":method", request.getMethod());
+        headers.add(":path", query == null ? request.getRequestURI() : request.getRequestURI() + "?" + query);
+        headers.add(":authority", authority(request));
+        headers.add(":scheme", request.getScheme());
+        for (String name : Collections.list(request.getHeaderNames())) {
+            String lower = name.toLowerCase(Locale.ROOT);
+            if (lower.equals("host")) {
+                continue;
+            }
+            Enumeration<String> values = request.getHeaders(name);
+            while (values.hasMoreElements()) {
+                headers.add(lower, values.nextElement());
+            }
+        }
+        return headers;
+    }
+
+    /** {@code true} if the request has no body: no length and no chunked transfer, or a zero length. */
+    static boolean endsWithHeaders(HttpServletRequest request) {
+        long length = request.getContentLengthLong();
+        return length == 0 || (length < 0 && request.getHeader("transfer-encoding") == null);
+    }
+
+    private static String authority(HttpServletRequest request) {
+        String host = request.getHeader("host");
+        if (host != null && !host.isEmpty()) {
+            return host;
+        }
+        int port = request.getServerPort();
+        boolean defaultPort = port <= 0 || (port == 80 && "http".equals(request.getScheme()))
+                || (port == 443 && "https".equals(request.getScheme()));
+        return defaultPort ? request.getServerName() : request.getServerName() + ":" + port;
+    }
+}

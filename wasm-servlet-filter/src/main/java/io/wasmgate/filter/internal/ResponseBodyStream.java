@@ -1,0 +1,45 @@
+package io.wasmgate.filter.internal;
+
+import jakarta.servlet.ServletOutputStream;
+import jakarta.servlet.WriteListener;
+import java.io.IOException;
+
+/** The output stream the application writes to; bytes go to the {@link BufferingResponseWrapper}. */
+final class ResponseBodyStream extends ServletOutputStream {
+    private final BufferingResponseWrapper response;
+
+    ResponseBodyStream(BufferingResponseWrapper response) {
+        this.response = response;
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+        response.append(new byte[] {(byte) b}, 0, 1);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+        response.append(b, off, len);
+    }
+
+    @Override
+    public void flush() throws IOException {
+        response.flushPending();
+    }
+
+    @Override
+    public void close() throws IOException {
+        response.closeBody();
+    }
+
+    /** Writes are blocking behind the filter: the plugins see every chunk before the client does. */
+    @Override
+    public boolean isReady() {
+        return true;
+    }
+
+    @Override
+    public void setWriteListener(WriteListener writeListener) {
+        throw new IllegalStateException("non-blocking writes (WriteListener) are not supported behind ProxyWasmFilter");
+    }
+}

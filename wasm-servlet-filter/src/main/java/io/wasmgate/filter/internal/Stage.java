@@ -1,0 +1,87 @@
+package io.wasmgate.filter.internal;
+
+import io.wasmgate.abi.config.Limits;
+import io.wasmgate.abi.context.StreamContext;
+import io.wasmgate.abi.plugin.Plugin;
+import io.wasmgate.abi.spi.Body;
+import io.wasmgate.abi.spi.Headers;
+import io.wasmgate.abi.spi.HttpExchange;
+import io.wasmgate.abi.spi.LocalReply;
+import io.wasmgate.abi.wire.FilterDataStatus;
+import io.wasmgate.abi.wire.FilterHeadersStatus;
+import io.wasmgate.abi.wire.FilterTrailersStatus;
+import io.wasmgate.abi.wire.PropertyValue;
+import io.wasmgate.abi.wire.StreamType;
+import java.util.Optional;
+
+/**
+ * One plugin's stream in one request: its {@link StreamContext}, and the {@link HttpExchange} through
+ * which the plugin's effects reach the {@link FilterChainRun}, tagged with this stage.
+ */
+final class Stage implements HttpExchange {
+    private final FilterChainRun run;
+    private final Plugin plugin;
+    private final StreamContext context;
+
+    Stage(FilterChainRun run, Plugin plugin) {
+        this.run = run;
+        this.plugin = plugin;
+        this.context = plugin.newStream(this);
+    }
+
+    String name() {
+        return plugin.config().name();
+    }
+
+    Limits limits() {
+        return plugin.config().limits();
+    }
+
+    StreamContext context() {
+        return context;
+    }
+
+    FilterHeadersStatus headers(Direction direction, Headers headers, boolean endOfStream) {
+        return direction == Direction.REQUEST ? context.onRequestHeaders(headers, endOfStream)
+                : context.onResponseHeaders(headers, endOfStream);
+    }
+
+    FilterDataStatus body(Direction direction, byte[] chunk, boolean endOfStream) {
+        return direction == Direction.REQUEST ? context.onRequestBody(chunk, endOfStream)
+                : context.onResponseBody(chunk, endOfStream);
+    }
+
+    FilterTrailersStatus trailers(Direction direction, Headers trailers) {
+        return direction == Direction.REQUEST ? context.onRequestTrailers(trailers) : context.onResponseTrailers(trailers);
+    }
+
+    /** Trailers of {@code direction} the plugin has, including ones it added from the last body callback. */
+    Optional<Headers> trailers(Direction direction) {
+        return direction == Direction.REQUEST ? context.requestTrailers() : context.responseTrailers();
+    }
+
+    /** What the plugin holds or just passed in {@code direction}. */
+    Body buffered(Direction direction) {
+        return direction == Direction.REQUEST ? context.requestBody() : context.responseBody();
+    }
+
+    @Override
+    public void continueStream(StreamType direction) {
+        run.onContinue(this, Direction.of(direction));
+    }
+
+    @Override
+    public void closeStream(StreamType direction) {
+        run.onClose(this);
+    }
+
+    @Override
+    public void sendLocalReply(LocalReply reply) {
+        run.onLocalReply(this, reply);
+    }
+
+    @Override
+    public Optional<PropertyValue> attribute(String name) {
+        return run.attributes().get(name);
+    }
+}

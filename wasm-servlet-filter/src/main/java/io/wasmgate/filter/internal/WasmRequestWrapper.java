@@ -1,0 +1,310 @@
+package io.wasmgate.filter.internal;
+
+import io.wasmgate.abi.spi.Headers;
+import io.wasmgate.abi.wire.HeaderField;
+import jakarta.servlet.AsyncContext;
+import jakarta.servlet.ServletInputStream;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletRequestWrapper;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.io.InputStreamReader;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.Collections;
+import java.util.Enumeration;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The request the application sees: method, path, query, authority, scheme and headers as the plugins
+ * left them in the (live) request header map, the body through {@link RequestBodyStream}, parameters
+ * from that query and body, trailers as the plugins left them, and async contexts that tell the run
+ * when the application completes. ({@code getParts()} still reads the client's body directly.)
+ */
+final class WasmRequestWrapper extends HttpServletRequestWrapper {
+    private final FilterChainRun run;
+    private final Headers headers;
+    private final String originalPath;
+    private final String originalAuthority;
+    private BufferedReader reader;
+    private boolean streamUsed;
+    private Map<String, String[]> parameters;
+
+    WasmRequestWrapper(HttpServletRequest request, FilterChainRun run, Headers headers) {
+        super(request);
+        this.run = run;
+        this.headers = headers;
+        this.originalPath = pseudo(":path");
+        this.originalAuthority = pseudo(":authority");
+    }
+
+    private String pseudo(String name) {
+        return headers.first(name).orElse("");
+    }
+
+    private boolean pathChanged() {
+        return !pseudo(":path").equals(originalPath);
+    }
+
+    // ---- request line -----------------------------------------------------------------------------
+
+    @Override
+    public String getMethod() {
+        return headers.first(":method").orElseGet(super::getMethod);
+    }
+
+    @Override
+    public String getRequestURI() {
+        if (!pathChanged()) {
+            return super.getRequestURI();
+        }
+        String path = pseudo(":path");
+        int query = path.indexOf('?');
+        return query < 0 ? path : path.substring(0, query);
+    }
+
+    @Override
+    public String getQueryString() {
+        if (!pathChanged()) {
+            return super.getQueryString();
+        }
+        String path = pseudo(":path");
+        int query = path.indexOf('?');
+        return query < 0 ? null : path.substring(query + 1);
+    }
+
+    @Override
+    public StringBuffer getRequestURL() {
+        return new StringBuffer(getScheme()).append("://").append(pseudo(":authority")).append(getRequestURI());
+    }
+
+    /** A rewritten path shows up as the path info below the servlet the container mapped. */
+    @Override
+    public String getPathInfo() {
+        if (!pathChanged()) {
+            return super.getPathInfo();
+        }
+        String uri = getRequestURI();
+        String context = getContextPath();
+        String rest = PercentDecoder.decode(uri.startsWith(context) ? uri.substring(context.length()) : uri);
+        String servlet = getServletPath();
+        if (!servlet.isEmpty() && rest.startsWith(servlet)
+                && (rest.length() == servlet.length() || rest.charAt(servlet.length()) == '/')) {
+            rest = rest.substring(servlet.length());
+        }
+        return rest.isEmpty() ? null : rest;
+    }
+
+    @Override
+    public String getServerName() {
+        if (pseudo(":authority").equals(originalAuthority)) {
+            return super.getServerName();
+        }
+        String authority = pseudo(":authority");
+        int colon = authority.lastIndexOf(':');
+        return colon > authority.lastIndexOf(']') ? authority.substring(0, colon) : authority;
+    }
+
+    @Override
+    public int getServerPort() {
+        if (pseudo(":authority").equals(originalAuthority)) {
+            return super.getServerPort();
+        }
+        String authority = pseudo(":authority");
+        int colon = authority.lastIndexOf(':');
+        if (colon > authority.lastIndexOf(']')) {
+            try {
+                return Integer.parseInt(authority.substring(colon + 1));
+            } catch (NumberFormatException e) {
+                return super.getServerPort();
+            }
+        }
+        return "https".equals(getScheme()) ? 443 : 80;
+    }
+
+    @Override
+    public String getScheme() {
+        return headers.first(":scheme").orElseGet(super::getScheme);
+    }
+
+    // ---- headers ----------------------------------------------------------------------------------
+
+    @Override
+    public String getHeader(String name) {
+        return headers.first(key(name)).orElse(null);
+    }
+
+    @Override
+    public Enumeration<String> getHeaders(String name) {
+        return Collections.enumeration(headers.values(key(name)));
+    }
+
+    @Override
+    public Enumeration<String> getHeaderNames() {
+        Set<String> names = new LinkedHashSet<>();
+        for (HeaderField field : headers.fields()) {
+            names.add(field.name().equals(":authority") ? "host" : field.name());
+        }
+        names.removeIf(name -> name.startsWith(":"));
+        return Collections.enumeration(names);
+    }
+
+    /** {@code host} is {@code :authority}; other pseudo-headers are not headers. */
+    private static String key(String name) {
+        if (name.equalsIgnoreCase("host")) {
+            return ":authority";
+        }
+        return name.startsWith(":") ? "\n" : name;
+    }
+
+    @Override
+    public int getIntHeader(String name) {
+        String value = getHeader(name);
+        return value == null ? -1 : Integer.parseInt(value.trim());
+    }
+
+    @Override
+    public long getDateHeader(String name) {
+        String value = getHeader(name);
+        if (value == null) {
+            return -1;
+        }
+        try {
+            return ZonedDateTime.parse(value.trim(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant().toEpochMilli();
+        } catch (DateTimeParseException e) {
+            throw new IllegalArgumentException("header " + name + " is not an HTTP date: " + value, e);
+        }
+    }
+
+    @Override
+    public String getContentType() {
+        return getHeader("content-type");
+    }
+
+    @Override
+    public int getContentLength() {
+        long length = getContentLengthLong();
+        return length > Integer.MAX_VALUE ? -1 : (int) length;
+    }
+
+    @Override
+    public long getContentLengthLong() {
+        String value = getHeader("content-length");
+        try {
+            return value == null ? -1 : Long.parseLong(value.trim());
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    // ---- parameters -------------------------------------------------------------------------------
+
+    @Override
+    public String getParameter(String name) {
+        String[] values = parameters().get(name);
+        return values == null ? null : values[0];
+    }
+
+    @Override
+    public Map<String, String[]> getParameterMap() {
+        return Collections.unmodifiableMap(parameters());
+    }
+
+    @Override
+    public Enumeration<String> getParameterNames() {
+        return Collections.enumeration(parameters().keySet());
+    }
+
+    @Override
+    public String[] getParameterValues(String name) {
+        String[] values = parameters().get(name);
+        return values == null ? null : values.clone();
+    }
+
+    /**
+     * The query as the plugins left it, then a form body as they let it through (read, like the container
+     * would, only if the application has not read the body itself).
+     */
+    private Map<String, String[]> parameters() {
+        if (parameters == null) {
+            Map<String, List<String>> collected = new LinkedHashMap<>();
+            FormParameters.parse(getQueryString(), StandardCharsets.UTF_8, collected);
+            if (isFormPost() && !streamUsed && reader == null) {
+                Charset charset = bodyCharset();
+                try {
+                    FormParameters.parse(new String(getInputStream().readAllBytes(), charset), charset, collected);
+                } catch (IOException e) {
+                    throw new UncheckedIOException("cannot read the form parameters", e);
+                }
+            }
+            parameters = FormParameters.toArrays(collected);
+        }
+        return parameters;
+    }
+
+    private boolean isFormPost() {
+        String type = getContentType();
+        return "POST".equals(getMethod()) && type != null
+                && type.toLowerCase(Locale.ROOT).startsWith("application/x-www-form-urlencoded");
+    }
+
+    private Charset bodyCharset() {
+        String encoding = getCharacterEncoding();
+        return encoding == null ? StandardCharsets.ISO_8859_1 : Charset.forName(encoding);
+    }
+
+    // ---- body and trailers ------------------------------------------------------------------------
+
+    @Override
+    public ServletInputStream getInputStream() {
+        if (reader != null) {
+            throw new IllegalStateException("getReader() was already called on this request");
+        }
+        streamUsed = true;
+        return run.requestBody();
+    }
+
+    @Override
+    public BufferedReader getReader() {
+        if (streamUsed && reader == null) {
+            throw new IllegalStateException("getInputStream() was already called on this request");
+        }
+        if (reader == null) {
+            reader = new BufferedReader(new InputStreamReader(run.requestBody(), bodyCharset()));
+        }
+        return reader;
+    }
+
+    @Override
+    public Map<String, String> getTrailerFields() {
+        return run.requestTrailers().orElseGet(super::getTrailerFields);
+    }
+
+    // ---- async ------------------------------------------------------------------------------------
+
+    @Override
+    public AsyncContext startAsync() {
+        return run.applicationStartedAsync(super.startAsync(this, run.responseWrapper()));
+    }
+
+    @Override
+    public AsyncContext startAsync(ServletRequest request, ServletResponse response) {
+        return run.applicationStartedAsync(super.startAsync(request, response));
+    }
+
+    @Override
+    public AsyncContext getAsyncContext() {
+        return run.applicationAsyncContext().orElseGet(super::getAsyncContext);
+    }
+}

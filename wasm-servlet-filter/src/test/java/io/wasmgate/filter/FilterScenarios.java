@@ -1,0 +1,325 @@
+package io.wasmgate.filter;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.wasmgate.abi.config.FailurePolicy;
+import io.wasmgate.abi.config.Limits;
+import io.wasmgate.abi.config.PluginConfig;
+import io.wasmgate.filter.config.PluginChainConfig;
+import io.wasmgate.filter.testing.ApplicationServlet;
+import io.wasmgate.filter.testing.CapturingLog;
+import io.wasmgate.filter.testing.ChunkedResponse;
+import io.wasmgate.filter.testing.Policies;
+import io.wasmgate.filter.testing.TestServer;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpRequest.BodyPublishers;
+import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodyHandlers;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * The filter's behaviour through a real container and real HTTP: a chain of the {@code test-actions}
+ * policy (driven by the request header {@code x-test-action}) and {@code add-header}, with the
+ * {@code access-log} log plugin, in front of {@link ApplicationServlet}. Each container runs it by
+ * extending this class.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class FilterScenarios {
+    private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
+    private final ApplicationServlet application = new ApplicationServlet();
+    private final CapturingLog accessLog = new CapturingLog();
+    private TestServer server;
+    private TestServer blockingServer;
+
+    /** A new, unstarted container. */
+    abstract TestServer newServer();
+
+    @BeforeAll
+    void start() throws Exception {
+        server = newServer();
+        server.start(newFilter(), application, true);
+        blockingServer = newServer();
+        blockingServer.start(newFilter(), new ApplicationServlet(), false);
+    }
+
+    /** test-actions then add-header, with access-log as log plugin. */
+    private ProxyWasmFilter newFilter() {
+        PluginConfig testActions = PluginConfig.builder("test-actions").withModule(Policies.policy("test-actions"))
+                .withInstances(1).withFailurePolicy(FailurePolicy.FAIL_CLOSED)
+                .withLimits(Limits.defaults().withPauseDeadline(Duration.ofMillis(500)).withMaxBufferedBody(64 * 1024))
+                .build();
+        PluginConfig addHeader = PluginConfig.builder("add-header").withModule(Policies.policy("add-header"))
+                .withRootId("add_header").withInstances(1).build();
+        PluginConfig accessLogger = PluginConfig.builder("access-log").withModule(Policies.policy("access-log"))
+                .withInstances(1).withLog(accessLog).build();
+        return new ProxyWasmFilter(PluginChainConfig.of(List.of(testActions, addHeader)).withLogPlugins(List.of(accessLogger)));
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        server.stop();
+        blockingServer.stop();
+    }
+
+    private HttpRequest.Builder request(String path, String action) {
+        return request(server, path, action);
+    }
+
+    private static HttpRequest.Builder request(TestServer target, String path, String action) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(target.uri(path)).timeout(Duration.ofSeconds(10));
+        return action == null ? builder : builder.header("x-test-action", action);
+    }
+
+    private HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
+        return client.send(request.build(), BodyHandlers.ofString());
+    }
+
+    @Test
+    void requestAndResponseHeadersAreAddedReplacedAndRemoved() throws Exception {
+        HttpResponse<String> response = send(request("/app/echo", "headers").header("x-replace", "original")
+                .header("x-remove", "bye"));
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).contains("header.x-added=yes", "header.x-replace=replaced", "header.x-remove=null");
+        assertThat(response.headers().firstValue("x-resp-added")).hasValue("yes");
+        assertThat(response.headers().firstValue("x-resp-replace")).hasValue("replaced");
+        assertThat(response.headers().firstValue("x-resp-remove")).isEmpty();
+        assertThat(response.headers().firstValue("x-wasmgate")).as("the second plugin ran too").hasValue("hello");
+    }
+
+    @Test
+    void theApplicationSeesTheRewrittenPathAndQuery() throws Exception {
+        HttpResponse<String> response = send(request("/app/echo?original=1", "rewrite-path"));
+
+        assertThat(response.body()).contains("uri=/app/rewritten\n", "path-info=/rewritten\n", "query=q=1\n", "param.q=1\n");
+    }
+
+    @Test
+    void formParametersComeFromTheBodyThePluginsSaw() throws Exception {
+        String form = "a=1&b=x+y&a=2";
+        HttpResponse<String> response = send(request("/app/form?c=3", "count-body")
+                .header("content-type", "application/x-www-form-urlencoded").POST(BodyPublishers.ofString(form)));
+
+        assertThat(response.body()).isEqualTo("c=3\na=1,2\nb=x y\n");
+        assertThat(response.headers().firstValue("x-request-body-bytes")).hasValue(Integer.toString(form.length()));
+    }
+
+    @Test
+    void aLocalReplyAnswersWithoutCallingTheApplication() throws Exception {
+        int before = application.calls();
+        HttpResponse<String> response = send(request("/app/echo", "local-reply-403"));
+
+        assertThat(response.statusCode()).isEqualTo(403);
+        assertThat(response.body()).isEqualTo("forbidden by policy");
+        assertThat(response.headers().firstValue("x-policy")).hasValue("denied");
+        assertThat(response.headers().firstValue("x-wasmgate")).as("local replies pass the response callbacks").hasValue("hello");
+        assertThat(application.calls()).isEqualTo(before);
+    }
+
+    @Test
+    void aLocalReplyToAGrpcRequestCarriesTheGrpcStatus() throws Exception {
+        HttpResponse<String> response = send(request("/app/echo", "local-reply-grpc").header("content-type", "application/grpc")
+                .POST(BodyPublishers.ofByteArray(new byte[5])));
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("grpc-status")).hasValue("7");
+        assertThat(response.headers().firstValue("grpc-message")).hasValue("forbidden by policy");
+        assertThat(response.body()).isEmpty();
+    }
+
+    @Test
+    void theApplicationReadsTheRequestBodyThePluginReplaced() throws Exception {
+        HttpResponse<String> response = send(request("/app/echo", "replace-request-body")
+                .POST(BodyPublishers.ofString("the original body")));
+
+        assertThat(response.body()).contains("body=replaced request body\n");
+    }
+
+    @Test
+    void theClientReceivesTheResponseBodyThePluginReplacedWithItsLength() throws Exception {
+        HttpResponse<String> response = send(request("/app/echo", "replace-response-body"));
+
+        assertThat(response.body()).isEqualTo("replaced response body");
+        assertThat(response.headers().firstValue("content-length")).hasValue("22");
+    }
+
+    @Test
+    void aChunkedUploadReachesThePluginInSeveralBodyCallbacks() throws Exception {
+        byte[] upload = new byte[64 * 1024];
+        HttpResponse<String> response = send(request("/app/echo", "count-body")
+                .POST(BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(upload))));
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("x-request-body-bytes")).hasValue(Integer.toString(upload.length));
+        assertThat(Integer.parseInt(response.headers().firstValue("x-request-body-calls").orElseThrow())).isGreaterThan(1);
+    }
+
+    @Test
+    void aPausedRequestResumesFromATick() throws Exception {
+        HttpResponse<String> response = send(request("/app/echo", "pause"));
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).contains("header.x-resumed=tick");
+    }
+
+    @Test
+    void aPausedResponseResumesFromATickWithItsBody() throws Exception {
+        HttpResponse<String> response = send(request("/app/stream?chunks=4", "pause-response"));
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("x-resumed")).hasValue("tick");
+        assertThat(response.body()).hasSize(4 * 64 * "chunk 0\n".length()).startsWith("chunk 0\n").endsWith("chunk 3\n");
+    }
+
+    @Test
+    void aResponseHeldTooLongForItsBodyGets502() throws Exception {
+        HttpResponse<String> response = send(request("/app/stream?chunks=200", "pause-response-forever"));
+
+        assertThat(response.statusCode()).as("more than 64KiB waited behind the held headers").isEqualTo(502);
+        assertThat(response.body()).isEmpty();
+    }
+
+    @Test
+    void aResponsePausedPastItsDeadlineGets504() throws Exception {
+        HttpResponse<String> response = send(request("/app/stream?chunks=1&held=1", "pause-response-forever"));
+
+        assertThat(response.statusCode()).isEqualTo(504);
+        assertThat(response.body()).isEmpty();
+        awaitLogLine("access GET /app/stream?chunks=1&held=1 504");
+    }
+
+    @Test
+    void aRequestPausedPastItsDeadlineGets504() throws Exception {
+        int before = application.calls();
+        HttpResponse<String> response = send(request("/app/echo", "pause-forever"));
+
+        assertThat(response.statusCode()).isEqualTo(504);
+        assertThat(application.calls()).isEqualTo(before);
+        awaitLogLine("access GET /app/echo 504");
+    }
+
+    @Test
+    void withoutAsyncSupportAPausedRequestWaitsOnItsThreadUntilTheDeadline() throws Exception {
+        HttpResponse<String> response = send(request(blockingServer, "/app/echo?blocking=1", "pause-forever"));
+
+        assertThat(response.statusCode()).isEqualTo(504);
+        awaitLogLine("access GET /app/echo?blocking=1 504");
+    }
+
+    @Test
+    void aTrapAnswers503AndTheNextRequestIsServed() throws Exception {
+        HttpResponse<String> failed = send(request("/app/echo?trap=1", "trap"));
+        HttpResponse<String> next = send(request("/app/echo", null));
+
+        assertThat(failed.statusCode()).isEqualTo(503);
+        assertThat(failed.body()).isEmpty();
+        assertThat(next.statusCode()).isEqualTo(200);
+        assertThat(next.body()).contains("method=GET");
+        awaitLogLine("access GET /app/echo?trap=1 503");
+    }
+
+    @Test
+    void pluginsReadTheAttributesTheServletSideKnows() throws Exception {
+        long before = System.currentTimeMillis();
+        HttpResponse<String> response = send(request("/app/echo", "attributes").header("x-request-id", "req-42")
+                .POST(BodyPublishers.ofString("12345")));
+        HttpResponse<String> anonymous = send(request("/app/echo", "attributes"));
+
+        assertThat(response.headers().firstValue("x-attr-protocol")).hasValue("HTTP/1.1");
+        assertThat(response.headers().firstValue("x-attr-id")).hasValue("req-42");
+        assertThat(response.headers().firstValue("x-attr-size")).hasValue("5");
+        assertThat(response.headers().firstValue("x-attr-source").orElseThrow()).matches("127\\.0\\.0\\.1:\\d+");
+        assertThat(response.headers().firstValue("x-attr-destination-port")).hasValue(Integer.toString(server.port()));
+        assertThat(response.headers().firstValue("x-attr-mtls")).hasValue("false");
+        long requestTimeMillis = Long.parseLong(response.headers().firstValue("x-attr-time").orElseThrow()) / 1_000_000;
+        assertThat(requestTimeMillis).isBetween(before - 1000, System.currentTimeMillis());
+        assertThat(anonymous.headers().firstValue("x-attr-id").orElseThrow()).as("generated")
+                .matches("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+    }
+
+    @Test
+    void theLogPluginRecordsMethodPathAndFinalStatus() throws Exception {
+        send(request("/app/echo?log=1", null).POST(BodyPublishers.ofString("x")));
+        send(request("/app/echo?log=2", "local-reply-403"));
+
+        awaitLogLine("access POST /app/echo?log=1 200");
+        awaitLogLine("access GET /app/echo?log=2 403");
+    }
+
+    @Test
+    void aClientThatDisconnectsMidResponseIsStillLogged() throws Exception {
+        try (Socket socket = new Socket("127.0.0.1", server.port())) {
+            OutputStream out = socket.getOutputStream();
+            out.write(("GET /app/stream?chunks=500&delay=10&abort=1 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            InputStream in = socket.getInputStream();
+            byte[] first = new byte[1024];
+            assertThat(in.read(first)).isPositive();
+        }
+
+        awaitLogLine("access GET /app/stream?chunks=500&delay=10&abort=1 200");
+    }
+
+    @Test
+    void aLocalReplyAfterTheResponseWasCommittedResetsTheStream() {
+        assertThatThrownBy(() -> send(request("/app/stream?chunks=3", "reply-on-second-body")))
+                .isInstanceOf(IOException.class);
+    }
+
+    @Test
+    void anAsyncApplicationResponseGoesThroughThePlugins() throws Exception {
+        HttpResponse<String> plain = send(request("/app/async", null));
+        HttpResponse<String> replaced = send(request("/app/async", "replace-response-body"));
+
+        assertThat(plain.body()).isEqualTo("async done");
+        assertThat(plain.headers().firstValue("x-wasmgate")).hasValue("hello");
+        assertThat(replaced.body()).isEqualTo("replaced response body");
+    }
+
+    @Test
+    void trailersPassThePluginsBothWays() throws Exception {
+        String withAppTrailers = exchangeRaw("POST /app/trailers?app=1 HTTP/1.1\r\nHost: 127.0.0.1\r\nx-test-action: trailers\r\n"
+                + "TE: trailers\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+                + "5\r\nhello\r\n0\r\nx-checksum: abc\r\n\r\n");
+        String pluginTrailerOnly = exchangeRaw("GET /app/trailers HTTP/1.1\r\nHost: 127.0.0.1\r\nx-test-action: trailers\r\n"
+                + "TE: trailers\r\nConnection: close\r\n\r\n");
+
+        assertThat(ChunkedResponse.parse(withAppTrailers)).satisfies(response -> {
+            assertThat(response.body()).isEqualTo("trailer=checked");
+            assertThat(response.trailers()).containsEntry("x-app-trailer", "yes").containsEntry("x-plugin-trailer", "added");
+        });
+        assertThat(ChunkedResponse.parse(pluginTrailerOnly).trailers()).containsEntry("x-plugin-trailer", "added");
+    }
+
+    /** Sends {@code request} as is on a new connection and reads the whole response (the request asks to close). */
+    private String exchangeRaw(String request) throws IOException {
+        try (Socket socket = new Socket("127.0.0.1", server.port())) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+        }
+    }
+
+    private void awaitLogLine(String line) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (System.nanoTime() < deadline && accessLog.lines().stream().noneMatch(l -> l.endsWith(line))) {
+            Thread.sleep(20);
+        }
+        assertThat(accessLog.lines()).anyMatch(l -> l.endsWith(line));
+    }
+}

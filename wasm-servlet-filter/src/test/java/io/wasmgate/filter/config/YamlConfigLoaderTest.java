@@ -1,0 +1,232 @@
+package io.wasmgate.filter.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.wasmgate.abi.config.FailurePolicy;
+import io.wasmgate.abi.config.PluginConfig;
+import io.wasmgate.abi.vm.Engine;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class YamlConfigLoaderTest {
+    @TempDir
+    Path dir;
+
+    private byte[] module;
+
+    @BeforeEach
+    void copyModule() throws IOException {
+        try (InputStream in = getClass().getClassLoader().getResourceAsStream("wasmgate/policies/add-header.wasm")) {
+            module = in.readAllBytes();
+        }
+        Files.createDirectories(dir.resolve("policies"));
+        Files.write(dir.resolve("policies/add-header.wasm"), module);
+    }
+
+    private Path yaml(String text) throws IOException {
+        Path file = dir.resolve("filter.yaml");
+        Files.writeString(file, text);
+        return file;
+    }
+
+    private ConfigException rejected(String text) throws IOException {
+        Path file = yaml(text);
+        try {
+            YamlConfigLoader.load(file);
+        } catch (ConfigException e) {
+            assertThat(e.file()).isEqualTo(file.toString());
+            assertThat(e.getMessage()).startsWith("invalid Wasmgate configuration " + file);
+            return e;
+        }
+        throw new AssertionError("accepted: " + text);
+    }
+
+    @Test
+    void everyPluginPropertyIsRead() throws Exception {
+        PluginChainConfig config = YamlConfigLoader.load(yaml("""
+                plugins:
+                  - name: headers
+                    module: { file: policies/add-header.wasm }
+                    root_id: add_header
+                    vm_id: shared
+                    configuration: |
+                      x-a: 1
+                    vm_configuration: boot
+                    engine: interpreter
+                    instances: 2
+                    failure_policy: fail_open
+                    environment: { REGION: eu-west-1 }
+                    limits:
+                      memory: 16MiB
+                      callback_deadline: 250ms
+                      pause_deadline: 2s
+                      max_buffered_body: 512KiB
+                  - name: json
+                    module: { classpath: wasmgate/policies/add-header.wasm }
+                    configuration: { header: x-api-key, values: [1, 2] }
+                log_plugins:
+                  - name: access
+                    module: { file: policies/add-header.wasm }
+                services:
+                  - name: ticker
+                    module: { file: ./policies/../policies/add-header.wasm }
+                clusters:
+                  - name: backend
+                    url: http://127.0.0.1:9000
+                    http2: true
+                    connect_timeout: 1s
+                    timeout: 1m
+                    max_connections: 8
+                """));
+
+        PluginConfig headers = config.plugins().get(0);
+        assertThat(headers.name()).isEqualTo("headers");
+        assertThat(headers.module().origin()).isEqualTo(dir.resolve("policies/add-header.wasm").toString());
+        assertThat(headers.rootId()).isEqualTo("add_header");
+        assertThat(headers.vmId()).isEqualTo("shared");
+        assertThat(headers.configuration()).asString(StandardCharsets.UTF_8).isEqualTo("x-a: 1\n");
+        assertThat(headers.vmConfiguration()).asString(StandardCharsets.UTF_8).isEqualTo("boot");
+        assertThat(headers.engine()).isEqualTo(Engine.INTERPRETER);
+        assertThat(headers.instances()).isEqualTo(2);
+        assertThat(headers.failurePolicy()).isEqualTo(FailurePolicy.FAIL_OPEN);
+        assertThat(headers.environment()).isEqualTo(Map.of("REGION", "eu-west-1"));
+        assertThat(headers.limits().memoryBytes()).isEqualTo(16 * 1024 * 1024L);
+        assertThat(headers.limits().callbackDeadline()).isEqualTo(Duration.ofMillis(250));
+        assertThat(headers.limits().pauseDeadline()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(headers.limits().maxBufferedBody()).isEqualTo(512 * 1024L);
+
+        PluginConfig json = config.plugins().get(1);
+        assertThat(json.module().origin()).isEqualTo("classpath:wasmgate/policies/add-header.wasm");
+        assertThat(json.configuration()).asString(StandardCharsets.UTF_8).isEqualTo("{\"header\":\"x-api-key\",\"values\":[1,2]}");
+        assertThat(json.engine()).isEqualTo(Engine.COMPILER);
+        assertThat(json.failurePolicy()).isEqualTo(FailurePolicy.FAIL_CLOSED);
+        assertThat(json.rootId()).isEmpty();
+
+        assertThat(config.logPlugins()).extracting(PluginConfig::name).containsExactly("access");
+        assertThat(config.services()).extracting(PluginConfig::name).containsExactly("ticker");
+        assertThat(config.services().get(0).module().origin()).isEqualTo(dir.resolve("policies/add-header.wasm").toString());
+        assertThat(config.clusters()).containsExactly(new ClusterConfig("backend", URI.create("http://127.0.0.1:9000"), true,
+                Duration.ofSeconds(1), Duration.ofMinutes(1), 8));
+    }
+
+    @Test
+    void unknownKeysAreNamedWithTheirLine() throws Exception {
+        ConfigException e = rejected("""
+                plugins:
+                  - name: headers
+                    module: { file: policies/add-header.wasm }
+                    limits:
+                      memroy: 1MiB
+                    colour: blue
+                log_plugin: []
+                """);
+
+        assertThat(e.problems()).extracting(ConfigProblem::describe).containsExactly(
+                "plugins[0] 'headers': limits.memroy: unknown key (line 5)",
+                "plugins[0] 'headers': colour: unknown key (line 6)",
+                "log_plugin: unknown key (line 7)");
+    }
+
+    @Test
+    void everyProblemIsReportedAtOnceWithPluginPropertyValueAndReason() throws Exception {
+        ConfigException e = rejected("""
+                plugins:
+                  - name: a
+                    module: { file: policies/missing.wasm }
+                    engine: jit
+                    instances: 0
+                    failure_policy: retry
+                    limits: { memory: 12XB, callback_deadline: soon }
+                  - name: a
+                    module: { file: policies/add-header.wasm, classpath: x.wasm }
+                  - module: { file: policies/add-header.wasm }
+                    instances: many
+                clusters:
+                  - name: backend
+                    url: ftp://example
+                """);
+
+        assertThat(e.problems()).extracting(ConfigProblem::describe).containsExactlyInAnyOrder(
+                "plugins[2]: instances = 'many': expected a whole number (line 11)",
+                "plugins[0] 'a': module.file = 'policies/missing.wasm': no such file: "
+                        + dir.resolve("policies/missing.wasm").toAbsolutePath(),
+                "plugins[0] 'a': engine = 'jit': must be one of interpreter, compiler",
+                "plugins[0] 'a': failure_policy = 'retry': must be one of fail_closed, fail_open, fail_reload",
+                "plugins[0] 'a': instances = '0': must be at least 1",
+                "plugins[0] 'a': limits.memory = '12XB': not a size; write e.g. 512KiB or 64MiB",
+                "plugins[0] 'a': limits.callback_deadline = 'soon': not a duration; write e.g. 250ms, 2s or 1m",
+                "plugins[1] 'a': name = 'a': already used by another plugin; names must be unique",
+                "plugins[1] 'a': module: give exactly one of file, classpath or url (found 2)",
+                "plugins[2]: name: required: a unique plugin name",
+                "clusters[0] 'backend': url = 'ftp://example': not an http:// or https:// URL with a host");
+        assertThat(e.getMessage()).contains("(11 problems)");
+    }
+
+    @Test
+    void aModuleMustMatchItsSha256() throws Exception {
+        String digest = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(module));
+        String wrong = "0".repeat(64);
+
+        PluginChainConfig ok = YamlConfigLoader.load(yaml("plugins:\n  - name: a\n    module: { file: policies/add-header.wasm, sha256: "
+                + digest.toUpperCase() + " }\n"));
+        ConfigException e = rejected("plugins:\n  - name: a\n    module: { classpath: wasmgate/policies/add-header.wasm, sha256: "
+                + wrong + " }\n");
+
+        assertThat(ok.plugins()).hasSize(1);
+        assertThat(e.problems()).extracting(ConfigProblem::describe).containsExactly("plugins[0] 'a': module.sha256 = '" + wrong
+                + "': does not match classpath:wasmgate/policies/add-header.wasm, whose SHA-256 is " + digest);
+    }
+
+    @Test
+    void urlModulesAndCanariesAreRejectedAsNotSupportedYet() throws Exception {
+        ConfigException e = rejected("""
+                plugins:
+                  - name: remote
+                    module: { url: "https://example.org/p.wasm", sha256: %s }
+                  - name: canaried
+                    module: { file: policies/add-header.wasm }
+                    canary: { module: { file: policies/add-header.wasm }, weight: 10 }
+                """.formatted("a".repeat(64)));
+
+        assertThat(e.problems()).extracting(ConfigProblem::describe).containsExactly(
+                "plugins[0] 'remote': module.url = 'https://example.org/p.wasm': not supported yet (remote modules come with the gateway); use file or classpath",
+                "plugins[1] 'canaried': canary: not supported yet by the servlet filter (canary releases come with the gateway)");
+    }
+
+    @Test
+    void invalidYamlIsReportedWithItsLine() throws Exception {
+        ConfigException e = rejected("plugins:\n  - name: a\n    module: { file: x\n");
+
+        assertThat(e.problems()).singleElement().satisfies(p -> {
+            assertThat(p.line()).isPositive();
+            assertThat(p.describe()).startsWith("not valid: ");
+        });
+    }
+
+    @Test
+    void anEmptyFileOrAWrongShapeIsRejected() throws Exception {
+        assertThat(rejected("# nothing here\n").problems()).extracting(ConfigProblem::describe)
+                .containsExactly("the file is empty; expected at least `plugins:`");
+        assertThat(rejected("plugins: { name: a }\n").problems()).extracting(ConfigProblem::describe)
+                .containsExactly("plugins: expected a list, found a mapping (line 1)");
+    }
+
+    @Test
+    void aMissingFileIsNamed() {
+        Path missing = dir.resolve("nope.yaml");
+        assertThatThrownBy(() -> YamlConfigLoader.load(missing)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining(missing.toString()).hasMessageContaining("no such file");
+    }
+}

@@ -1,0 +1,117 @@
+package io.wasmgate.filter.testing;
+
+import jakarta.servlet.AsyncContext;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The application behind the filter. By path info:
+ * <ul>
+ *   <li>{@code /stream?chunks=N&delay=MS}: N lines, each flushed, MS apart;</li>
+ *   <li>{@code /async}: answers from another thread in async mode;</li>
+ *   <li>{@code /form}: answers {@code name=values} for each request parameter, one per line;</li>
+ *   <li>{@code /trailers[?app=1]}: reads the body, answers {@code trailer=<x-checksum request trailer>},
+ *       with the response trailer {@code x-app-trailer: yes} if asked;</li>
+ *   <li>anything else: echoes what it saw (method, URI, path info, query, some headers, the body) as
+ *       {@code key=value} lines, with response headers the policies edit and an explicit Content-Length.</li>
+ * </ul>
+ */
+public final class ApplicationServlet extends HttpServlet {
+    private static final long serialVersionUID = 1L;
+
+    private final AtomicInteger calls = new AtomicInteger();
+
+    /** How many requests reached the application. */
+    public int calls() {
+        return calls.get();
+    }
+
+    @Override
+    protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        calls.incrementAndGet();
+        String path = request.getPathInfo() == null ? "/" : request.getPathInfo();
+        if (path.equals("/stream")) {
+            stream(request, response);
+        } else if (path.equals("/form")) {
+            StringBuilder text = new StringBuilder();
+            request.getParameterMap().forEach((name, values) -> text.append(name).append('=').append(String.join(",", values)).append('\n'));
+            response.getWriter().write(text.toString());
+        } else if (path.equals("/trailers")) {
+            trailers(request, response);
+        } else if (path.equals("/async")) {
+            AsyncContext async = request.startAsync();
+            async.start(() -> {
+                try {
+                    async.getResponse().setContentType("text/plain");
+                    async.getResponse().getOutputStream().write("async done".getBytes(StandardCharsets.UTF_8));
+                } catch (IOException e) {
+                    throw new IllegalStateException(e);
+                } finally {
+                    async.complete();
+                }
+            });
+        } else {
+            echo(request, response);
+        }
+    }
+
+    private static void echo(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        byte[] body = request.getInputStream().readAllBytes();
+        StringBuilder text = new StringBuilder()
+                .append("method=").append(request.getMethod()).append('\n')
+                .append("uri=").append(request.getRequestURI()).append('\n')
+                .append("path-info=").append(request.getPathInfo()).append('\n')
+                .append("query=").append(request.getQueryString()).append('\n')
+                .append("param.q=").append(request.getParameter("q")).append('\n');
+        for (String name : new String[] {"x-added", "x-replace", "x-remove", "x-resumed"}) {
+            text.append("header.").append(name).append('=').append(request.getHeader(name)).append('\n');
+        }
+        text.append("body=").append(new String(body, StandardCharsets.UTF_8)).append('\n');
+        byte[] out = text.toString().getBytes(StandardCharsets.UTF_8);
+        response.setContentType("text/plain;charset=utf-8");
+        response.setHeader("x-resp-replace", "original");
+        response.setHeader("x-resp-remove", "gone");
+        response.setContentLength(out.length);
+        response.getOutputStream().write(out);
+    }
+
+    private static void trailers(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        request.getInputStream().readAllBytes();
+        String checksum = request.getTrailerFields().get("x-checksum");
+        if (request.getQueryString() != null && request.getQueryString().contains("app=1")) {
+            response.setTrailerFields(() -> Map.of("x-app-trailer", "yes"));
+        }
+        response.setContentType("text/plain");
+        response.getOutputStream().write(("trailer=" + checksum).getBytes(StandardCharsets.US_ASCII));
+    }
+
+    private static void stream(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        int chunks = Integer.parseInt(param(request, "chunks", "3"));
+        long delay = Long.parseLong(param(request, "delay", "0"));
+        response.setContentType("text/plain");
+        OutputStream out = response.getOutputStream();
+        for (int i = 0; i < chunks; i++) {
+            out.write(("chunk " + i + "\n").repeat(64).getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            if (delay > 0) {
+                try {
+                    Thread.sleep(delay);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
+    private static String param(HttpServletRequest request, String name, String fallback) {
+        String value = request.getParameter(name);
+        return value == null ? fallback : value;
+    }
+}

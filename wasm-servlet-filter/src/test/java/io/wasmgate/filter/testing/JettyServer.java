@@ -1,0 +1,52 @@
+package io.wasmgate.filter.testing;
+
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.Filter;
+import jakarta.servlet.http.HttpServlet;
+import java.util.EnumSet;
+import org.eclipse.jetty.ee10.servlet.FilterHolder;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+
+/** Embedded Jetty 12 (ee10). */
+public final class JettyServer implements TestServer {
+    private Server server;
+    private ServerConnector connector;
+
+    @Override
+    public void start(Filter filter, HttpServlet servlet, boolean servletAsyncSupported) throws Exception {
+        server = new Server();
+        connector = new ServerConnector(server);
+        connector.setHost("127.0.0.1");
+        connector.setPort(0);
+        server.addConnector(connector);
+        ServletContextHandler context = new ServletContextHandler(CONTEXT);
+        FilterHolder filterHolder = new FilterHolder(filter);
+        filterHolder.setAsyncSupported(true);
+        context.addFilter(filterHolder, "/*", EnumSet.of(DispatcherType.REQUEST, DispatcherType.ASYNC));
+        ServletHolder servletHolder = new ServletHolder(servlet);
+        servletHolder.setAsyncSupported(servletAsyncSupported);
+        context.addServlet(servletHolder, "/*");
+        server.setHandler(context);
+        server.start();
+    }
+
+    @Override
+    public int port() {
+        return connector.getLocalPort();
+    }
+
+    @Override
+    public void stop() throws Exception {
+        if (server != null) {
+            server.stop();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Jetty 12 ee10";
+    }
+}

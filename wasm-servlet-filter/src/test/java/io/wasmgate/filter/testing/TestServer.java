@@ -1,0 +1,25 @@
+package io.wasmgate.filter.testing;
+
+import jakarta.servlet.Filter;
+import jakarta.servlet.http.HttpServlet;
+import java.net.URI;
+
+/** An embedded servlet container on a loopback port: one filter on {@code /*} (REQUEST and ASYNC) in front of one servlet. */
+public interface TestServer {
+    /** The context path every test server uses. */
+    String CONTEXT = "/app";
+
+    /** Starts {@code filter} (async-supported) in front of {@code servlet} (async-supported if asked) under {@link #CONTEXT}. */
+    void start(Filter filter, HttpServlet servlet, boolean servletAsyncSupported) throws Exception;
+
+    /** The port it listens on (127.0.0.1). */
+    int port();
+
+    /** {@code http://127.0.0.1:<port><path>}. */
+    default URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + port() + path);
+    }
+
+    /** Stops the container (destroying the filter). */
+    void stop() throws Exception;
+}
