@@ -2,6 +2,7 @@ package io.wasmgate.abi.context;
 
 import com.dylibso.chicory.runtime.ChicoryInterruptedException;
 import com.dylibso.chicory.runtime.ImportFunction;
+import io.wasmgate.abi.PluginLoadException;
 import io.wasmgate.abi.PluginStartException;
 import io.wasmgate.abi.PluginTrapException;
 import io.wasmgate.abi.config.PluginConfig;
@@ -74,7 +75,7 @@ public final class ProxyWasmVm {
         vm.lock.lock();
         try {
             vm.root = new RootContext(vm, vm.nextContextId());
-            vm.instance = WasmInstance.create(config.name(), code, linker.apply(vm), config.limits().memoryPages());
+            vm.instance = vm.instantiate(linker.apply(vm));
             vm.runStartFunctions();
             vm.root.start();
             scope.hostMetrics().vmStarted();
@@ -87,6 +88,22 @@ public final class ProxyWasmVm {
             throw e;
         } finally {
             vm.lock.unlock();
+        }
+    }
+
+    /**
+     * Instantiates the module. Its start section (all top-level code of an AssemblyScript module) runs here,
+     * so it is held to the callback deadline like any other guest code.
+     */
+    private WasmInstance instantiate(List<ImportFunction> imports) {
+        deadline.enter();
+        try {
+            return WasmInstance.create(config.name(), code, imports, config.limits().memoryPages());
+        } catch (PluginLoadException e) {
+            throw deadline.exit() ? new PluginLoadException(config.name(), code.origin(), "the module's start section "
+                    + "exceeded limits.callback_deadline of " + config.limits().callbackDeadline().toMillis() + " ms", e) : e;
+        } finally {
+            deadline.exit(); // ends the call on success; after the catch above it has nothing left to do
         }
     }
 
@@ -201,10 +218,11 @@ public final class ProxyWasmVm {
      */
     public void close() {
         lock.lock();
+        if (closed) {
+            lock.unlock();
+            return;
+        }
         try {
-            if (closed) {
-                return;
-            }
             closed = true;
             if (failure == null) {
                 root.shutdown();

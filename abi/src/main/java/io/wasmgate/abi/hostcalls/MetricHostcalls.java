@@ -36,7 +36,14 @@ final class MetricHostcalls {
         }
         String name = vm.memory().readUtf8(namePtr, nameLen);
         vm.memory().check(returnId, 4);
-        vm.memory().writeU32(returnId, vm.guestMetrics().define(metricType.get(), name));
+        int id;
+        try {
+            id = vm.guestMetrics().define(metricType.get(), name);
+        } catch (IllegalArgumentException e) {
+            // A name in the host's namespace, or one Micrometer already holds as another meter type.
+            return WasmResult.BAD_ARGUMENT;
+        }
+        vm.memory().writeU32(returnId, id);
         return WasmResult.OK;
     }
 

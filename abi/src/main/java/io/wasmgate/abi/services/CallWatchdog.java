@@ -48,13 +48,19 @@ public final class CallWatchdog implements AutoCloseable {
         private Thread thread;
         private long startedAt;
         private boolean fired;
+        private boolean callerInterrupted;
 
         private Guard(long deadlineNanos) {
             this.deadlineNanos = deadlineNanos;
         }
 
-        /** Marks the start of an outermost call on the current thread. */
+        /**
+         * Marks the start of an outermost call on the current thread. An interrupt the thread already carries
+         * is set aside for the call (Chicory would stop the guest at once, as if the deadline had passed) and
+         * restored by {@link #exit()}.
+         */
         public synchronized void enter() {
+            callerInterrupted = Thread.interrupted();
             thread = Thread.currentThread();
             startedAt = System.nanoTime();
             fired = false;
@@ -62,7 +68,7 @@ public final class CallWatchdog implements AutoCloseable {
 
         /**
          * Marks its end. An interrupt the watchdog raised for this call is cleared here, so it never
-         * leaks into the container thread that ran the callback.
+         * leaks into the container thread that ran the callback; one the thread had before is restored.
          *
          * @return {@code true} if the call overran its deadline
          */
@@ -70,6 +76,10 @@ public final class CallWatchdog implements AutoCloseable {
             boolean overran = fired;
             if (fired) {
                 Thread.interrupted();
+            }
+            if (callerInterrupted) {
+                Thread.currentThread().interrupt();
+                callerInterrupted = false;
             }
             thread = null;
             fired = false;

@@ -25,6 +25,8 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class GuestMetrics {
     private static final int TYPE_BITS = 2;
+    /** The namespace of {@link HostMetrics}; a plugin may not define (and so count into) the host's meters. */
+    private static final String HOST_PREFIX = "wasmgate.";
 
     /** One defined meter and what the three metric hostcalls do to it. */
     private interface Metric {
@@ -49,8 +51,16 @@ public final class GuestMetrics {
         this.plugin = plugin;
     }
 
-    /** Defines (or re-opens) {@code name} and returns a fresh id for it. */
+    /**
+     * Defines (or re-opens) {@code name} and returns a fresh id for it.
+     *
+     * @throws IllegalArgumentException if {@code name} is in the host's {@code wasmgate.} namespace, or the
+     *     registry already holds it as another type of meter
+     */
     public int define(MetricType type, String name) {
+        if (name.startsWith(HOST_PREFIX)) {
+            throw new IllegalArgumentException("metric names starting with " + HOST_PREFIX + " are the host's: " + name);
+        }
         Metric metric = byName.computeIfAbsent(new Definition(type, name), definition -> create(type, name));
         int id = (sequence.incrementAndGet() << TYPE_BITS) | type.ordinal();
         byId.put(id, metric);
@@ -119,6 +129,12 @@ public final class GuestMetrics {
 
     private Metric gauge(String name) {
         AtomicLong value = new AtomicLong();
+        // Micrometer would hand back a gauge an earlier plugin of this name registered, still reading that
+        // plugin's value; the newest definition wins instead.
+        Gauge previous = registry.find(name).tag("plugin", plugin).gauge();
+        if (previous != null) {
+            registry.remove(previous);
+        }
         Gauge.builder(name, value, AtomicLong::get).tag("plugin", plugin).strongReference(true).register(registry);
         return new Metric() {
             @Override

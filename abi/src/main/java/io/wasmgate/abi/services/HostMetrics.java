@@ -35,6 +35,11 @@ public final class HostMetrics {
     public HostMetrics(MeterRegistry registry, String plugin) {
         this.registry = registry;
         this.plugin = plugin;
+        // A plugin started again under its name (a reload) reports its own instances, not its predecessor's.
+        Gauge previous = registry.find("wasmgate.vm.active").tag("plugin", plugin).gauge();
+        if (previous != null) {
+            registry.remove(previous);
+        }
         Gauge.builder("wasmgate.vm.active", activeVms, AtomicInteger::get).tag("plugin", plugin)
                 .description("VM instances running the plugin").register(registry);
         this.streams = Counter.builder("wasmgate.streams").tag("plugin", plugin).register(registry);

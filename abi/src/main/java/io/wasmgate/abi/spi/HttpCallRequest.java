@@ -13,7 +13,8 @@ import java.util.Optional;
  *     {@code :authority} (always present) and optionally {@code :scheme}
  * @param body request body bytes
  * @param trailers request trailers
- * @param timeout how long to wait for the whole response; {@link Duration#ZERO} means no timeout
+ * @param timeout how long the plugin lets the whole call take; {@link Duration#ZERO} means the plugin set
+ *     no limit (the integration may still apply its own, such as the cluster's timeout)
  */
 public record HttpCallRequest(String cluster, List<HeaderField> headers, byte[] body, List<HeaderField> trailers, Duration timeout) {
     public HttpCallRequest {
