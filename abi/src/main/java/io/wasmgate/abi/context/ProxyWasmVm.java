@@ -152,6 +152,8 @@ public final class ProxyWasmVm {
                 scope.hostMetrics().callback(callback.exportName(), System.nanoTime() - started);
                 if (failure == null) {
                     runDeferred();
+                } else {
+                    failPausedStreams();
                 }
             }
         }
@@ -170,6 +172,15 @@ public final class ProxyWasmVm {
         scope.hostMetrics().trapped();
         config.log().log(LogLevel.ERROR, prefix() + trap.getMessage());
         return trap;
+    }
+
+    /** Streams paused on this VM will never be continued by it: each gets its failure policy now. */
+    private void failPausedStreams() {
+        for (ContextBase context : List.copyOf(contexts.values())) {
+            if (context instanceof StreamContext stream) {
+                stream.onVmFailedWhilePaused();
+            }
+        }
     }
 
     private void runDeferred() {

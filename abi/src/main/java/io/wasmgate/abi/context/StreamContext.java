@@ -279,7 +279,7 @@ public final class StreamContext extends ContextBase {
             return -1;
         }
         if (vm.failed()) {
-            return onFailure();
+            return onFailure(callback);
         }
         try {
             ensureCreated();
@@ -287,7 +287,7 @@ public final class StreamContext extends ContextBase {
             localReplyInCallback = false;
             return vm.call(this, callback, args);
         } catch (PluginTrapException e) {
-            return onFailure();
+            return onFailure(callback);
         } finally {
             running = null;
         }
@@ -301,7 +301,11 @@ public final class StreamContext extends ContextBase {
         }
     }
 
-    private long onFailure() {
+    /**
+     * Applies the failure policy once. A failure in the finishing callbacks (log, done, delete) answers
+     * nothing: the response is complete by then.
+     */
+    private long onFailure(Callback callback) {
         if (vm.config().failurePolicy() == FailurePolicy.FAIL_OPEN) {
             skipped = true;
             vm.hostMetrics().failurePolicyApplied(HostMetrics.Outcome.FAIL_OPEN);
@@ -309,8 +313,34 @@ public final class StreamContext extends ContextBase {
         }
         failed = true;
         vm.hostMetrics().failurePolicyApplied(HostMetrics.Outcome.FAIL_CLOSED);
-        exchange.sendLocalReply(LocalReply.failStream());
+        if (callback != Callback.ON_LOG && callback != Callback.ON_DONE && callback != Callback.ON_DELETE) {
+            exchange.sendLocalReply(LocalReply.failStream());
+        }
         return -1;
+    }
+
+    /**
+     * The VM failed while this stream was paused waiting for the plugin (a callout, a tick): it would
+     * otherwise wait for its pause deadline. Fail-open releases what it held; fail-closed answers 503.
+     */
+    void onVmFailedWhilePaused() {
+        if (running != null || skipped || failed || finished || !(requestHeld || responseHeld)) {
+            return;
+        }
+        if (vm.config().failurePolicy() == FailurePolicy.FAIL_OPEN) {
+            skipped = true;
+            vm.hostMetrics().failurePolicyApplied(HostMetrics.Outcome.FAIL_OPEN);
+            if (requestHeld) {
+                resume(StreamType.HTTP_REQUEST);
+            }
+            if (responseHeld) {
+                resume(StreamType.HTTP_RESPONSE);
+            }
+            return;
+        }
+        failed = true;
+        vm.hostMetrics().failurePolicyApplied(HostMetrics.Outcome.FAIL_CLOSED);
+        exchange.sendLocalReply(LocalReply.failStream());
     }
 
     private FilterHeadersStatus convertHeaders(long raw) {

@@ -10,11 +10,14 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 final class ReloadBackoff {
     private final long baseNanos;
-    private long lastReload = System.nanoTime() - Long.MAX_VALUE / 2;
+    private long lastReload;
     private long interval;
 
+    /** The instance's first load counts as a load, as in Envoy: the first reload waits a full interval too. */
     ReloadBackoff(Duration base) {
         this.baseNanos = base.toNanos();
+        this.lastReload = System.nanoTime();
+        this.interval = nextInterval();
     }
 
     /** {@code true}, and the clock restarts, if a reload may happen now. Callers synchronise. */
@@ -24,7 +27,11 @@ final class ReloadBackoff {
             return false;
         }
         lastReload = now;
-        interval = baseNanos + ThreadLocalRandom.current().nextLong(Math.max(1, baseNanos / 2));
+        interval = nextInterval();
         return true;
+    }
+
+    private long nextInterval() {
+        return baseNanos + ThreadLocalRandom.current().nextLong(Math.max(1, baseNanos / 2));
     }
 }
