@@ -5,6 +5,7 @@ import io.wasmgate.abi.config.PluginConfig;
 import io.wasmgate.filter.config.ConfigException;
 import io.wasmgate.filter.config.PluginChainConfig;
 import io.wasmgate.filter.config.YamlConfigLoader;
+import io.wasmgate.filter.internal.FilterHost;
 import io.wasmgate.filter.internal.PluginChain;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
@@ -26,7 +27,8 @@ import java.util.Objects;
  *
  * <p>Configure it with the init-param {@value #CONFIG_PARAM}, a YAML file as CONFIG.md describes (an
  * absolute path, or a path relative to the web application's root such as {@code WEB-INF/wasmgate.yaml}),
- * or in code with {@link #ProxyWasmFilter(PluginChainConfig)} for Spring-style registration. Map it with
+ * or in code with {@link #ProxyWasmFilter(PluginChainConfig)} for Spring-style registration (an embedding
+ * host that starts and reloads plugins itself passes a {@link PluginLineup}). Map it with
  * {@code asyncSupported} for the {@code REQUEST} and {@code ASYNC} dispatcher types: a plugin that pauses
  * (waiting for a tick or a callout) puts the request in async mode, and it resumes through an async
  * dispatch. The plugins start in {@link #init} (a bad configuration or module fails it, naming the file
@@ -43,7 +45,8 @@ public class ProxyWasmFilter implements Filter {
     public static final String CONFIG_PARAM = "config";
 
     private final PluginChainConfig configured;
-    private PluginChain chain;
+    private FilterHost host;
+    private volatile PluginChain chain;
 
     /** A filter configured by the init-param {@value #CONFIG_PARAM} (web.xml, {@code @WebFilter}). */
     public ProxyWasmFilter() {
@@ -55,6 +58,15 @@ public class ProxyWasmFilter implements Filter {
         this.configured = Objects.requireNonNull(config, "config");
     }
 
+    /**
+     * A filter running plugins the caller started and stops (an embedding host such as the gateway); it
+     * is ready at once, and {@link #init} and {@link #destroy} leave the plugins alone.
+     */
+    public ProxyWasmFilter(PluginLineup lineup) {
+        this.configured = null;
+        this.chain = new PluginChain(Objects.requireNonNull(lineup, "lineup"));
+    }
+
     /** A filter running {@code plugins} in order, without log plugins or services. */
     public ProxyWasmFilter(List<PluginConfig> plugins) {
         this(PluginChainConfig.of(plugins));
@@ -62,9 +74,13 @@ public class ProxyWasmFilter implements Filter {
 
     @Override
     public void init(FilterConfig filterConfig) throws ServletException {
+        if (chain != null) {
+            return;
+        }
         PluginChainConfig config = configured != null ? configured : load(filterConfig);
         try {
-            chain = PluginChain.start(config);
+            host = FilterHost.start(config);
+            chain = new PluginChain(host.lineup());
         } catch (WasmgateException e) {
             throw new ServletException("ProxyWasmFilter '" + filterConfig.getFilterName() + "' cannot start: "
                     + e.getMessage(), e);
@@ -113,12 +129,13 @@ public class ProxyWasmFilter implements Filter {
         }
     }
 
-    /** Stops every plugin and releases the VMs and host threads; never throws. */
+    /** Stops every plugin this filter started and releases the VMs and host threads; never throws. */
     @Override
     public void destroy() {
-        PluginChain started = chain;
-        chain = null;
+        FilterHost started = host;
         if (started != null) {
+            host = null;
+            chain = null;
             started.close();
         }
     }

@@ -1,20 +1,30 @@
 package io.wasmgate.filter.config;
 
 import io.wasmgate.abi.config.PluginConfig;
+import io.wasmgate.filter.callout.Cluster;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What a {@code ProxyWasmFilter} runs: plugins on every request (request phase in order, response phase
- * in reverse), log plugins (only {@code proxy_on_log}), services (root context only) and clusters.
- * Load one from YAML with {@link YamlConfigLoader#load}, or build it in code.
+ * in reverse), log plugins (only {@code proxy_on_log}), services (root context only), the canary versions
+ * of plugins and log plugins (by plugin name) and the clusters {@code proxy_http_call} and gRPC calls
+ * reach. Load one from YAML with {@link YamlConfigLoader#load}, or build it in code.
  */
 public record PluginChainConfig(List<PluginConfig> plugins, List<PluginConfig> logPlugins, List<PluginConfig> services,
-        List<ClusterConfig> clusters) {
+        List<Cluster> clusters, Map<String, Canary> canaries) {
     public PluginChainConfig {
         plugins = List.copyOf(plugins);
         logPlugins = List.copyOf(logPlugins);
         services = List.copyOf(services);
         clusters = List.copyOf(clusters);
+        canaries = Map.copyOf(canaries);
+    }
+
+    /** Without canaries. */
+    public PluginChainConfig(List<PluginConfig> plugins, List<PluginConfig> logPlugins, List<PluginConfig> services,
+            List<Cluster> clusters) {
+        this(plugins, logPlugins, services, clusters, Map.of());
     }
 
     /** Just these plugins, run in order. */
@@ -24,11 +34,16 @@ public record PluginChainConfig(List<PluginConfig> plugins, List<PluginConfig> l
 
     /** A copy with {@code logPlugins} as the log plugins. */
     public PluginChainConfig withLogPlugins(List<PluginConfig> logPlugins) {
-        return new PluginChainConfig(plugins, logPlugins, services, clusters);
+        return new PluginChainConfig(plugins, logPlugins, services, clusters, canaries);
     }
 
     /** A copy with {@code services} as the services. */
     public PluginChainConfig withServices(List<PluginConfig> services) {
-        return new PluginChainConfig(plugins, logPlugins, services, clusters);
+        return new PluginChainConfig(plugins, logPlugins, services, clusters, canaries);
+    }
+
+    /** A copy with {@code clusters} as the callout targets. */
+    public PluginChainConfig withClusters(List<Cluster> clusters) {
+        return new PluginChainConfig(plugins, logPlugins, services, clusters, canaries);
     }
 }

@@ -6,6 +6,7 @@ import io.wasmgate.abi.config.Limits;
 import io.wasmgate.abi.config.PluginConfig;
 import io.wasmgate.abi.vm.Engine;
 import io.wasmgate.abi.vm.ModuleSource;
+import io.wasmgate.filter.callout.Cluster;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
@@ -13,30 +14,48 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 
 /**
- * Validates plugin and cluster entries as written in YAML and builds the host's {@link PluginConfig}s.
- * Every problem goes to the {@link ConfigProblems} collector; an entry with problems yields nothing.
- * Module files are resolved against {@code baseDir}, the folder of the file that names them. Names are
- * checked for uniqueness across every list given to one factory.
+ * Validates plugin and cluster entries as written in YAML and builds the host's {@link PluginConfig}s,
+ * their {@link Canary canaries} and the callout {@link Cluster}s. Every problem goes to the
+ * {@link ConfigProblems} collector; an entry with problems yields nothing. Module files are resolved
+ * against {@code baseDir}, the folder of the file that names them. Names are checked for uniqueness across
+ * every list given to one factory.
  */
 public final class PluginConfigFactory {
     private final ConfigProblems problems;
     private final ModuleResolver modules;
     private final Set<String> names = new HashSet<>();
+    private final Map<String, Canary> canaries = new LinkedHashMap<>();
 
     public PluginConfigFactory(Path baseDir, ConfigProblems problems) {
         this.problems = problems;
         this.modules = new ModuleResolver(baseDir, problems);
     }
 
-    /** The valid plugins of the list under {@code key} (e.g. {@code plugins}), in order. */
+    /** The valid plugins of the list under {@code key} (e.g. {@code plugins}), in order; canaries are kept for {@link #canaries()}. */
     public List<PluginConfig> plugins(String key, List<PluginSpec> specs) {
+        return plugins(key, specs, true);
+    }
+
+    /** The valid services ({@code services}), in order: root contexts only, so no canary (it splits streams). */
+    public List<PluginConfig> services(List<PluginSpec> specs) {
+        return plugins("services", specs, false);
+    }
+
+    /** The canary of every valid plugin that has one, by plugin name. */
+    public Map<String, Canary> canaries() {
+        return Map.copyOf(canaries);
+    }
+
+    private List<PluginConfig> plugins(String key, List<PluginSpec> specs, boolean canaryAllowed) {
         List<PluginConfig> configs = new ArrayList<>();
         if (specs == null) {
             return configs;
@@ -49,8 +68,12 @@ public final class PluginConfigFactory {
                 continue;
             }
             PluginConfig config = plugin(path, spec);
-            if (config != null) {
+            Canary canary = spec.canary() == null ? null : canary(path, spec, canaryAllowed);
+            if (config != null && (spec.canary() == null || canary != null)) {
                 configs.add(config);
+                if (canary != null) {
+                    canaries.put(config.name(), canary);
+                }
             }
         }
         return configs;
@@ -59,13 +82,42 @@ public final class PluginConfigFactory {
     private PluginConfig plugin(String path, PluginSpec spec) {
         int before = problems.problems().size();
         String name = name(path, spec.name());
-        ModuleSource module = modules.resolve(path, spec.module());
-        if (spec.canary() != null && !spec.canary().isNull()) {
-            problems.add(path, "canary", null, "not supported yet by the servlet filter (canary releases come with the gateway)");
+        ModuleSource module = modules.resolve(path, "module", spec.module());
+        PluginConfig.Builder builder = builder(path, spec, name == null ? "unnamed" : name);
+        builder.withConfiguration(bytes(spec.configuration()));
+        if (problems.problems().size() > before || module == null || name == null) {
+            return null;
         }
-        PluginConfig.Builder builder = PluginConfig.builder(name == null ? "unnamed" : name);
+        return builder.withModule(module).build();
+    }
+
+    /** The canary version: the plugin's settings with the canary's module and configuration. */
+    private Canary canary(String path, PluginSpec spec, boolean allowed) {
+        CanarySpec canary = spec.canary();
+        if (!allowed) {
+            problems.add(path, "canary", null, "services have no streams to split; a canary applies to plugins and log_plugins");
+            return null;
+        }
+        int before = problems.problems().size();
+        if (canary.weight() == null || canary.weight() < 0 || canary.weight() > 100) {
+            problems.add(path, "canary.weight", canary.weight() == null ? null : canary.weight().toString(),
+                    "required: the percentage (0-100) of new streams that run the canary");
+        }
+        ModuleSource module = modules.resolve(path, "canary.module", canary.module());
+        String name = spec.name() == null ? "unnamed" : spec.name();
+        PluginConfig.Builder builder = builder(path, spec, name + Canary.NAME_SUFFIX);
+        builder.withConfiguration(bytes(canary.configuration() != null ? canary.configuration() : spec.configuration()));
+        if (problems.problems().size() > before || module == null) {
+            return null;
+        }
+        return new Canary(builder.withModule(module).build(), canary.weight());
+    }
+
+    /** A builder with every setting of {@code spec} except the module and the plugin configuration. */
+    private PluginConfig.Builder builder(String path, PluginSpec spec, String name) {
+        PluginConfig.Builder builder = PluginConfig.builder(name);
         builder.withRootId(orEmpty(spec.rootId())).withVmId(orEmpty(spec.vmId()));
-        builder.withConfiguration(bytes(spec.configuration())).withVmConfiguration(bytes(spec.vmConfiguration()));
+        builder.withVmConfiguration(bytes(spec.vmConfiguration()));
         choice(path, "engine", spec.engine(), Engine.class).ifPresent(builder::withEngine);
         choice(path, "failure_policy", spec.failurePolicy(), FailurePolicy.class).ifPresent(builder::withFailurePolicy);
         if (spec.instances() != null) {
@@ -78,11 +130,7 @@ public final class PluginConfigFactory {
         if (spec.environment() != null) {
             builder.withEnvironment(spec.environment());
         }
-        builder.withLimits(limits(path, spec.limits()));
-        if (problems.problems().size() > before || module == null || name == null) {
-            return null;
-        }
-        return builder.withModule(module).build();
+        return builder.withLimits(limits(path, spec.limits()));
     }
 
     private String name(String path, String name) {
@@ -125,8 +173,8 @@ public final class PluginConfigFactory {
     }
 
     /** The valid clusters, in order. */
-    public List<ClusterConfig> clusters(List<ClusterSpec> specs) {
-        List<ClusterConfig> clusters = new ArrayList<>();
+    public List<Cluster> clusters(List<ClusterSpec> specs) {
+        List<Cluster> clusters = new ArrayList<>();
         if (specs == null) {
             return clusters;
         }
@@ -148,15 +196,19 @@ public final class PluginConfigFactory {
                 }
             }
             URI url = url(path, spec.url());
-            Duration connect = spec.connectTimeout() == null ? Duration.ofSeconds(2)
+            Duration connect = spec.connectTimeout() == null ? Cluster.DEFAULT_CONNECT_TIMEOUT
                     : duration(path, "connect_timeout", spec.connectTimeout(), null);
-            Duration timeout = spec.timeout() == null ? Duration.ofSeconds(30) : duration(path, "timeout", spec.timeout(), null);
-            int maxConnections = spec.maxConnections() == null ? 256 : spec.maxConnections();
+            Duration timeout = spec.timeout() == null ? Cluster.DEFAULT_TIMEOUT : duration(path, "timeout", spec.timeout(), null);
+            int maxConnections = spec.maxConnections() == null ? Cluster.DEFAULT_MAX_CONNECTIONS : spec.maxConnections();
             if (maxConnections < 1) {
                 problems.add(path, "max_connections", Integer.toString(maxConnections), "must be at least 1");
             }
             if (problems.problems().size() == before) {
-                clusters.add(new ClusterConfig(spec.name(), url, Boolean.TRUE.equals(spec.http2()), connect, timeout, maxConnections));
+                try {
+                    clusters.add(new Cluster(spec.name(), url, Boolean.TRUE.equals(spec.http2()), connect, timeout, maxConnections));
+                } catch (IllegalArgumentException e) {
+                    problems.add(path, "", null, e.getMessage());
+                }
             }
         }
         return clusters;

@@ -52,8 +52,9 @@ public final class YamlConfigLoader {
         PluginChainConfig config = new PluginChainConfig(
                 factory.plugins("plugins", spec.plugins()),
                 factory.plugins("log_plugins", spec.logPlugins()),
-                factory.plugins("services", spec.services()),
-                factory.clusters(spec.clusters()));
+                factory.services(spec.services()),
+                factory.clusters(spec.clusters()),
+                factory.canaries());
         problems.throwIfAny();
         return config;
     }

@@ -1,8 +1,8 @@
 package io.wasmgate.filter.internal;
 
-import io.wasmgate.abi.plugin.Plugin;
 import io.wasmgate.abi.spi.Headers;
 import io.wasmgate.abi.spi.LocalReply;
+import io.wasmgate.filter.PluginLineup;
 import io.wasmgate.filter.internal.Frame.DataFrame;
 import io.wasmgate.filter.internal.Frame.HeadersFrame;
 import io.wasmgate.filter.internal.Frame.TrailersFrame;
@@ -105,14 +105,14 @@ final class FilterChainRun {
     private volatile Instant finishedAt;
     private ApplicationAsyncContext applicationAsync;
 
-    FilterChainRun(HttpServletRequest request, HttpServletResponse response, List<Plugin> plugins, List<Plugin> logPlugins) {
+    FilterChainRun(HttpServletRequest request, HttpServletResponse response, PluginLineup lineup) {
         this.request = request;
         this.response = response;
         this.requestHeaders = RequestHeadersAdapter.from(request);
         this.grpc = LocalReplies.isGrpc(requestHeaders);
         this.attributes = new ExchangeAttributes(this, request, requestHeaders);
-        plugins.forEach(plugin -> stages.add(new Stage(this, plugin)));
-        logPlugins.forEach(plugin -> logStages.add(new Stage(this, plugin)));
+        lineup.plugins().forEach(release -> stages.add(new Stage(this, release.pick())));
+        lineup.logPlugins().forEach(release -> logStages.add(new Stage(this, release.pick())));
         List<Stage> reversed = new ArrayList<>(stages);
         Collections.reverse(reversed);
         this.requestFlow = new Flow(Direction.REQUEST, stages, this, this::requestArrived);

@@ -3,11 +3,15 @@ package io.wasmgate.filter.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.sun.net.httpserver.HttpServer;
 import io.wasmgate.abi.config.FailurePolicy;
 import io.wasmgate.abi.config.PluginConfig;
 import io.wasmgate.abi.vm.Engine;
+import io.wasmgate.filter.callout.Cluster;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -117,7 +121,7 @@ class YamlConfigLoaderTest {
         assertThat(config.logPlugins()).extracting(PluginConfig::name).containsExactly("access");
         assertThat(config.services()).extracting(PluginConfig::name).containsExactly("ticker");
         assertThat(config.services().get(0).module().origin()).isEqualTo(dir.resolve("policies/add-header.wasm").toString());
-        assertThat(config.clusters()).containsExactly(new ClusterConfig("backend", URI.create("http://127.0.0.1:9000"), true,
+        assertThat(config.clusters()).containsExactly(new Cluster("backend", URI.create("http://127.0.0.1:9000"), true,
                 Duration.ofSeconds(1), Duration.ofMinutes(1), 8));
     }
 
@@ -190,19 +194,90 @@ class YamlConfigLoaderTest {
     }
 
     @Test
-    void urlModulesAndCanariesAreRejectedAsNotSupportedYet() throws Exception {
+    void aCanaryRunsTheStableSettingsWithItsOwnModuleAndConfiguration() throws Exception {
+        PluginChainConfig config = YamlConfigLoader.load(yaml("""
+                plugins:
+                  - name: headers
+                    module: { file: policies/add-header.wasm }
+                    root_id: add_header
+                    configuration: "x-version: 1"
+                    instances: 3
+                    canary:
+                      module: { classpath: wasmgate/policies/add-header.wasm }
+                      configuration: "x-version: 2"
+                      weight: 10
+                log_plugins:
+                  - name: quiet
+                    module: { file: policies/add-header.wasm }
+                    canary: { module: { file: policies/add-header.wasm }, weight: 100 }
+                """));
+
+        assertThat(config.plugins()).extracting(PluginConfig::name).containsExactly("headers");
+        Canary canary = config.canaries().get("headers");
+        assertThat(canary.weight()).isEqualTo(10);
+        assertThat(canary.config().name()).isEqualTo("headers@canary");
+        assertThat(canary.config().module().origin()).isEqualTo("classpath:wasmgate/policies/add-header.wasm");
+        assertThat(canary.config().configuration()).asString(StandardCharsets.UTF_8).isEqualTo("x-version: 2");
+        assertThat(canary.config().rootId()).isEqualTo("add_header");
+        assertThat(canary.config().instances()).isEqualTo(3);
+        assertThat(config.canaries().get("quiet").config().configuration()).isEmpty();
+        assertThat(Canary.pluginName("headers@canary")).isEqualTo("headers");
+    }
+
+    @Test
+    void canaryMistakesAreNamed() throws Exception {
         ConfigException e = rejected("""
                 plugins:
-                  - name: remote
-                    module: { url: "https://example.org/p.wasm", sha256: %s }
-                  - name: canaried
+                  - name: a
                     module: { file: policies/add-header.wasm }
-                    canary: { module: { file: policies/add-header.wasm }, weight: 10 }
-                """.formatted("a".repeat(64)));
+                    canary: { module: { file: policies/missing.wasm }, weight: 101, colour: red }
+                services:
+                  - name: s
+                    module: { file: policies/add-header.wasm }
+                    canary: { module: { file: policies/add-header.wasm }, weight: 5 }
+                """);
 
         assertThat(e.problems()).extracting(ConfigProblem::describe).containsExactly(
-                "plugins[0] 'remote': module.url = 'https://example.org/p.wasm': not supported yet (remote modules come with the gateway); use file or classpath",
-                "plugins[1] 'canaried': canary: not supported yet by the servlet filter (canary releases come with the gateway)");
+                "plugins[0] 'a': canary.colour: unknown key (line 4)",
+                "plugins[0] 'a': canary.weight = '101': required: the percentage (0-100) of new streams that run the canary",
+                "plugins[0] 'a': canary.module.file = 'policies/missing.wasm': no such file: " + dir.resolve("policies/missing.wasm"),
+                "services[0] 's': canary: services have no streams to split; a canary applies to plugins and log_plugins");
+    }
+
+    @Test
+    void urlModulesAreDownloadedAndMustMatchTheirSha256() throws Exception {
+        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.createContext("/p.wasm", exchange -> {
+            exchange.sendResponseHeaders(200, module.length);
+            exchange.getResponseBody().write(module);
+            exchange.close();
+        });
+        server.start();
+        try {
+            String base = "http://127.0.0.1:" + server.getAddress().getPort();
+            String digest = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(module));
+            PluginChainConfig ok = YamlConfigLoader.load(yaml("plugins:\n  - name: remote\n    module: { url: \"" + base
+                    + "/p.wasm\", sha256: " + digest + " }\n"));
+            ConfigException e = rejected("""
+                    plugins:
+                      - name: unpinned
+                        module: { url: "%1$s/p.wasm" }
+                      - name: wrong
+                        module: { url: "%1$s/p.wasm", sha256: %2$s }
+                      - name: missing
+                        module: { url: "%1$s/nothing.wasm", sha256: %3$s }
+                    """.formatted(base, "b".repeat(64), digest));
+
+            assertThat(ok.plugins().get(0).module().origin()).isEqualTo(base + "/p.wasm");
+            assertThat(ok.plugins().get(0).module().read("remote")).isEqualTo(module);
+            assertThat(e.problems()).extracting(ConfigProblem::describe).containsExactly(
+                    "plugins[0] 'unpinned': module.sha256: required with module.url: the SHA-256 the download must match",
+                    "plugins[1] 'wrong': module.sha256 = '" + "b".repeat(64) + "': does not match " + base
+                            + "/p.wasm, whose SHA-256 is " + digest,
+                    "plugins[2] 'missing': module.url = '" + base + "/nothing.wasm': cannot download: the server answered 404");
+        } finally {
+            server.stop(0);
+        }
     }
 
     @Test
