@@ -1,0 +1,145 @@
+package io.wasmgate.gateway;
+
+import io.wasmgate.gateway.admin.AdminHandler;
+import io.wasmgate.gateway.admin.GatewayMeters;
+import io.wasmgate.gateway.config.Endpoint;
+import io.wasmgate.gateway.config.GatewayConfig;
+import io.wasmgate.gateway.proxy.GatewayHandler;
+import io.wasmgate.gateway.proxy.RequestMetrics;
+import io.wasmgate.gateway.proxy.RouteServlet;
+import io.wasmgate.gateway.runtime.GatewayRuntime;
+import java.net.URI;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.http2.server.HTTP2CServerConnectionFactory;
+import org.eclipse.jetty.server.ConnectionFactory;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.eclipse.jetty.util.component.AbstractLifeCycle;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Wasmgate gateway: one Jetty 12 server with a proxy connector (HTTP/1.1 and h2c) and an admin
+ * connector. Proxy requests go through {@link GatewayHandler} (route match) into one servlet context whose
+ * {@link RouteServlet} runs the route's plugins in front of the route's cluster; admin requests go to the
+ * {@link AdminHandler}. The plugins, routes and clients live in a {@link GatewayRuntime}, which reloads
+ * them without a restart.
+ *
+ * <p>{@link #stop()} drains: the connectors stop accepting, requests in flight get up to the configured
+ * {@code drain_timeout} to finish, then the plugins stop.
+ *
+ * <pre>{@code
+ * Gateway gateway = new Gateway(GatewayConfigLoader.load(Path.of("gateway.yaml")));
+ * gateway.start();
+ * }</pre>
+ */
+public final class Gateway extends AbstractLifeCycle {
+    private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
+
+    private final GatewayConfig config;
+    private final GatewayMeters meters = new GatewayMeters();
+    private final QueuedThreadPool threads = new QueuedThreadPool();
+    private final Server server = new Server(threads);
+    private final ServerConnector proxyConnector;
+    private final ServerConnector adminConnector;
+    private final GatewayRuntime runtime;
+    private final GracefulHandler graceful;
+
+    public Gateway(GatewayConfig config) {
+        this.config = config;
+        threads.setName("wasmgate");
+        HttpConfiguration http = new HttpConfiguration();
+        http.setSendServerVersion(false);
+        http.setSendDateHeader(false);
+        proxyConnector = connector("proxy", config.listen(), new HttpConnectionFactory(http), new HTTP2CServerConnectionFactory(http));
+        adminConnector = connector("admin", config.admin(), new HttpConnectionFactory());
+        ServletContextHandler servlets = new ServletContextHandler("/");
+        ServletHolder routes = new ServletHolder("routes", new RouteServlet());
+        routes.setAsyncSupported(true);
+        servlets.addServlet(routes, "/");
+        runtime = new GatewayRuntime(config, meters.registry(), servlets.getServletContext(), threads);
+        GatewayHandler proxy = new GatewayHandler(proxyConnector, runtime.generations(),
+                new RequestMetrics(meters.registry()), servlets);
+        AdminHandler admin = new AdminHandler(adminConnector, runtime, meters);
+        graceful = new GracefulHandler(new Handler.Sequence(admin, proxy));
+        server.setHandler(graceful);
+        meters.bindJetty(server, threads);
+    }
+
+    private ServerConnector connector(String name, Endpoint endpoint, ConnectionFactory... factories) {
+        ServerConnector connector = new ServerConnector(server, factories);
+        connector.setName(name);
+        connector.setHost(endpoint.host());
+        connector.setPort(endpoint.port());
+        server.addConnector(connector);
+        return connector;
+    }
+
+    /** Starts the server, then the plugins; a plugin that cannot start stops the server again and fails the start. */
+    @Override
+    protected void doStart() throws Exception {
+        server.start();
+        try {
+            runtime.start();
+        } catch (Exception e) {
+            server.stop();
+            throw e;
+        }
+    }
+
+    /**
+     * Stops accepting, lets requests in flight finish (new requests on open connections get 503), at most
+     * {@code drain_timeout}; then stops the plugins and closes the connections.
+     */
+    @Override
+    protected void doStop() throws Exception {
+        try {
+            drain();
+            // The plugins and upstream clients stop before the server: the clients run on its threads.
+            runtime.stop();
+            server.stop();
+        } finally {
+            meters.close();
+        }
+    }
+
+    private void drain() throws InterruptedException {
+        proxyConnector.close();
+        try {
+            graceful.shutdown().get(config.drainTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            LOG.warn("requests still in flight after the drain timeout ({}): stopping anyway", config.drainTimeout());
+        } catch (ExecutionException e) {
+            LOG.warn("draining failed: {}", e.getCause().toString());
+        }
+    }
+
+    /** Waits until the server has stopped. */
+    public void join() throws InterruptedException {
+        server.join();
+    }
+
+    /** {@code http://host:port} of the proxy connector (its actual port once started). */
+    public URI proxyUri() {
+        return uri(proxyConnector);
+    }
+
+    /** {@code http://host:port} of the admin connector (its actual port once started). */
+    public URI adminUri() {
+        return uri(adminConnector);
+    }
+
+    private static URI uri(ServerConnector connector) {
+        String host = connector.getHost() == null || connector.getHost().equals("0.0.0.0") ? "127.0.0.1" : connector.getHost();
+        return URI.create("http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + connector.getLocalPort());
+    }
+}

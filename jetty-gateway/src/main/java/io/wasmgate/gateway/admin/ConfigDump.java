@@ -1,0 +1,104 @@
+package io.wasmgate.gateway.admin;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.wasmgate.abi.config.PluginConfig;
+import io.wasmgate.filter.callout.Cluster;
+import io.wasmgate.filter.config.Canary;
+import io.wasmgate.gateway.config.Endpoint;
+import io.wasmgate.gateway.config.GatewayConfig;
+import io.wasmgate.gateway.config.RouteConfig;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * {@code GET /config_dump}: the configuration serving now as JSON, with every default filled in (the keys
+ * of CONFIG.md; durations in milliseconds, sizes in bytes, plugin configuration as text).
+ */
+final class ConfigDump {
+    private final ObjectMapper json;
+
+    ConfigDump(ObjectMapper json) {
+        this.json = json;
+    }
+
+    ObjectNode build(GatewayConfig config) {
+        ObjectNode dump = json.createObjectNode();
+        dump.put("file", config.file() == null ? null : config.file().toString());
+        endpoint(dump.putObject("listen"), config.listen()).put("drain_timeout_ms", config.drainTimeout().toMillis());
+        endpoint(dump.putObject("admin"), config.admin());
+        plugins(dump.putArray("plugins"), config.plugins().plugins(), config);
+        plugins(dump.putArray("log_plugins"), config.plugins().logPlugins(), config);
+        plugins(dump.putArray("services"), config.plugins().services(), config);
+        ArrayNode clusters = dump.putArray("clusters");
+        config.plugins().clusters().forEach(cluster -> clusters.add(cluster(cluster)));
+        ArrayNode routes = dump.putArray("routes");
+        config.routes().forEach(route -> routes.add(route(route)));
+        return dump;
+    }
+
+    private static ObjectNode endpoint(ObjectNode node, Endpoint endpoint) {
+        return node.put("host", endpoint.host()).put("port", endpoint.port());
+    }
+
+    private void plugins(ArrayNode array, List<PluginConfig> plugins, GatewayConfig config) {
+        for (PluginConfig plugin : plugins) {
+            ObjectNode node = plugin(plugin);
+            Canary canary = config.plugins().canaries().get(plugin.name());
+            if (canary != null) {
+                node.set("canary", plugin(canary.config()).put("weight", canary.weight()));
+            }
+            array.add(node);
+        }
+    }
+
+    private ObjectNode plugin(PluginConfig plugin) {
+        ObjectNode node = json.createObjectNode()
+                .put("name", plugin.name())
+                .put("module", plugin.module().origin())
+                .put("root_id", plugin.rootId())
+                .put("vm_id", plugin.vmId())
+                .put("configuration", new String(plugin.configuration(), StandardCharsets.UTF_8))
+                .put("vm_configuration", new String(plugin.vmConfiguration(), StandardCharsets.UTF_8))
+                .put("engine", plugin.engine().name().toLowerCase(Locale.ROOT))
+                .put("instances", plugin.instances())
+                .put("failure_policy", plugin.failurePolicy().name().toLowerCase(Locale.ROOT));
+        ObjectNode environment = node.putObject("environment");
+        plugin.environment().forEach(environment::put);
+        node.putObject("limits")
+                .put("memory_bytes", plugin.limits().memoryBytes())
+                .put("callback_deadline_ms", plugin.limits().callbackDeadline().toMillis())
+                .put("pause_deadline_ms", plugin.limits().pauseDeadline().toMillis())
+                .put("max_buffered_body_bytes", plugin.limits().maxBufferedBody());
+        return node;
+    }
+
+    private ObjectNode cluster(Cluster cluster) {
+        return json.createObjectNode()
+                .put("name", cluster.name())
+                .put("url", cluster.url().toString())
+                .put("http2", cluster.http2())
+                .put("connect_timeout_ms", cluster.connectTimeout().toMillis())
+                .put("timeout_ms", cluster.timeout().toMillis())
+                .put("max_connections", cluster.maxConnections());
+    }
+
+    private ObjectNode route(RouteConfig route) {
+        ObjectNode node = json.createObjectNode().put("name", route.name());
+        ObjectNode match = node.putObject("match");
+        if (route.match().prefix() != null) {
+            match.put("prefix", route.match().prefix());
+        }
+        if (route.match().path() != null) {
+            match.put("path", route.match().path());
+        }
+        ObjectNode headers = match.putObject("headers");
+        route.match().headers().forEach(headers::put);
+        node.put("cluster", route.cluster());
+        route.plugins().forEach(node.putArray("plugins")::add);
+        route.logPlugins().forEach(node.putArray("log_plugins")::add);
+        return node;
+    }
+}

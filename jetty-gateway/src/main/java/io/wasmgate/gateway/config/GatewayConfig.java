@@ -1,0 +1,35 @@
+package io.wasmgate.gateway.config;
+
+import io.wasmgate.filter.callout.Cluster;
+import io.wasmgate.filter.config.PluginChainConfig;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * A validated gateway configuration: where to listen, the admin endpoint, every plugin, log plugin, service,
+ * canary and cluster ({@link PluginChainConfig}, as the servlet filter has them) and the routes that use
+ * them. Load one with {@link GatewayConfigLoader#load}.
+ *
+ * @param file the file it was read from, or {@code null} for a configuration built in code
+ * @param listen where the proxy listens
+ * @param drainTimeout how long a stop waits for requests in flight
+ * @param admin where the admin endpoints listen
+ * @param plugins the plugin definitions; routes pick theirs by name
+ * @param routes the routes, first match wins
+ * @param watchedFiles the files whose change triggers a reload: the configuration file and every module file
+ */
+public record GatewayConfig(Path file, Endpoint listen, Duration drainTimeout, Endpoint admin, PluginChainConfig plugins,
+        List<RouteConfig> routes, Set<Path> watchedFiles) {
+    public GatewayConfig {
+        routes = List.copyOf(routes);
+        watchedFiles = Set.copyOf(watchedFiles);
+    }
+
+    /** The cluster named {@code name}. */
+    public Optional<Cluster> cluster(String name) {
+        return plugins.clusters().stream().filter(c -> c.name().equals(name)).findFirst();
+    }
+}

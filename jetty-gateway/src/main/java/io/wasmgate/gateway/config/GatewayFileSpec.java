@@ -1,0 +1,13 @@
+package io.wasmgate.gateway.config;
+
+import io.wasmgate.filter.config.ClusterSpec;
+import io.wasmgate.filter.config.PluginSpec;
+import java.util.List;
+
+/**
+ * The gateway's YAML file as written (CONFIG.md): the filter's lists ({@code plugins}, {@code log_plugins},
+ * {@code services}, {@code clusters}) plus {@code listen}, {@code admin} and {@code routes}. Absent parts
+ * are {@code null}.
+ */
+public record GatewayFileSpec(List<PluginSpec> plugins, List<PluginSpec> logPlugins, List<PluginSpec> services,
+        List<ClusterSpec> clusters, ListenSpec listen, EndpointSpec admin, List<RouteSpec> routes) {}

@@ -1,0 +1,181 @@
+package io.wasmgate.gateway.proxy;
+
+import io.wasmgate.filter.callout.Cluster;
+import jakarta.servlet.ServletConfig;
+import jakarta.servlet.ServletContext;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletOutputStream;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.Collections;
+import java.util.Enumeration;
+import java.util.Map;
+import java.util.concurrent.Executor;
+import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.HttpClientTransport;
+import org.eclipse.jetty.client.Request;
+import org.eclipse.jetty.client.Response;
+import org.eclipse.jetty.client.transport.HttpClientTransportOverHTTP;
+import org.eclipse.jetty.ee10.proxy.ProxyServlet;
+import org.eclipse.jetty.http.HttpCookieStore;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http2.client.HTTP2Client;
+import org.eclipse.jetty.http2.client.transport.HttpClientTransportOverHTTP2;
+import org.eclipse.jetty.io.ClientConnector;
+import org.eclipse.jetty.util.Callback;
+
+/**
+ * Jetty's {@link ProxyServlet} for one cluster: its own {@link HttpClient} (HTTP/1.1, or h2c with
+ * {@code http2: true}) with the cluster's connect timeout, total timeout (over it: 504) and connection
+ * limit, on the server's threads. Jetty removes hop-by-hop headers both ways (this class also those the
+ * upstream's {@code Connection} lists) and maps a refused or failed upstream to 502; this class adds {@code X-Forwarded-For/Proto/Host}, keeps the client's {@code Host}
+ * (as a plugin may have rewritten it, like Envoy without host rewrite) and flushes every chunk of the
+ * upstream's response, so streamed responses stream.
+ *
+ * <p>Not mapped in the servlet context: the gateway's route servlet calls {@link #service} behind the
+ * route's plugins. {@link #close} stops the client.
+ */
+public final class UpstreamProxy extends ProxyServlet implements AutoCloseable {
+    private static final long serialVersionUID = 1L;
+    private static final Map<String, String> INIT_PARAMS = Map.of("viaHost", "wasmgate");
+
+    private final transient Cluster cluster;
+    private final transient Executor executor;
+    private final String base;
+
+    private UpstreamProxy(Cluster cluster, Executor executor) {
+        this.cluster = cluster;
+        this.executor = executor;
+        String url = cluster.url().toString();
+        this.base = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+    }
+
+    /**
+     * A started proxy to {@code cluster}, its client running on {@code executor}.
+     *
+     * @throws IllegalStateException if the client does not start
+     */
+    public static UpstreamProxy start(Cluster cluster, ServletContext context, Executor executor) {
+        UpstreamProxy proxy = new UpstreamProxy(cluster, executor);
+        try {
+            proxy.init(new Config(cluster.name(), context));
+        } catch (ServletException e) {
+            throw new IllegalStateException("cluster '" + cluster.name() + "': the proxy client did not start: " + e.getMessage(), e);
+        }
+        proxy.setTimeout(cluster.timeout().toMillis());
+        return proxy;
+    }
+
+    @Override
+    protected HttpClient createHttpClient() throws ServletException {
+        ClientConnector connector = new ClientConnector();
+        connector.setConnectTimeout(cluster.connectTimeout());
+        connector.setExecutor(executor);
+        connector.setSelectors(1);
+        HttpClientTransport transport = cluster.http2()
+                ? new HttpClientTransportOverHTTP2(new HTTP2Client(connector))
+                : new HttpClientTransportOverHTTP(connector);
+        HttpClient client = new HttpClient(transport);
+        client.setName("wasmgate-upstream-" + cluster.name());
+        client.setExecutor(executor);
+        client.setMaxConnectionsPerDestination(cluster.maxConnections());
+        // A proxy passes what the client and the upstream said: no redirects followed, no cookies kept,
+        // no User-Agent added, no body decoded.
+        client.setFollowRedirects(false);
+        client.setHttpCookieStore(new HttpCookieStore.Empty());
+        client.setUserAgentField(null);
+        client.getContentDecoderFactories().clear();
+        try {
+            client.start();
+        } catch (Exception e) {
+            throw new ServletException(e);
+        }
+        return client;
+    }
+
+    @Override
+    protected String rewriteTarget(HttpServletRequest clientRequest) {
+        String query = clientRequest.getQueryString();
+        return base + clientRequest.getRequestURI() + (query == null ? "" : "?" + query);
+    }
+
+    @Override
+    protected void addProxyHeaders(HttpServletRequest clientRequest, Request proxyRequest) {
+        super.addProxyHeaders(clientRequest, proxyRequest);
+        Enumeration<String> earlier = clientRequest.getHeaders("X-Forwarded-For");
+        String chain = earlier == null ? "" : String.join(", ", Collections.list(earlier));
+        String forwardedFor = chain.isEmpty() ? clientRequest.getRemoteAddr() : chain + ", " + clientRequest.getRemoteAddr();
+        String host = authority(clientRequest);
+        proxyRequest.headers(headers -> {
+            headers.put(HttpHeader.HOST, host);
+            headers.put(HttpHeader.X_FORWARDED_FOR, forwardedFor);
+            headers.put(HttpHeader.X_FORWARDED_PROTO, clientRequest.getScheme());
+            headers.put(HttpHeader.X_FORWARDED_HOST, host);
+        });
+    }
+
+    /** Drops the headers the upstream's {@code Connection} names: they were for the hop to the proxy (RFC 9110 7.6.1). */
+    @Override
+    protected HttpField filterServerResponseHeader(HttpServletRequest clientRequest, Response serverResponse, HttpField field) {
+        for (String token : serverResponse.getHeaders().getCSV(HttpHeader.CONNECTION, false)) {
+            if (field.getName().equalsIgnoreCase(token)) {
+                return null;
+            }
+        }
+        return field;
+    }
+
+    /** The client's {@code Host} (as a plugin left it), or the server name and port it reached. */
+    private static String authority(HttpServletRequest clientRequest) {
+        String host = clientRequest.getHeader("Host");
+        if (host != null) {
+            return host;
+        }
+        String name = clientRequest.getServerName();
+        return (name.contains(":") ? "[" + name + "]" : name) + ":" + clientRequest.getServerPort();
+    }
+
+    @Override
+    protected void onResponseContent(HttpServletRequest clientRequest, HttpServletResponse proxyResponse,
+            Response serverResponse, byte[] buffer, int offset, int length, Callback callback) {
+        try {
+            ServletOutputStream out = proxyResponse.getOutputStream();
+            out.write(buffer, offset, length);
+            out.flush();
+            callback.succeeded();
+        } catch (IOException | RuntimeException e) {
+            callback.failed(e);
+        }
+    }
+
+    /** Stops the client; requests still on it fail. */
+    @Override
+    public void close() {
+        destroy();
+    }
+
+    /** The servlet config Jetty's proxy reads at {@code init}. */
+    private record Config(String cluster, ServletContext context) implements ServletConfig {
+        @Override
+        public String getServletName() {
+            return "upstream-" + cluster;
+        }
+
+        @Override
+        public ServletContext getServletContext() {
+            return context;
+        }
+
+        @Override
+        public String getInitParameter(String name) {
+            return INIT_PARAMS.get(name);
+        }
+
+        @Override
+        public Enumeration<String> getInitParameterNames() {
+            return Collections.enumeration(INIT_PARAMS.keySet());
+        }
+    }
+}
