@@ -55,8 +55,15 @@ public final class WasmCode {
     /**
      * Parses and checks {@code bytes}: a Wasm binary, a known {@code proxy_abi_version_*} marker and an
      * allocator export. Each failure is a {@link PluginLoadException} naming the module and the reason.
+     * The same bytes from the same origin on the same engine are parsed and compiled once while any
+     * plugin still uses them.
      */
     public static WasmCode load(String plugin, String origin, byte[] bytes, Engine engine) {
+        String sha256 = sha256(bytes);
+        return CompiledCodeCache.get(origin, sha256, engine, () -> parse(plugin, origin, bytes, sha256, engine));
+    }
+
+    private static WasmCode parse(String plugin, String origin, byte[] bytes, String sha256, Engine engine) {
         if (bytes.length < 8 || !startsWithMagic(bytes)) {
             throw new PluginLoadException(plugin, origin, "not a WebAssembly binary (missing \\0asm magic number)");
         }
@@ -72,7 +79,7 @@ public final class WasmCode {
             throw new PluginLoadException(plugin, origin,
                     "no allocator: the module exports neither proxy_on_memory_allocate nor malloc");
         }
-        return new WasmCode(origin, sha256(bytes), module, version, engine, machineFactory(plugin, origin, module, engine), exports);
+        return new WasmCode(origin, sha256, module, version, engine, machineFactory(plugin, origin, module, engine), exports);
     }
 
     private static AbiVersion detectAbiVersion(String plugin, String origin, Set<String> exports) {
