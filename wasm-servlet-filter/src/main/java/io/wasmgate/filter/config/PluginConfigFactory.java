@@ -130,6 +130,9 @@ public final class PluginConfigFactory {
         if (spec.environment() != null) {
             builder.withEnvironment(spec.environment());
         }
+        if (spec.allowOnHeadersStopIteration() != null) {
+            builder.withAllowOnHeadersStopIteration(spec.allowOnHeadersStopIteration());
+        }
         return builder.withLimits(limits(path, spec.limits()));
     }
 

@@ -9,4 +9,4 @@ import java.util.Map;
  */
 public record PluginSpec(String name, ModuleSpec module, String rootId, String vmId, JsonNode configuration,
         JsonNode vmConfiguration, String engine, Integer instances, String failurePolicy,
-        Map<String, String> environment, LimitsSpec limits, CanarySpec canary) {}
+        Map<String, String> environment, LimitsSpec limits, CanarySpec canary, Boolean allowOnHeadersStopIteration) {}

@@ -71,6 +71,7 @@ class YamlConfigLoaderTest {
                     engine: interpreter
                     instances: 2
                     failure_policy: fail_open
+                    allow_on_headers_stop_iteration: true
                     environment: { REGION: eu-west-1 }
                     limits:
                       memory: 16MiB
@@ -105,6 +106,7 @@ class YamlConfigLoaderTest {
         assertThat(headers.engine()).isEqualTo(Engine.INTERPRETER);
         assertThat(headers.instances()).isEqualTo(2);
         assertThat(headers.failurePolicy()).isEqualTo(FailurePolicy.FAIL_OPEN);
+        assertThat(headers.allowOnHeadersStopIteration()).isTrue();
         assertThat(headers.environment()).isEqualTo(Map.of("REGION", "eu-west-1"));
         assertThat(headers.limits().memoryBytes()).isEqualTo(16 * 1024 * 1024L);
         assertThat(headers.limits().callbackDeadline()).isEqualTo(Duration.ofMillis(250));
@@ -117,6 +119,7 @@ class YamlConfigLoaderTest {
         assertThat(json.engine()).isEqualTo(Engine.COMPILER);
         assertThat(json.failurePolicy()).isEqualTo(FailurePolicy.FAIL_CLOSED);
         assertThat(json.rootId()).isEmpty();
+        assertThat(json.allowOnHeadersStopIteration()).as("Envoy's default").isFalse();
 
         assertThat(config.logPlugins()).extracting(PluginConfig::name).containsExactly("access");
         assertThat(config.services()).extracting(PluginConfig::name).containsExactly("ticker");
