@@ -96,7 +96,7 @@ public final class ProxyWasmVm {
      * so it is held to the callback deadline like any other guest code.
      */
     private WasmInstance instantiate(List<ImportFunction> imports) {
-        deadline.enter();
+        deadline.enter(System.nanoTime());
         try {
             return WasmInstance.create(config.name(), code, imports, config.limits().memoryPages());
         } catch (PluginLoadException e) {
@@ -135,7 +135,7 @@ public final class ProxyWasmVm {
         boolean outermost = depth++ == 0;
         long started = outermost ? System.nanoTime() : 0;
         if (outermost) {
-            deadline.enter();
+            deadline.enter(started);
         }
         try {
             return instance.call(callback, args);
@@ -149,7 +149,7 @@ public final class ProxyWasmVm {
             effective = savedEffective;
             if (outermost) {
                 deadline.exit();
-                scope.hostMetrics().callback(callback.exportName(), System.nanoTime() - started);
+                scope.hostMetrics().callback(callback, System.nanoTime() - started);
                 if (failure == null) {
                     runDeferred();
                 } else {

@@ -27,10 +27,11 @@ final class LogHostcalls {
         if (logLevel.isEmpty()) {
             return WasmResult.BAD_ARGUMENT;
         }
-        String message = vm.memory().readUtf8(messagePtr, messageLen);
-        if (logLevel.get().compareTo(vm.config().log().level()) >= 0) {
-            vm.log(logLevel.get(), message);
+        if (logLevel.get().compareTo(vm.config().log().level()) < 0) {
+            vm.memory().check(messagePtr, messageLen);
+            return WasmResult.OK;
         }
+        vm.log(logLevel.get(), vm.memory().readUtf8(messagePtr, messageLen));
         return WasmResult.OK;
     }
 

@@ -5,12 +5,14 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Enforces per-callback execution deadlines. A VM marks the start and end of each outermost call on its
  * {@link Guard}; one scan every few milliseconds interrupts a thread whose call is overdue, and Chicory
  * then raises {@code ChicoryInterruptedException} at the next call or backward branch, which the host
- * treats as a trap. The per-call cost is two uncontended monitor enters, not a scheduled task.
+ * treats as a trap. The per-call cost is a few volatile writes and one compare-and-set, not a scheduled
+ * task or a lock.
  */
 public final class CallWatchdog implements AutoCloseable {
     private static final long SCAN_PERIOD_MILLIS = 5;
@@ -42,12 +44,21 @@ public final class CallWatchdog implements AutoCloseable {
         guards.clear();
     }
 
-    /** The deadline state of one VM's current outermost call. */
+    /**
+     * The deadline state of one VM's current outermost call, without locks: IDLE, RUNNING while a call is
+     * in the guest, FIRING while the scan interrupts it, FIRED once it has. {@link #exit()} waits out
+     * FIRING, so an interrupt raised for a call never lands after that call ended.
+     */
     public final class Guard implements AutoCloseable {
+        private static final int IDLE = 0;
+        private static final int RUNNING = 1;
+        private static final int FIRING = 2;
+        private static final int FIRED = 3;
+
         private final long deadlineNanos;
-        private Thread thread;
-        private long startedAt;
-        private boolean fired;
+        private final AtomicInteger state = new AtomicInteger(IDLE);
+        private volatile Thread thread;
+        private volatile long startedAt;
         private boolean callerInterrupted;
 
         private Guard(long deadlineNanos) {
@@ -55,15 +66,15 @@ public final class CallWatchdog implements AutoCloseable {
         }
 
         /**
-         * Marks the start of an outermost call on the current thread. An interrupt the thread already carries
-         * is set aside for the call (Chicory would stop the guest at once, as if the deadline had passed) and
-         * restored by {@link #exit()}.
+         * Marks the start, at {@code now} ({@link System#nanoTime()}), of an outermost call on the current
+         * thread. An interrupt the thread already carries is set aside for the call (Chicory would stop the
+         * guest at once, as if the deadline had passed) and restored by {@link #exit()}.
          */
-        public synchronized void enter() {
+        public void enter(long now) {
             callerInterrupted = Thread.interrupted();
             thread = Thread.currentThread();
-            startedAt = System.nanoTime();
-            fired = false;
+            startedAt = now;
+            state.set(RUNNING);
         }
 
         /**
@@ -72,25 +83,36 @@ public final class CallWatchdog implements AutoCloseable {
          *
          * @return {@code true} if the call overran its deadline
          */
-        public synchronized boolean exit() {
-            boolean overran = fired;
-            if (fired) {
-                Thread.interrupted();
+        public boolean exit() {
+            boolean overran = false;
+            if (!state.compareAndSet(RUNNING, IDLE)) {
+                while (state.get() == FIRING) {
+                    Thread.onSpinWait();
+                }
+                overran = state.getAndSet(IDLE) == FIRED;
+                if (overran) {
+                    Thread.interrupted();
+                }
             }
+            thread = null;
             if (callerInterrupted) {
                 Thread.currentThread().interrupt();
                 callerInterrupted = false;
             }
-            thread = null;
-            fired = false;
             return overran;
         }
 
-        private synchronized void interruptIfOverdue(long now) {
-            if (thread != null && !fired && now - startedAt > deadlineNanos) {
-                fired = true;
-                thread.interrupt();
+        private void interruptIfOverdue(long now) {
+            if (state.get() != RUNNING || now - startedAt <= deadlineNanos || !state.compareAndSet(RUNNING, FIRING)) {
+                return;
             }
+            // The call cannot end while FIRING, but it may be a newer call than the one judged above.
+            if (now - startedAt <= deadlineNanos) {
+                state.set(RUNNING);
+                return;
+            }
+            thread.interrupt();
+            state.set(FIRED);
         }
 
         /** Stops watching this VM. */

@@ -4,10 +4,12 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.wasmgate.abi.vm.Callback;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * The host's own meters, per plugin: live VM instances, streams started, callback latency (a timer per
@@ -29,7 +31,7 @@ public final class HostMetrics {
     private final Counter traps;
     private final Counter reloadSuccess;
     private final Counter reloadFailure;
-    private final Map<String, Timer> callbackTimers = new ConcurrentHashMap<>();
+    private final AtomicReferenceArray<Timer> callbackTimers = new AtomicReferenceArray<>(Callback.values().length);
     private final Map<Outcome, Counter> outcomes = new ConcurrentHashMap<>();
 
     public HostMetrics(MeterRegistry registry, String plugin) {
@@ -74,11 +76,15 @@ public final class HostMetrics {
                 .increment();
     }
 
-    /** Records one guest callback's duration. */
-    public void callback(String exportName, long nanos) {
-        callbackTimers.computeIfAbsent(exportName, name -> Timer.builder("wasmgate.callback.duration")
-                .tag("plugin", plugin).tag("callback", name).register(registry))
-                .record(nanos, TimeUnit.NANOSECONDS);
+    /** Records one guest callback's duration; the timer is found by the callback's ordinal, not by name. */
+    public void callback(Callback callback, long nanos) {
+        Timer timer = callbackTimers.get(callback.ordinal());
+        if (timer == null) {
+            timer = Timer.builder("wasmgate.callback.duration").tag("plugin", plugin).tag("callback", callback.exportName())
+                    .register(registry);
+            callbackTimers.set(callback.ordinal(), timer);
+        }
+        timer.record(nanos, TimeUnit.NANOSECONDS);
     }
 
     /** Number of VM instances currently running. */

@@ -72,10 +72,14 @@ public final class HeaderPairsCodec {
         return data == bytes.length ? fields : List.of();
     }
 
+    /**
+     * Header text holds one char per byte, so the low byte of each char is the wire byte. The deprecated
+     * {@link String#getBytes(int, int, byte[], int)} is exactly that, as one array copy for Latin-1 strings
+     * (twice as fast as a char loop at 100 headers, bench/RESULTS.md H5).
+     */
+    @SuppressWarnings("deprecation")
     private static int putLatin1(byte[] out, int offset, String text) {
-        for (int i = 0; i < text.length(); i++) {
-            out[offset + i] = (byte) text.charAt(i);
-        }
+        text.getBytes(0, text.length(), out, offset);
         out[offset + text.length()] = 0;
         return offset + text.length() + 1;
     }

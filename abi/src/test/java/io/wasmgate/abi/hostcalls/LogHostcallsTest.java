@@ -114,6 +114,17 @@ class LogHostcallsTest {
 
     @ParameterizedTest
     @EnumSource(Engine.class)
+    void aDroppedLineIsNotReadButItsRangeIsStillChecked(Engine engine) {
+        ProbeProgram program = new ProbeProgram();
+        program.on(Callback.ON_CONFIGURE).call(PROXY_LOG, 1, MEMORY_END, 1);
+        try (Probe probe = Probe.start(engine, program, config -> config.withLog(new CapturingLog(LogLevel.WARN)))) {
+            assertThat(probe.statuses()).containsExactly(INVALID_MEMORY_ACCESS);
+            assertThat(probe.vm().failed()).isFalse();
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Engine.class)
     void logLevelIsTheHostsLevelAsU32(Engine engine) {
         ProbeProgram program = new ProbeProgram();
         program.on(Callback.ON_CONFIGURE).call(PROXY_GET_LOG_LEVEL, RET_U32);

@@ -20,7 +20,7 @@ class CallWatchdogTest {
     @Test
     void anOverdueCallIsInterruptedAndTheInterruptIsClearedOnExit() throws InterruptedException {
         CallWatchdog.Guard guard = watchdog.guard(1_000_000L);
-        guard.enter();
+        guard.enter(System.nanoTime());
         boolean interrupted = false;
         try {
             Thread.sleep(10_000);
@@ -37,7 +37,7 @@ class CallWatchdogTest {
     @Test
     void aCallWithinItsDeadlineIsLeftAlone() {
         CallWatchdog.Guard guard = watchdog.guard(60_000_000_000L);
-        guard.enter();
+        guard.enter(System.nanoTime());
         assertThat(guard.exit()).isFalse();
         assertThat(Thread.currentThread().isInterrupted()).isFalse();
     }
