@@ -264,6 +264,9 @@ final class Callouts {
 
     /** Cancels the calls {@code contextId} made; their events will never be delivered. */
     void cancelFrom(int contextId) {
+        if (pending.isEmpty()) {
+            return;
+        }
         Iterator<Pending> calls = pending.values().iterator();
         while (calls.hasNext()) {
             Pending call = calls.next();

@@ -41,7 +41,8 @@ import java.util.function.Supplier;
  */
 public final class StreamContext extends ContextBase {
     private final HttpExchange exchange;
-    private final Map<String, byte[]> storedProperties = new HashMap<>();
+    /** Values of {@code proxy_set_property}; created on first use, as most streams never set one. */
+    private Map<String, byte[]> storedProperties = Map.of();
     private final Body requestBody = new Body();
     private final Body responseBody = new Body();
     private Headers requestHeaders;
@@ -472,6 +473,9 @@ public final class StreamContext extends ContextBase {
     public WasmResult setProperty(List<String> path, byte[] value) {
         if (path.isEmpty()) {
             return WasmResult.BAD_ARGUMENT;
+        }
+        if (storedProperties.isEmpty()) {
+            storedProperties = new HashMap<>();
         }
         storedProperties.put(String.join(".", path), value.clone());
         return WasmResult.OK;
