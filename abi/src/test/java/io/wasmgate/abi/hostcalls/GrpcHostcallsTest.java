@@ -13,7 +13,6 @@ import static io.wasmgate.abi.wire.WasmResult.NOT_FOUND;
 import static io.wasmgate.abi.wire.WasmResult.OK;
 import static io.wasmgate.abi.wire.WasmResult.PARSE_FAILURE;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import io.wasmgate.abi.context.StreamContext;
 import io.wasmgate.abi.services.HostServices;
@@ -29,7 +28,6 @@ import io.wasmgate.abi.vm.Engine;
 import io.wasmgate.abi.wire.HeaderField;
 import io.wasmgate.abi.wire.HeaderPairsCodec;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
@@ -89,21 +87,6 @@ class GrpcHostcallsTest {
         return stream;
     }
 
-    /** Waits until the probe recorded at least {@code count} values, then returns them all. */
-    private static List<Integer> awaitResults(Probe probe, int count) {
-        List<Integer> results = new ArrayList<>();
-        await().atMost(Duration.ofSeconds(10)).until(() -> {
-            probe.vm().lock().lock();
-            try {
-                results.addAll(probe.results());
-            } finally {
-                probe.vm().lock().unlock();
-            }
-            return results.size() >= count;
-        });
-        return results;
-    }
-
     @ParameterizedTest
     @EnumSource(Engine.class)
     void aUnaryCallSendsItsMessageAndHalfClosesAndGetsToken5(Engine engine) {
@@ -134,7 +117,7 @@ class GrpcHostcallsTest {
             call.listener.onTrailingMetadata(List.of(new HeaderField("grpc-status", "0")));
             call.listener.onClose(0, "");
 
-            List<Integer> results = awaitResults(probe, 4);
+            List<Integer> results = probe.awaitResults(4);
             assertThat(results).as("proxy_on_grpc_receive(root, token, size), then get_buffer_bytes")
                     .containsExactly(ROOT, UNARY_TOKEN, 14, OK.code());
             assertThat(probe.returned(Probe.slot(1))).asString().isEqualTo("response-bytes");
@@ -150,7 +133,7 @@ class GrpcHostcallsTest {
 
             client.grpcCalls.get(0).listener.onClose(14, "upstream connect error");
 
-            assertThat(awaitResults(probe, 4)).containsExactly(ROOT, UNARY_TOKEN, 14, OK.code());
+            assertThat(probe.awaitResults(4)).containsExactly(ROOT, UNARY_TOKEN, 14, OK.code());
             assertThat(probe.u32(Probe.slot(3))).isEqualTo(14);
             assertThat(probe.returned(Probe.slot(4))).asString().isEqualTo("upstream connect error");
         }
@@ -166,17 +149,17 @@ class GrpcHostcallsTest {
             GrpcCall call = client.grpcCalls.get(0);
 
             call.listener.onInitialMetadata(List.of(new HeaderField("x-server", "1"), new HeaderField("x-zone", "a")));
-            List<Integer> initial = awaitResults(probe, 4);
+            List<Integer> initial = probe.awaitResults(4);
             assertThat(HeaderPairsCodec.decode(probe.returned(Probe.slot(0))))
                     .containsExactly(new HeaderField("x-server", "1"), new HeaderField("x-zone", "a"));
             call.listener.onMessage("one".getBytes());
-            List<Integer> message = awaitResults(probe, 4);
+            List<Integer> message = probe.awaitResults(4);
             assertThat(probe.returned(Probe.slot(1))).asString().isEqualTo("one");
             call.listener.onTrailingMetadata(List.of(new HeaderField("grpc-status", "0")));
-            List<Integer> trailing = awaitResults(probe, 4);
+            List<Integer> trailing = probe.awaitResults(4);
             assertThat(HeaderPairsCodec.decode(probe.returned(Probe.slot(2)))).containsExactly(new HeaderField("grpc-status", "0"));
             call.listener.onClose(0, "");
-            List<Integer> close = awaitResults(probe, 4);
+            List<Integer> close = probe.awaitResults(4);
 
             assertThat(initial).containsExactly(ROOT, STREAM_TOKEN, 2, OK.code());
             assertThat(message).containsExactly(ROOT, STREAM_TOKEN, 3, OK.code());
@@ -226,7 +209,7 @@ class GrpcHostcallsTest {
 
             call.listener.onClose(0, "");
 
-            assertThat(awaitResults(probe, 4)).containsExactly(ROOT, STREAM_TOKEN, 0, OK.code());
+            assertThat(probe.awaitResults(4)).containsExactly(ROOT, STREAM_TOKEN, 0, OK.code());
         }
     }
 

@@ -10,7 +10,6 @@ import static io.wasmgate.abi.wire.WasmResult.INVALID_MEMORY_ACCESS;
 import static io.wasmgate.abi.wire.WasmResult.NOT_FOUND;
 import static io.wasmgate.abi.wire.WasmResult.OK;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import io.wasmgate.abi.context.StreamContext;
 import io.wasmgate.abi.services.HostServices;
@@ -158,8 +157,7 @@ class HttpCallHostcallsTest {
             client.calls.get(0).listener.onResponse(new HttpCallResponse(headers, "granted".getBytes(),
                     List.of(new HeaderField("grpc-status", "0"))));
 
-            await().atMost(Duration.ofSeconds(10)).until(() -> probe.vm().lock().tryLock() && unlockAndCount(probe) > 0);
-            List<Integer> results = probe.results();
+            List<Integer> results = probe.awaitResults(5);
             assertThat(results.subList(0, 5)).as("root id, token, headers, body size, trailers").containsExactly(1, 4, 2, 7, 1);
             assertThat(results.subList(5, results.size()).stream().map(Probe::status)).containsExactly(OK, OK, OK, OK, OK);
             assertThat(HeaderPairsCodec.decode(probe.returned(Probe.slot(0)))).isEqualTo(headers);
@@ -178,8 +176,7 @@ class HttpCallHostcallsTest {
 
             client.calls.get(0).listener.onFailure("connection refused");
 
-            await().atMost(Duration.ofSeconds(10)).until(() -> probe.vm().lock().tryLock() && unlockAndCount(probe) > 0);
-            List<Integer> results = probe.results();
+            List<Integer> results = probe.awaitResults(5);
             assertThat(results.subList(0, 5)).containsExactly(1, 4, 0, 0, 0);
             assertThat(probe.u32(Probe.slot(3))).as("BrokenConnection").isEqualTo(WasmResult.BROKEN_CONNECTION.code());
             assertThat(probe.returned(Probe.slot(4))).asString().isEqualTo("connection refused");
@@ -237,17 +234,7 @@ class HttpCallHostcallsTest {
             client.calls.get(0).listener.onResponse(new HttpCallResponse(List.of(new HeaderField(":status", "204")),
                     new byte[0], List.of()));
 
-            await().atMost(Duration.ofSeconds(10)).until(() -> probe.vm().lock().tryLock() && unlockAndCount(probe) > 0);
-            assertThat(probe.results()).containsExactly(1, 4, 1, 0, 0);
-        }
-    }
-
-    /** Releases the lock {@code tryLock} took and reports how many results the probe holds. */
-    private static int unlockAndCount(Probe probe) {
-        try {
-            return probe.u32(0x0100);
-        } finally {
-            probe.vm().lock().unlock();
+            assertThat(probe.awaitResults(5)).containsExactly(1, 4, 1, 0, 0);
         }
     }
 }
