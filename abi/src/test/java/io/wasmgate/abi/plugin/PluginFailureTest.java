@@ -24,7 +24,6 @@ import io.wasmgate.abi.config.PluginConfig;
 import io.wasmgate.abi.context.StreamContext;
 import io.wasmgate.abi.services.HostServices;
 import io.wasmgate.abi.spi.Headers;
-import io.wasmgate.abi.spi.HttpExchange;
 import io.wasmgate.abi.spi.LocalReply;
 import io.wasmgate.abi.testing.CapturingLog;
 import io.wasmgate.abi.testing.Modules;
@@ -38,7 +37,6 @@ import io.wasmgate.abi.vm.Engine;
 import io.wasmgate.abi.wire.FilterDataStatus;
 import io.wasmgate.abi.wire.FilterHeadersStatus;
 import io.wasmgate.abi.wire.PropertyValue;
-import io.wasmgate.abi.wire.StreamType;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -457,30 +455,14 @@ class PluginFailureTest {
         Data path = program.blob("source.address");
         program.on(Callback.ON_REQUEST_HEADERS).call(PROXY_GET_PROPERTY, path.ptr(), path.len(), RET_PTR, RET_SIZE);
         Plugin plugin = start(probe(engine, program, 1));
-        RecordingExchange recording = new RecordingExchange();
-        HttpExchange broken = new HttpExchange() {
-            @Override
-            public void continueStream(StreamType direction) {
-                recording.continueStream(direction);
-            }
-
-            @Override
-            public void closeStream(StreamType direction) {
-                recording.closeStream(direction);
-            }
-
-            @Override
-            public void sendLocalReply(LocalReply reply) {
-                recording.sendLocalReply(reply);
-            }
-
+        RecordingExchange recording = new RecordingExchange() {
             @Override
             public Optional<PropertyValue> attribute(String name) {
                 throw new IllegalStateException("integration bug");
             }
         };
 
-        StreamContext stream = plugin.newStream(broken);
+        StreamContext stream = plugin.newStream(recording);
         stream.onRequestHeaders(request(), true);
 
         assertFailedClosedOnce(recording, stream);

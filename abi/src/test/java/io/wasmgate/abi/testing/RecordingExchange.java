@@ -10,8 +10,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** A test-scope in-memory exchange: records every effect the host delivers and serves given attributes. */
-public final class RecordingExchange implements HttpExchange {
+/**
+ * A test-scope in-memory exchange: records every effect the host delivers and serves given attributes.
+ * Tests may override a method to make the integration misbehave.
+ */
+public class RecordingExchange implements HttpExchange {
     public final List<StreamType> continued = new ArrayList<>();
     public final List<StreamType> closed = new ArrayList<>();
     public final List<LocalReply> localReplies = new ArrayList<>();
