@@ -51,12 +51,7 @@ public final class GatewayConfigLoader {
         }
         Path baseDir = file.toAbsolutePath().getParent();
         PluginConfigFactory factory = new PluginConfigFactory(baseDir, problems);
-        PluginChainConfig plugins = new PluginChainConfig(
-                factory.plugins("plugins", spec.plugins()),
-                factory.plugins("log_plugins", spec.logPlugins()),
-                factory.services(spec.services()),
-                factory.clusters(spec.clusters()),
-                factory.canaries());
+        PluginChainConfig plugins = factory.chain(spec.plugins(), spec.logPlugins(), spec.services(), spec.clusters());
         ListenSpec listen = spec.listen() == null ? new ListenSpec(null, null, null) : spec.listen();
         Endpoint listenAt = endpoint("listen", listen.host(), listen.port(), DEFAULT_LISTEN, problems);
         Duration drain = drainTimeout(listen.drainTimeout(), problems);

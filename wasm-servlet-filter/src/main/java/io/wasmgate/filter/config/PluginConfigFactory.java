@@ -40,6 +40,16 @@ public final class PluginConfigFactory {
         this.modules = new ModuleResolver(baseDir, problems);
     }
 
+    /**
+     * The plugin part of a file: {@code plugins}, {@code log_plugins}, {@code services}, {@code clusters}
+     * and the canaries declared among them (problems are collected, not thrown).
+     */
+    public PluginChainConfig chain(List<PluginSpec> plugins, List<PluginSpec> logPlugins, List<PluginSpec> services,
+            List<ClusterSpec> clusters) {
+        return new PluginChainConfig(plugins("plugins", plugins), plugins("log_plugins", logPlugins), services(services),
+                clusters(clusters), canaries());
+    }
+
     /** The valid plugins of the list under {@code key} (e.g. {@code plugins}), in order; canaries are kept for {@link #canaries()}. */
     public List<PluginConfig> plugins(String key, List<PluginSpec> specs) {
         return plugins(key, specs, true);

@@ -49,12 +49,7 @@ public final class YamlConfigLoader {
         }
         Path baseDir = file.toAbsolutePath().getParent();
         PluginConfigFactory factory = new PluginConfigFactory(baseDir, problems);
-        PluginChainConfig config = new PluginChainConfig(
-                factory.plugins("plugins", spec.plugins()),
-                factory.plugins("log_plugins", spec.logPlugins()),
-                factory.services(spec.services()),
-                factory.clusters(spec.clusters()),
-                factory.canaries());
+        PluginChainConfig config = factory.chain(spec.plugins(), spec.logPlugins(), spec.services(), spec.clusters());
         problems.throwIfAny();
         return config;
     }
