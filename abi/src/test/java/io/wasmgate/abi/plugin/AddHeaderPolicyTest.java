@@ -14,6 +14,7 @@ import io.wasmgate.abi.vm.Engine;
 import io.wasmgate.abi.wire.AbiVersion;
 import io.wasmgate.abi.wire.FilterDataStatus;
 import io.wasmgate.abi.wire.FilterHeadersStatus;
+import io.wasmgate.abi.wire.LogLevel;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -69,6 +70,22 @@ class AddHeaderPolicyTest {
 
             assertThat(response.values("x-wasmgate")).containsExactly("hello");
         }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Engine.class)
+    void theSdksDebugLinesStillReachALogAtDebugLevel(Engine engine) {
+        CapturingLog log = new CapturingLog(LogLevel.DEBUG);
+        try (Plugin plugin = Plugin.start(addHeader(engine).withLog(log).build())) {
+            StreamContext stream = plugin.newStream(new RecordingExchange());
+            stream.onRequestHeaders(new Headers().add(":path", "/"), true);
+            stream.onResponseHeaders(new Headers().add(":status", "204"), true);
+            stream.onLog();
+            stream.onDone();
+        }
+        assertThat(log.lines).filteredOn(line -> line.level() == LogLevel.DEBUG).extracting(CapturingLog.Line::message)
+                .anyMatch(line -> line.endsWith(": onDone()"))
+                .anyMatch(line -> line.endsWith(": onDelete()"));
     }
 
     @ParameterizedTest
