@@ -1,0 +1,185 @@
+#!/usr/bin/env bash
+# Load test of the gateway (issue 8): wrk against a Jetty upstream, directly and through the gateway with
+# no plugin, with one policy (add-header) on each engine, and with a three-policy chain. Every variant runs
+# at 1 and 16 connections, interleaved, ROUNDS rounds; the report gives the median req/s, p50 and p99 of
+# each and its throughput ratio to "gateway, no plugin".
+#
+#   bench/load.sh                      # build, then measure: ~7 minutes with the defaults
+#   DURATION=5s ROUNDS=1 bench/load.sh # a quick look
+#
+# Environment: DURATION (per run, default 10s), WARMUP (per variant, before the rounds, default 15s),
+# ROUNDS (default 3), SKIP_BUILD=1 (use the jars already in */target), OUT (report file, default
+# bench/results/<date>-load.md; the raw wrk output goes next to it in <report>.raw/).
+# Ports used on 127.0.0.1: 18080 (upstream), 18081-18084 (gateways), 19081-19084 (their admin ports).
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+DURATION=${DURATION:-10s}
+WARMUP=${WARMUP:-15s}
+ROUNDS=${ROUNDS:-3}
+OUT=${OUT:-bench/results/$(date -u +%Y-%m-%d-%H%M)-load.md}
+RAW="${OUT%.md}.raw"
+GATEWAY_JAR=jetty-gateway/target/jetty-gateway.jar
+BENCH_JAR=bench/target/benchmarks.jar
+JVM=(java -Xms1g -Xmx1g -XX:+UseG1GC)
+
+# variant name, port, description; the first is the baseline of the ratios
+VARIANTS=(
+  "gateway-none|18081|gateway, no plugin"
+  "direct|18080|upstream direct (no gateway)"
+  "add-header-compiler|18082|gateway, add-header, compiler"
+  "add-header-interpreter|18083|gateway, add-header, interpreter"
+  "chain-compiler|18084|gateway, api-key + rate-limit + headers, compiler"
+)
+CONNECTIONS=(1 16)
+
+die() { echo "load.sh: $*" >&2; exit 1; }
+
+install_tools() {
+  local missing=()
+  command -v wrk >/dev/null || missing+=(wrk)
+  command -v curl >/dev/null || missing+=(curl)
+  [ ${#missing[@]} -eq 0 ] && return
+  echo "installing ${missing[*]} (Debian packages)"
+  local sudo=()
+  [ "$(id -u)" -eq 0 ] || sudo=(sudo)
+  "${sudo[@]}" apt-get update -qq && "${sudo[@]}" apt-get install -y -qq "${missing[@]}" >/dev/null \
+    || die "could not install ${missing[*]}; install them and rerun"
+}
+
+PIDS=()
+stop_all() { for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; }
+trap stop_all EXIT
+
+# start NAME PORT READY_URL CMD...: runs CMD in the background (log in $RAW/NAME.log) until READY_URL answers 200
+start() {
+  local name=$1 port=$2 ready=$3; shift 3
+  if curl -s -o /dev/null "http://127.0.0.1:$port/"; then die "port $port is in use"; fi
+  "$@" >"$RAW/$name.log" 2>&1 &
+  PIDS+=($!)
+  for _ in $(seq 300); do
+    if [ "$(curl -s -o /dev/null -w '%{http_code}' "$ready")" = 200 ]; then return; fi
+    kill -0 "${PIDS[-1]}" 2>/dev/null || die "$name exited; see $RAW/$name.log"
+    sleep 0.2
+  done
+  die "$name not ready after 60 s; see $RAW/$name.log"
+}
+
+# check_response PORT HEADER: one request must answer 200 and, if HEADER is set, carry it (the policy ran)
+check_response() {
+  local port=$1 header=$2 response
+  response=$(curl -s -i -H 'x-api-key: k-load-0123456789' "http://127.0.0.1:$port/")
+  [[ $response == "HTTP/1.1 200"* ]] || die "port $port answered: ${response%%$'\r'*}"
+  [ -z "$header" ] || grep -qi "^$header" <<<"$response" || die "port $port: no $header header; policy not applied?"
+}
+
+# to_us VALUE: wrk's latency (12.3us, 1.2ms, 1.0s) in microseconds
+to_us() {
+  awk -v v="$1" 'BEGIN { n = v + 0; u = v; sub(/^[0-9.]+/, "", u);
+    if (u == "ms") n *= 1000; else if (u == "s") n *= 1000000; else if (u == "m") n *= 60000000;
+    printf "%.1f", n }'
+}
+
+# run VARIANT PORT CONNECTIONS ROUND: one wrk run, one line appended to $RAW/runs.tsv
+run() {
+  local variant=$1 port=$2 conns=$3 round=$4 threads=2 file
+  [ "$conns" -ge 2 ] || threads=1
+  file="$RAW/$variant-c$conns-r$round.txt"
+  wrk -t"$threads" -c"$conns" -d"$DURATION" --latency -H 'x-api-key: k-load-0123456789' \
+    "http://127.0.0.1:$port/" >"$file"
+  local rps p50 p99 bad
+  rps=$(awk '/^Requests\/sec:/ { print $2 }' "$file")
+  p50=$(to_us "$(awk '$1 == "50%" { print $2 }' "$file")")
+  p99=$(to_us "$(awk '$1 == "99%" { print $2 }' "$file")")
+  bad=$(awk '/Non-2xx or 3xx responses:/ { n += $NF } /Socket errors:/ { n += 1 } END { print n + 0 }' "$file")
+  [ -n "$rps" ] || die "no result in $file"
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$variant" "$conns" "$round" "$rps" "$p50" "$p99" "$bad" >>"$RAW/runs.tsv"
+  printf '  %-24s c=%-3s %10s req/s  p50 %8s us  p99 %9s us  errors %s\n' "$variant" "$conns" "$rps" "$p50" "$p99" "$bad"
+}
+
+report() {
+  {
+    echo "# Load test, $(date -u '+%Y-%m-%d %H:%M UTC')"
+    echo
+    echo "\`bench/load.sh\` at commit $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- abi jetty-gateway wasm-servlet-filter sample-policies || echo ' (with uncommitted changes)')."
+    echo "Machine: $(nproc) cores ($(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)), $(java -version 2>&1 | head -1)."
+    echo "wrk, upstream and gateways share the cores. $ROUNDS rounds of $DURATION per variant and connection count, interleaved,"
+    echo "after a $WARMUP warm-up per variant; medians of the rounds. Load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)."
+    echo
+    echo "| variant | connections | req/s | ratio to gateway, no plugin | p50 (µs) | p99 (µs) | p50 over no plugin (µs) | errors |"
+    echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+    awk -F'\t' -v order="$(printf '%s\n' "${VARIANTS[@]}" | cut -d'|' -f1,3 | paste -sd';')" '
+      function median(list,   a, n, i, j, t) {
+        n = split(list, a, " ")
+        for (i = 2; i <= n; i++) for (j = i; j > 1 && a[j - 1] + 0 > a[j] + 0; j--) { t = a[j]; a[j] = a[j - 1]; a[j - 1] = t }
+        return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+      }
+      { key = $1 SUBSEP $2; rps[key] = rps[key] " " $4; p50[key] = p50[key] " " $5; p99[key] = p99[key] " " $6; bad[key] += $7 }
+      END {
+        n = split(order, variants, ";")
+        split(variants[1], first, "|"); baseline = first[1]
+        for (c = 1; c <= 2; c++) {
+          conns = c == 1 ? 1 : 16
+          base = baseline SUBSEP conns
+          for (i = 1; i <= n; i++) {
+            split(variants[i], v, "|"); key = v[1] SUBSEP conns
+            if (!(key in rps)) continue
+            printf "| %s | %d | %.0f | %.3f | %.0f | %.0f | %+.0f | %d |\n", v[2], conns, median(rps[key]),
+              median(rps[key]) / median(rps[base]), median(p50[key]), median(p99[key]),
+              median(p50[key]) - median(p50[base]), bad[key]
+          }
+        }
+      }' "$RAW/runs.tsv"
+    echo
+    echo "Raw wrk output of every run: \`$RAW/\`."
+  } >"$OUT"
+}
+
+main() {
+  install_tools
+  command -v java >/dev/null || die "java not found"
+  if [ "${SKIP_BUILD:-}" != 1 ]; then
+    echo "building the gateway and the bench jar"
+    mvn -q -DskipTests package -pl jetty-gateway,bench -am
+  fi
+  [ -f "$GATEWAY_JAR" ] && [ -f "$BENCH_JAR" ] || die "missing $GATEWAY_JAR or $BENCH_JAR (run without SKIP_BUILD)"
+  mkdir -p "$RAW"
+  : >"$RAW/runs.tsv"
+
+  start upstream 18080 http://127.0.0.1:18080/ \
+    "${JVM[@]}" -cp "$BENCH_JAR" io.wasmgate.bench.load.LoadUpstream 18080
+  local config
+  for config in none add-header-compiler add-header-interpreter chain; do
+    local port
+    port=$(sed -n 's/^listen:.*port: *\([0-9]*\).*/\1/p' "bench/load/$config.yaml")
+    [ -n "$port" ] || die "no listen port in bench/load/$config.yaml"
+    start "gateway-$config" "$port" "http://127.0.0.1:$((port + 1000))/ready" \
+      "${JVM[@]}" -jar "$GATEWAY_JAR" --config "bench/load/$config.yaml"
+  done
+  check_response 18081 ""
+  check_response 18082 "x-wasmgate: hello"
+  check_response 18083 "x-wasmgate: hello"
+  check_response 18084 "x-content-type-options: nosniff"
+
+  local entry name port
+  echo "warm-up: $WARMUP per variant at 16 connections"
+  for entry in "${VARIANTS[@]}"; do
+    IFS='|' read -r name port _ <<<"$entry"
+    wrk -t2 -c16 -d"$WARMUP" -H 'x-api-key: k-load-0123456789' "http://127.0.0.1:$port/" >/dev/null
+  done
+  local round conns
+  for round in $(seq "$ROUNDS"); do
+    echo "round $round of $ROUNDS"
+    for conns in "${CONNECTIONS[@]}"; do
+      for entry in "${VARIANTS[@]}"; do
+        IFS='|' read -r name port _ <<<"$entry"
+        run "$name" "$port" "$conns" "$round"
+      done
+    done
+  done
+  report
+  echo
+  cat "$OUT"
+}
+
+main "$@"
