@@ -43,8 +43,13 @@ public final class StreamContext extends ContextBase {
     private final HttpExchange exchange;
     /** Values of {@code proxy_set_property}; created on first use, as most streams never set one. */
     private Map<String, byte[]> storedProperties = Map.of();
-    private final Body requestBody = new Body();
-    private final Body responseBody = new Body();
+    /**
+     * Created on first use ({@link #requestBody()}), as most streams carry no body; volatile because the
+     * integration may read it outside the VM lock, so it must never see a half-built body.
+     */
+    private volatile Body requestBody;
+    /** Created on first use ({@link #responseBody()}). */
+    private volatile Body responseBody;
     private Headers requestHeaders;
     private Headers requestTrailers;
     private Headers responseHeaders;
@@ -88,16 +93,22 @@ public final class StreamContext extends ContextBase {
         });
     }
 
-    /** {@code proxy_on_request_body} with {@code chunk} appended to what the plugin holds. */
+    /**
+     * {@code proxy_on_request_body} with {@code chunk} appended to what the plugin holds. The stream may
+     * keep {@code chunk} itself rather than a copy ({@link Body#wrap}), so the caller must not change it
+     * afterwards.
+     */
     public FilterDataStatus onRequestBody(byte[] chunk, boolean endOfStream) {
         return locked(() -> {
+            Body body = requestBody();
             if (!requestBodyHeld) {
-                requestBody.clear();
-            } else if (overBufferLimit(requestBody, chunk)) {
+                body.wrap(chunk);
+            } else if (overBufferLimit(body, chunk)) {
                 return reject(413, "request");
+            } else {
+                body.append(chunk);
             }
-            requestBody.append(chunk);
-            long raw = invokeBody(Callback.ON_REQUEST_BODY, requestBody.length(), endOfStream);
+            long raw = invokeBody(Callback.ON_REQUEST_BODY, body.length(), endOfStream);
             FilterDataStatus status = consumeEarlyContinue(true, convertData(raw), FilterDataStatus.CONTINUE);
             requestBodyHeld = status.stops();
             requestHeld = status.stops();
@@ -128,16 +139,22 @@ public final class StreamContext extends ContextBase {
         });
     }
 
-    /** {@code proxy_on_response_body} with {@code chunk} appended to what the plugin holds. */
+    /**
+     * {@code proxy_on_response_body} with {@code chunk} appended to what the plugin holds. The stream may
+     * keep {@code chunk} itself rather than a copy ({@link Body#wrap}), so the caller must not change it
+     * afterwards.
+     */
     public FilterDataStatus onResponseBody(byte[] chunk, boolean endOfStream) {
         return locked(() -> {
+            Body body = responseBody();
             if (!responseBodyHeld) {
-                responseBody.clear();
-            } else if (overBufferLimit(responseBody, chunk)) {
+                body.wrap(chunk);
+            } else if (overBufferLimit(body, chunk)) {
                 return reject(502, "response");
+            } else {
+                body.append(chunk);
             }
-            responseBody.append(chunk);
-            long raw = invokeBody(Callback.ON_RESPONSE_BODY, responseBody.length(), endOfStream);
+            long raw = invokeBody(Callback.ON_RESPONSE_BODY, body.length(), endOfStream);
             FilterDataStatus status = consumeEarlyContinue(false, convertData(raw), FilterDataStatus.CONTINUE);
             responseBodyHeld = status.stops();
             responseHeld = status.stops();
@@ -204,12 +221,26 @@ public final class StreamContext extends ContextBase {
 
     /** The request body the plugin currently holds or just passed; forward it when the request continues. */
     public Body requestBody() {
-        return requestBody;
+        Body body = requestBody;
+        return body != null ? body : createBody(true);
     }
 
     /** The response body the plugin currently holds or just passed; forward it when the response continues. */
     public Body responseBody() {
-        return responseBody;
+        Body body = responseBody;
+        return body != null ? body : createBody(false);
+    }
+
+    /** Under the VM lock, so a hostcall and the integration never create two bodies for one direction. */
+    private Body createBody(boolean request) {
+        return locked(() -> {
+            if (request && requestBody == null) {
+                requestBody = new Body();
+            } else if (!request && responseBody == null) {
+                responseBody = new Body();
+            }
+            return request ? requestBody : responseBody;
+        });
     }
 
     /** Request trailers, including ones the plugin added from the last body callback. */
@@ -425,8 +456,8 @@ public final class StreamContext extends ContextBase {
     @Override
     public Optional<Body> buffer(BufferType type) {
         return switch (type) {
-            case HTTP_REQUEST_BODY -> Optional.of(requestBody);
-            case HTTP_RESPONSE_BODY -> Optional.of(responseBody);
+            case HTTP_REQUEST_BODY -> Optional.of(requestBody());
+            case HTTP_RESPONSE_BODY -> Optional.of(responseBody());
             default -> super.buffer(type);
         };
     }

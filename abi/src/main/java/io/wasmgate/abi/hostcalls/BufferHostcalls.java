@@ -6,6 +6,7 @@ import static io.wasmgate.abi.hostcalls.HostcallTable.u32;
 import io.wasmgate.abi.context.ContextBase;
 import io.wasmgate.abi.context.ProxyWasmVm;
 import io.wasmgate.abi.spi.Body;
+import io.wasmgate.abi.vm.GuestMemory;
 import io.wasmgate.abi.wire.BufferType;
 import io.wasmgate.abi.wire.WasmResult;
 import java.util.Optional;
@@ -16,6 +17,9 @@ import java.util.Optional;
  * {@code 0x7FFFFFFF} works.
  */
 final class BufferHostcalls {
+    /** The largest unsigned 32-bit size: "everything". */
+    private static final long ALL = 0xFFFFFFFFL;
+
     private final ProxyWasmVm vm;
 
     BufferHostcalls(ProxyWasmVm vm) {
@@ -38,7 +42,7 @@ final class BufferHostcalls {
         if (buffer.isEmpty()) {
             return WasmResult.NOT_FOUND;
         }
-        vm.memory().returnBytes(buffer.get().slice(start, maxSize), returnData, returnSize);
+        returnSlice(buffer.get(), start, maxSize, returnData, returnSize);
         return WasmResult.OK;
     }
 
@@ -47,6 +51,7 @@ final class BufferHostcalls {
         if (bufferType.isEmpty()) {
             return WasmResult.BAD_ARGUMENT;
         }
+        // A fresh copy: a set that replaces everything hands it to the body as its content.
         byte[] data = vm.memory().read(dataPtr, dataLen);
         ContextBase context = vm.effectiveContext();
         Optional<Body> buffer = context.buffer(bufferType.get());
@@ -81,7 +86,13 @@ final class BufferHostcalls {
         if (configuration.isEmpty()) {
             return WasmResult.NOT_FOUND;
         }
-        vm.memory().returnBytes(configuration.get().bytes(), returnData, returnSize);
+        returnSlice(configuration.get(), 0, ALL, returnData, returnSize);
         return WasmResult.OK;
+    }
+
+    /** Copies the clamped slice from the body's own array straight into a guest block. */
+    private void returnSlice(Body body, long start, long maxSize, int returnData, int returnSize) {
+        GuestMemory memory = vm.memory();
+        body.readSlice(start, maxSize, (array, offset, length) -> memory.returnBytes(array, offset, length, returnData, returnSize));
     }
 }

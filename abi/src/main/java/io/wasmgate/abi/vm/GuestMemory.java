@@ -3,6 +3,7 @@ package io.wasmgate.abi.vm;
 import com.dylibso.chicory.runtime.ExportFunction;
 import com.dylibso.chicory.runtime.Memory;
 import java.nio.charset.StandardCharsets;
+import java.util.Objects;
 
 /**
  * Bounds-checked access to one instance's linear memory. Every pointer and length from the guest is
@@ -27,7 +28,7 @@ public final class GuestMemory {
         }
     }
 
-    /** Copies {@code len} bytes at {@code ptr}. */
+    /** Copies {@code len} bytes at {@code ptr} into a fresh array the caller owns, never a view of guest memory. */
     public byte[] read(int ptr, int len) {
         check(ptr, len);
         return len == 0 ? new byte[0] : memory.readBytes(ptr, len);
@@ -68,14 +69,23 @@ public final class GuestMemory {
      * Both return slots are checked before allocating, so a bad slot never leaks guest memory.
      */
     public void returnBytes(byte[] data, int retPtrPtr, int retSizePtr) {
+        returnBytes(data, 0, data.length, retPtrPtr, retSizePtr);
+    }
+
+    /**
+     * {@link #returnBytes(byte[], int, int)} for {@code data[offset, offset + length)}, written straight
+     * from {@code data}: a host buffer reaches the guest with one copy, and nothing outside that range does.
+     */
+    public void returnBytes(byte[] data, int offset, int length, int retPtrPtr, int retSizePtr) {
+        Objects.checkFromIndexSize(offset, length, data.length);
         check(retPtrPtr, 4);
         check(retSizePtr, 4);
-        int ptr = data.length == 0 ? 0 : allocate(data.length);
-        if (data.length > 0) {
-            memory.write(ptr, data);
+        int ptr = length == 0 ? 0 : allocate(length);
+        if (length > 0) {
+            memory.write(ptr, data, offset, length);
         }
         memory.writeI32(retPtrPtr, ptr);
-        memory.writeI32(retSizePtr, data.length);
+        memory.writeI32(retSizePtr, length);
     }
 
     /** Calls the guest allocator; a zero or out-of-range block is an {@link MemoryAccessException}. */

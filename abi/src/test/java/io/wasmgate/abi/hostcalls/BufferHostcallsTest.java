@@ -27,6 +27,7 @@ import io.wasmgate.abi.testing.RecordingExchange;
 import io.wasmgate.abi.vm.Callback;
 import io.wasmgate.abi.vm.Engine;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -157,6 +158,99 @@ class BufferHostcallsTest {
             StreamContext stream = requestWithBody(probe, "hello world");
             assertThat(probe.statuses()).containsExactly(OK);
             assertThat(stream.requestBody().bytes()).asString().isEqualTo("hello there");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Engine.class)
+    void setBufferReplacingWholeBodyKeepsNoAliasToGuestMemory(Engine engine) {
+        ProbeProgram program = new ProbeProgram();
+        Data bye = program.blob("bye");
+        program.on(Callback.ON_REQUEST_BODY).call(PROXY_SET_BUFFER_BYTES, REQUEST_BODY, 0, ALL, bye.ptr(), bye.len());
+        program.on(Callback.ON_REQUEST_TRAILERS).call(PROXY_GET_BUFFER_BYTES, REQUEST_BODY, 0, ALL, RET_PTR, RET_SIZE);
+        try (Probe probe = Probe.start(engine, program)) {
+            StreamContext stream = probe.newStream(new RecordingExchange());
+            stream.onRequestHeaders(new Headers().add(":method", "POST"), false);
+            stream.onRequestBody(bytes("hello world"), false);
+            probe.write(bye.ptr(), bytes("XYZ"));
+            assertThat(stream.requestBody().bytes()).as("the guest's bytes changed after the set").asString().isEqualTo("bye");
+
+            stream.onRequestTrailers(new Headers().add("x-checksum", "1"));
+            assertThat(probe.statuses()).containsExactly(OK, OK);
+            assertThat(probe.returned()).asString().isEqualTo("bye");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Engine.class)
+    void getBufferBytesReadsTheRequestedSliceOfALargerBackingArray(Engine engine) {
+        ProbeProgram program = new ProbeProgram();
+        Data longer = program.blob("hello world, and more");
+        program.on(Callback.ON_REQUEST_BODY)
+                .call(PROXY_SET_BUFFER_BYTES, REQUEST_BODY, 0, ALL, longer.ptr(), longer.len())
+                .call(PROXY_SET_BUFFER_BYTES, REQUEST_BODY, 11, ALL, 0, 0)
+                .call(PROXY_GET_BUFFER_BYTES, REQUEST_BODY, 0, ALL, slot(0), slot(0) + 4)
+                .call(PROXY_GET_BUFFER_BYTES, REQUEST_BODY, 6, 3, slot(1), slot(1) + 4)
+                .call(PROXY_GET_BUFFER_BYTES, REQUEST_BODY, 8, ALL, slot(2), slot(2) + 4);
+        try (Probe probe = Probe.start(engine, program)) {
+            byte[] marker = new byte[64];
+            Arrays.fill(marker, (byte) 0xA5);
+            probe.write(HEAP, marker);
+            StreamContext stream = requestWithBody(probe, "x");
+            assertThat(probe.statuses()).containsOnly(OK).hasSize(5);
+            assertThat(stream.requestBody().bytes()).as("truncated in place").asString().isEqualTo("hello world");
+            assertThat(probe.returned(slot(0))).asString().isEqualTo("hello world");
+            assertThat(probe.returned(slot(1))).asString().isEqualTo("wor");
+            assertThat(probe.returned(slot(2))).asString().isEqualTo("rld");
+            assertThat(probe.u32(slot(1))).as("8-byte aligned blocks").isEqualTo(HEAP + 16);
+            assertThat(probe.u32(slot(2))).isEqualTo(HEAP + 24);
+            assertThat(probe.bytes(HEAP + 11, 5)).as("nothing past the content reaches the guest").containsOnly(0xA5);
+            assertThat(probe.bytes(HEAP + 19, 5)).containsOnly(0xA5);
+            assertThat(probe.bytes(HEAP + 27, 5)).containsOnly(0xA5);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Engine.class)
+    void editingADeliveredChunkLeavesTheIntegrationsArrayUntouched(Engine engine) {
+        ProbeProgram program = new ProbeProgram();
+        Data there = program.blob("there");
+        Data bang = program.blob("!");
+        program.on(Callback.ON_REQUEST_BODY)
+                .call(PROXY_SET_BUFFER_BYTES, REQUEST_BODY, 6, 5, there.ptr(), there.len())
+                .call(PROXY_SET_BUFFER_BYTES, REQUEST_BODY, 0x7FFFFFFF, 0, bang.ptr(), bang.len());
+        program.on(Callback.ON_RESPONSE_BODY)
+                .call(PROXY_SET_BUFFER_BYTES, RESPONSE_BODY, 0, 2, bang.ptr(), bang.len());
+        try (Probe probe = Probe.start(engine, program)) {
+            StreamContext stream = probe.newStream(new RecordingExchange());
+            byte[] request = bytes("hello world");
+            byte[] response = bytes("pong");
+            stream.onRequestHeaders(new Headers().add(":method", "POST"), false);
+            stream.onRequestBody(request, true);
+            stream.onResponseHeaders(new Headers().add(":status", "200"), false);
+            stream.onResponseBody(response, true);
+            assertThat(probe.statuses()).containsExactly(OK, OK, OK);
+            assertThat(stream.requestBody().bytes()).asString().isEqualTo("hello there!");
+            assertThat(stream.responseBody().bytes()).asString().isEqualTo("!ng");
+            assertThat(request).asString().isEqualTo("hello world");
+            assertThat(response).asString().isEqualTo("pong");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Engine.class)
+    void aBodySetBeforeAnyChunkIsTheOneTheIntegrationReads(Engine engine) {
+        ProbeProgram program = new ProbeProgram();
+        Data early = program.blob("early");
+        program.on(Callback.ON_REQUEST_HEADERS)
+                .call(PROXY_GET_BUFFER_STATUS, REQUEST_BODY, RET_U32, RET_FLAGS)
+                .call(PROXY_SET_BUFFER_BYTES, REQUEST_BODY, 0, 0, early.ptr(), early.len());
+        try (Probe probe = Probe.start(engine, program)) {
+            StreamContext stream = probe.newStream(new RecordingExchange());
+            stream.onRequestHeaders(new Headers().add(":method", "POST"), false);
+            assertThat(probe.statuses()).containsExactly(OK, OK);
+            assertThat(probe.u32(RET_U32)).isZero();
+            assertThat(stream.requestBody().bytes()).asString().isEqualTo("early");
         }
     }
 

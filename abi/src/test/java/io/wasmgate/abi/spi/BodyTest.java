@@ -26,14 +26,32 @@ class BodyTest {
         assertThat(body.length()).isEqualTo(11);
     }
 
+    /** What {@link Body#readSlice} hands over, as text. */
+    private static String slice(Body body, long start, long max) {
+        String[] read = new String[1];
+        body.readSlice(start, max, (array, offset, length) -> read[0] = new String(array, offset, length, StandardCharsets.UTF_8));
+        return read[0];
+    }
+
     @Test
     void sliceClampsUnsignedStartAndMax() {
         Body body = body("abcdef");
-        assertThat(body.slice(0, 0xFFFFFFFFL)).asString().isEqualTo("abcdef");
-        assertThat(body.slice(2, 3)).asString().isEqualTo("cde");
-        assertThat(body.slice(4, 100)).asString().isEqualTo("ef");
-        assertThat(body.slice(6, 1)).isEmpty();
-        assertThat(body.slice(0xFFFFFFFFL, 0xFFFFFFFFL)).isEmpty();
+        assertThat(slice(body, 0, 0xFFFFFFFFL)).isEqualTo("abcdef");
+        assertThat(slice(body, 2, 3)).isEqualTo("cde");
+        assertThat(slice(body, 4, 100)).isEqualTo("ef");
+        assertThat(slice(body, 6, 1)).isEmpty();
+        assertThat(slice(body, 0xFFFFFFFFL, 0xFFFFFFFFL)).isEmpty();
+    }
+
+    @Test
+    void aSliceNeverReachesPastTheContentIntoALargerBackingArray() {
+        Body body = body("abcdefgh");
+        body.splice(3, 0xFFFFFFFFL, new byte[0]);
+        assertThat(body.length()).isEqualTo(3);
+        assertThat(slice(body, 0, 0xFFFFFFFFL)).isEqualTo("abc");
+        assertThat(slice(body, 1, 100)).isEqualTo("bc");
+        assertThat(slice(body, 3, 5)).isEmpty();
+        assertThat(text(body)).isEqualTo("abc");
     }
 
     @Test
@@ -63,6 +81,61 @@ class BodyTest {
         Body body = body("abcdef");
         body.splice(2, 2, "XYZ".getBytes(StandardCharsets.UTF_8));
         assertThat(text(body)).isEqualTo("abXYZef");
+    }
+
+    @Test
+    void editsInPlaceKeepTheBytesPastTheContentOutOfIt() {
+        Body body = body("abcdefgh");
+        body.splice(2, 4, "X".getBytes(StandardCharsets.UTF_8));
+        assertThat(text(body)).isEqualTo("abXgh");
+        body.splice(0, 0, "<".getBytes(StandardCharsets.UTF_8));
+        body.splice(0x7FFFFFFFL, 0, ">".getBytes(StandardCharsets.UTF_8));
+        assertThat(text(body)).as("both fit the array the body already has").isEqualTo("<abXgh>");
+        body.append("!!".getBytes(StandardCharsets.UTF_8));
+        assertThat(text(body)).isEqualTo("<abXgh>!!");
+    }
+
+    @Test
+    void aWrappedChunkIsTheContentAndIsNeverWrittenInto() {
+        byte[] chunk = "hello world".getBytes(StandardCharsets.UTF_8);
+        Body body = new Body();
+        body.wrap(chunk);
+        assertThat(text(body)).isEqualTo("hello world");
+
+        body.splice(6, 5, "there".getBytes(StandardCharsets.UTF_8));
+        body.splice(0, 0, "<".getBytes(StandardCharsets.UTF_8));
+        assertThat(text(body)).isEqualTo("<hello there");
+        assertThat(chunk).asString().isEqualTo("hello world");
+
+        body.wrap(chunk);
+        body.append("!".getBytes(StandardCharsets.UTF_8));
+        assertThat(text(body)).isEqualTo("hello world!");
+        assertThat(chunk).asString().isEqualTo("hello world");
+
+        body.wrap(chunk);
+        body.clear();
+        body.append("x".getBytes(StandardCharsets.UTF_8));
+        assertThat(text(body)).isEqualTo("x");
+        assertThat(chunk).asString().isEqualTo("hello world");
+    }
+
+    @Test
+    void anEmptyChunkLeavesAWrappedChunkAsItIs() {
+        Body body = new Body();
+        body.wrap("abc".getBytes(StandardCharsets.UTF_8));
+        body.append(new byte[0]);
+        assertThat(text(body)).isEqualTo("abc");
+    }
+
+    @Test
+    void spliceReplacingEverythingTakesTheReplacementAsTheContent() {
+        Body body = body("old body");
+        byte[] replacement = "new".getBytes(StandardCharsets.UTF_8);
+        body.splice(0, 8, replacement);
+        assertThat(text(body)).isEqualTo("new");
+        body.splice(1, 1, "E".getBytes(StandardCharsets.UTF_8));
+        assertThat(text(body)).isEqualTo("nEw");
+        assertThat(replacement).as("handed over: the body edits it in place").asString().isEqualTo("nEw");
     }
 
     @Test

@@ -7,7 +7,10 @@ sealed interface Frame {
     /** The headers of one direction; {@code endOfStream} when neither body nor trailers follow. */
     record HeadersFrame(Headers headers, boolean endOfStream) implements Frame {}
 
-    /** A body chunk; {@code endOfStream} on the last one when no trailers follow. */
+    /**
+     * A body chunk; {@code endOfStream} on the last one when no trailers follow. {@code bytes} is never
+     * changed once the frame exists: a plugin's stream keeps a chunk without copying it.
+     */
     record DataFrame(byte[] bytes, boolean endOfStream) implements Frame {}
 
     /** Trailers; always the last frame. */
