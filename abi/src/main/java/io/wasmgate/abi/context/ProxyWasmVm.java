@@ -10,6 +10,7 @@ import io.wasmgate.abi.services.CallWatchdog;
 import io.wasmgate.abi.services.GuestMetrics;
 import io.wasmgate.abi.services.HostMetrics;
 import io.wasmgate.abi.services.HostServices;
+import io.wasmgate.abi.services.InstanceCounts;
 import io.wasmgate.abi.services.PluginScope;
 import io.wasmgate.abi.services.SerialExecutor;
 import io.wasmgate.abi.spi.HttpExchange;
@@ -42,6 +43,7 @@ public final class ProxyWasmVm {
     private final CallWatchdog.Guard deadline;
     private final ReentrantLock lock = new ReentrantLock();
     private final SerialExecutor events;
+    private final InstanceCounts counts;
     private final Map<Integer, ContextBase> contexts = new HashMap<>();
     private final ArrayDeque<Runnable> deferred = new ArrayDeque<>();
     private WasmInstance instance;
@@ -59,6 +61,7 @@ public final class ProxyWasmVm {
         this.scope = scope;
         this.deadline = scope.services().watchdog().guard(config.limits().callbackDeadline().toNanos());
         this.events = new SerialExecutor(scope.services().scheduler());
+        this.counts = scope.hostMetrics().newInstance();
     }
 
     /**
@@ -149,7 +152,7 @@ public final class ProxyWasmVm {
             effective = savedEffective;
             if (outermost) {
                 deadline.exit();
-                scope.hostMetrics().callback(callback, System.nanoTime() - started);
+                counts.callback(callback, System.nanoTime() - started);
                 if (failure == null) {
                     runDeferred();
                 } else {
@@ -217,6 +220,7 @@ public final class ProxyWasmVm {
     public StreamContext newStream(HttpExchange exchange) {
         lock.lock();
         try {
+            counts.streamStarted();
             return new StreamContext(this, nextContextId(), exchange);
         } finally {
             lock.unlock();
@@ -247,13 +251,17 @@ public final class ProxyWasmVm {
         }
     }
 
-    /** Stops what runs on this VM's behalf: its timer, its callouts and its deadline guard. */
+    /**
+     * Stops what runs on this VM's behalf (its timer, its callouts and its deadline guard) and hands its
+     * counts over to the plugin's totals.
+     */
     private void release() {
         if (root != null) {
             root.setTickPeriod(0);
             root.callouts().cancelAll();
         }
         deadline.close();
+        counts.retire();
     }
 
     /** Delivers {@code proxy_on_tick} to the root context; a failed or closed VM ignores it. */

@@ -86,7 +86,6 @@ public final class Plugin implements AutoCloseable {
     /** A new stream on the next instance of the pool; the guest hears of it with the first callback. */
     public StreamContext newStream(HttpExchange exchange) {
         int slot = Math.floorMod(next.getAndIncrement(), pool.length());
-        scope.hostMetrics().streamStarted();
         return healthy(slot).newStream(exchange);
     }
 

@@ -3,18 +3,18 @@ package io.wasmgate.abi.services;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
-import io.wasmgate.abi.vm.Callback;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * The host's own meters, per plugin: live VM instances, streams started, callback latency (a timer per
  * callback), traps, VM reloads and what the failure policy did. Names start with {@code wasmgate.}; every
  * meter carries the tag {@code plugin}.
+ *
+ * <p>Streams and callbacks, counted on every request, are counted by each VM instance in its own
+ * {@link InstanceCounts} and summed when read (see {@code PluginCounts}); the rarer events count into
+ * ordinary counters.
  */
 public final class HostMetrics {
     /** What the failure policy did with a stream. */
@@ -27,11 +27,10 @@ public final class HostMetrics {
     private final MeterRegistry registry;
     private final String plugin;
     private final AtomicInteger activeVms = new AtomicInteger();
-    private final Counter streams;
+    private final PluginCounts counts;
     private final Counter traps;
     private final Counter reloadSuccess;
     private final Counter reloadFailure;
-    private final AtomicReferenceArray<Timer> callbackTimers = new AtomicReferenceArray<>(Callback.values().length);
     private final Map<Outcome, Counter> outcomes = new ConcurrentHashMap<>();
 
     public HostMetrics(MeterRegistry registry, String plugin) {
@@ -44,7 +43,7 @@ public final class HostMetrics {
         }
         Gauge.builder("wasmgate.vm.active", activeVms, AtomicInteger::get).tag("plugin", plugin)
                 .description("VM instances running the plugin").register(registry);
-        this.streams = Counter.builder("wasmgate.streams").tag("plugin", plugin).register(registry);
+        this.counts = PluginCounts.of(registry, plugin);
         this.traps = Counter.builder("wasmgate.traps").tag("plugin", plugin).register(registry);
         this.reloadSuccess = Counter.builder("wasmgate.vm.reloads").tag("plugin", plugin).tag("result", "success").register(registry);
         this.reloadFailure = Counter.builder("wasmgate.vm.reloads").tag("plugin", plugin).tag("result", "failure").register(registry);
@@ -56,10 +55,6 @@ public final class HostMetrics {
 
     public void vmStopped() {
         activeVms.decrementAndGet();
-    }
-
-    public void streamStarted() {
-        streams.increment();
     }
 
     public void trapped() {
@@ -76,15 +71,12 @@ public final class HostMetrics {
                 .increment();
     }
 
-    /** Records one guest callback's duration; the timer is found by the callback's ordinal, not by name. */
-    public void callback(Callback callback, long nanos) {
-        Timer timer = callbackTimers.get(callback.ordinal());
-        if (timer == null) {
-            timer = Timer.builder("wasmgate.callback.duration").tag("plugin", plugin).tag("callback", callback.exportName())
-                    .register(registry);
-            callbackTimers.set(callback.ordinal(), timer);
-        }
-        timer.record(nanos, TimeUnit.NANOSECONDS);
+    /**
+     * The streams and callback counts of a new VM instance, in the plugin's meters until
+     * {@link InstanceCounts#retire retired}.
+     */
+    public InstanceCounts newInstance() {
+        return counts.newInstance();
     }
 
     /** Number of VM instances currently running. */

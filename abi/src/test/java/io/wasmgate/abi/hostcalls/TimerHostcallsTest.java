@@ -4,7 +4,7 @@ import static io.wasmgate.abi.testing.ProbeProgram.Op.PROXY_SET_TICK_PERIOD_MILL
 import static io.wasmgate.abi.wire.WasmResult.OK;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.FunctionTimer;
 import io.wasmgate.abi.context.RootContext;
 import io.wasmgate.abi.context.StreamContext;
 import io.wasmgate.abi.services.HostServices;
@@ -29,7 +29,8 @@ class TimerHostcallsTest {
     private static final int ROOT = 1;
 
     private static double tickCallbacks(HostServices services) {
-        Timer timer = services.meterRegistry().find("wasmgate.callback.duration").tag("callback", "proxy_on_tick").timer();
+        FunctionTimer timer = services.meterRegistry().find("wasmgate.callback.duration").tag("callback", "proxy_on_tick")
+                .functionTimer();
         return timer == null ? 0 : timer.count();
     }
 

@@ -107,7 +107,7 @@ class VmPoolTest {
             byte[] counter = services.sharedData().get("pool", "pool-echo.count").orElseThrow().value();
             assertThat(streams).isEqualTo(expected);
             assertThat(ByteBuffer.wrap(counter).order(ByteOrder.LITTLE_ENDIAN).getInt()).isEqualTo(expected);
-            assertThat(services.meterRegistry().get("wasmgate.streams").counter().count()).isEqualTo(expected);
+            assertThat(services.meterRegistry().get("wasmgate.streams").functionCounter().count()).isEqualTo(expected);
             assertThat(services.meterRegistry().get("wasmgate.vm.active").gauge().value()).isEqualTo(2);
             assertThat(services.meterRegistry().get("wasmgate.traps").counter().count()).isZero();
             assertThat(log.lines).isEmpty();

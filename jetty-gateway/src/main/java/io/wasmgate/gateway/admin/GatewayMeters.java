@@ -24,19 +24,18 @@ import org.eclipse.jetty.util.thread.ThreadPool;
 /**
  * The gateway's Prometheus registry: every meter of a plugin (the host's {@code wasmgate.*} meters and
  * those the policy defines) carries the plugin's name in {@code plugin} and {@code version="stable"} or
- * {@code "canary"}; callback and request timers publish histogram buckets; JVM, process and Jetty
- * meters come from Micrometer's binders. {@link #close} stops the binders that hold resources.
+ * {@code "canary"}; the request timer publishes histogram buckets (callback durations are a count and a
+ * sum: every VM instance counts its own, see abi's {@code InstanceCounts}); JVM, process and Jetty meters come
+ * from Micrometer's binders. {@link #close} stops the binders that hold resources.
  */
 public final class GatewayMeters implements AutoCloseable {
-    private static final double[] CALLBACK_BUCKETS = seconds(0.00001, 0.00005, 0.0001, 0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 1);
     private static final double[] REQUEST_BUCKETS = seconds(0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10);
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final JvmGcMetrics gc = new JvmGcMetrics();
 
     public GatewayMeters() {
-        registry.config().meterFilter(versionTag()).meterFilter(buckets("wasmgate.callback.duration", CALLBACK_BUCKETS))
-                .meterFilter(buckets("wasmgate.gateway.requests", REQUEST_BUCKETS));
+        registry.config().meterFilter(versionTag()).meterFilter(buckets("wasmgate.gateway.requests", REQUEST_BUCKETS));
         new JvmMemoryMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
         new ClassLoaderMetrics().bindTo(registry);
