@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.wasmgate.abi.PluginStartException;
+import io.wasmgate.abi.config.Limits;
 import io.wasmgate.abi.config.PluginConfig;
 import io.wasmgate.abi.context.StreamContext;
 import io.wasmgate.abi.spi.Headers;
@@ -15,6 +16,7 @@ import io.wasmgate.abi.wire.AbiVersion;
 import io.wasmgate.abi.wire.FilterDataStatus;
 import io.wasmgate.abi.wire.FilterHeadersStatus;
 import io.wasmgate.abi.wire.LogLevel;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -86,6 +88,28 @@ class AddHeaderPolicyTest {
         assertThat(log.lines).filteredOn(line -> line.level() == LogLevel.DEBUG).extracting(CapturingLog.Line::message)
                 .anyMatch(line -> line.endsWith(": onDone()"))
                 .anyMatch(line -> line.endsWith(": onDelete()"));
+    }
+
+    /**
+     * The SDK as published leaked every stream context (AssemblyScript 0.14 retained the cast in its
+     * getContext twice), so a VM ran out of memory after ~30,000 streams per MiB; sample-policies patches it.
+     */
+    @Test
+    void aHundredThousandStreamsFitInOneMibOfGuestMemory() {
+        PluginConfig config = addHeader(Engine.COMPILER).withLimits(Limits.defaults().withMemoryBytes(1 << 20)).build();
+        try (Plugin plugin = Plugin.start(config)) {
+            for (int i = 0; i < 100_000; i++) {
+                RecordingExchange exchange = new RecordingExchange();
+                StreamContext stream = plugin.newStream(exchange);
+                stream.onRequestHeaders(new Headers().add(":path", "/"), true);
+                Headers response = new Headers().add(":status", "200");
+                stream.onResponseHeaders(response, true);
+                stream.onLog();
+                stream.onDone();
+                assertThat(stream.failed()).as("stream %d failed", i).isFalse();
+                assertThat(response.first("x-wasmgate")).contains("hello");
+            }
+        }
     }
 
     @ParameterizedTest
