@@ -36,9 +36,7 @@ class HostMetersTest {
     }
 
     private static ProbeProgram trapOnHeader() {
-        ProbeProgram program = new ProbeProgram();
-        program.on(Callback.ON_REQUEST_HEADERS).onlyIfRequestHeader(program.blob("x-trap")).traps();
-        return program;
+        return new ProbeProgram().trapsWhenRequestHas(Callback.ON_REQUEST_HEADERS, "x-trap");
     }
 
     private double active() {

@@ -147,8 +147,7 @@ class PluginFailureTest {
     @ParameterizedTest(name = "{0}: {1}")
     @MethodSource("trappingCallbacks")
     void failClosedAnswersTheTrappingStreamOnceFailsItsInstanceAndLeavesTheOtherAlone(Engine engine, Callback trapping) {
-        ProbeProgram program = new ProbeProgram();
-        program.on(trapping).onlyIfRequestHeader(program.blob("x-trap")).traps();
+        ProbeProgram program = new ProbeProgram().trapsWhenRequestHas(trapping, "x-trap");
         Plugin plugin = start(probe(engine, program, 2).withFailurePolicy(FailurePolicy.FAIL_CLOSED));
 
         RecordingExchange first = new RecordingExchange();
@@ -223,8 +222,7 @@ class PluginFailureTest {
     @ParameterizedTest
     @EnumSource(Engine.class)
     void failOpenSkipsThePluginForTheStreamsOfTheFailedInstance(Engine engine) {
-        ProbeProgram program = new ProbeProgram();
-        program.on(Callback.ON_RESPONSE_HEADERS).onlyIfRequestHeader(program.blob("x-trap")).traps();
+        ProbeProgram program = new ProbeProgram().trapsWhenRequestHas(Callback.ON_RESPONSE_HEADERS, "x-trap");
         program.on(Callback.ON_REQUEST_BODY).returns(1);
         Plugin plugin = start(probe(engine, program, 1).withFailurePolicy(FailurePolicy.FAIL_OPEN));
 
@@ -255,8 +253,7 @@ class PluginFailureTest {
     @EnumSource(Engine.class)
     void failReloadAnswersFailClosedUntilTheRandomisedBackoffHasPassedThenReplaces(Engine engine) {
         Duration backoff = Duration.ofMillis(400);
-        ProbeProgram program = new ProbeProgram();
-        program.on(Callback.ON_REQUEST_HEADERS).onlyIfRequestHeader(program.blob("x-trap")).traps();
+        ProbeProgram program = new ProbeProgram().trapsWhenRequestHas(Callback.ON_REQUEST_HEADERS, "x-trap");
         Plugin plugin = start(probe(engine, program, 1).withFailurePolicy(FailurePolicy.FAIL_RELOAD).withReloadBackoff(backoff));
 
         RecordingExchange trapped = new RecordingExchange();

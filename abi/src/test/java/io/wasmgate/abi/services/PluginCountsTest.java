@@ -44,9 +44,7 @@ class PluginCountsTest {
     }
 
     private static ProbeProgram trapOnHeader() {
-        ProbeProgram program = new ProbeProgram();
-        program.on(Callback.ON_REQUEST_HEADERS).onlyIfRequestHeader(program.blob("x-trap")).traps();
-        return program;
+        return new ProbeProgram().trapsWhenRequestHas(Callback.ON_REQUEST_HEADERS, "x-trap");
     }
 
     private Plugin start(Engine engine, int instances) {

@@ -149,6 +149,12 @@ public final class ProbeProgram {
         return blob(HeaderPairsCodec.encode(fields));
     }
 
+    /** Makes {@code callback} trap on the streams whose request carries the header {@code name}; returns this program. */
+    public ProbeProgram trapsWhenRequestHas(Callback callback, String name) {
+        on(callback).onlyIfRequestHeader(blob(name)).traps();
+        return this;
+    }
+
     /** The steps of one callback; they run in the order they are added. */
     public Steps on(Callback callback) {
         return new Steps(id(callback));
