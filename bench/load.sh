@@ -105,16 +105,19 @@ report() {
     echo "Machine: $(nproc) cores ($(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)), $(java -version 2>&1 | head -1)."
     echo "wrk, upstream and gateways share the cores. $ROUNDS rounds of $DURATION per variant and connection count, interleaved,"
     echo "after a $WARMUP warm-up per variant; medians of the rounds. Load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)."
+    echo "Same-round ratios divide each run by the no-plugin run of the same round and connection count, which"
+    echo "ran seconds before it, so they drift less with the machine than the ratio of the medians."
     echo
-    echo "| variant | connections | req/s | ratio to gateway, no plugin | p50 (µs) | p99 (µs) | p50 over no plugin (µs) | errors |"
-    echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+    echo "| variant | connections | req/s | ratio to gateway, no plugin | same-round ratios: median (range) | p50 (µs) | p99 (µs) | p50 over no plugin (µs) | errors |"
+    echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
     awk -F'\t' -v order="$(printf '%s\n' "${VARIANTS[@]}" | cut -d'|' -f1,3 | paste -sd';')" '
       function median(list,   a, n, i, j, t) {
         n = split(list, a, " ")
         for (i = 2; i <= n; i++) for (j = i; j > 1 && a[j - 1] + 0 > a[j] + 0; j--) { t = a[j]; a[j] = a[j - 1]; a[j - 1] = t }
         return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
       }
-      { key = $1 SUBSEP $2; rps[key] = rps[key] " " $4; p50[key] = p50[key] " " $5; p99[key] = p99[key] " " $6; bad[key] += $7 }
+      { key = $1 SUBSEP $2; rps[key] = rps[key] " " $4; p50[key] = p50[key] " " $5; p99[key] = p99[key] " " $6; bad[key] += $7
+        round[$1 SUBSEP $2 SUBSEP $3] = $4 }
       END {
         n = split(order, variants, ";")
         split(variants[1], first, "|"); baseline = first[1]
@@ -124,8 +127,13 @@ report() {
           for (i = 1; i <= n; i++) {
             split(variants[i], v, "|"); key = v[1] SUBSEP conns
             if (!(key in rps)) continue
-            printf "| %s | %d | %.0f | %.3f | %.0f | %.0f | %+.0f | %d |\n", v[2], conns, median(rps[key]),
-              median(rps[key]) / median(rps[base]), median(p50[key]), median(p99[key]),
+            ratios = ""; lo = 1e9; hi = 0
+            for (r = 1; (v[1] SUBSEP conns SUBSEP r) in round; r++) {
+              q = round[v[1] SUBSEP conns SUBSEP r] / round[baseline SUBSEP conns SUBSEP r]
+              ratios = ratios " " q; if (q < lo) lo = q; if (q > hi) hi = q
+            }
+            printf "| %s | %d | %.0f | %.3f | %.3f (%.3f-%.3f) | %.0f | %.0f | %+.0f | %d |\n", v[2], conns, median(rps[key]),
+              median(rps[key]) / median(rps[base]), median(ratios), lo, hi, median(p50[key]), median(p99[key]),
               median(p50[key]) - median(p50[base]), bad[key]
           }
         }

@@ -22,10 +22,11 @@ import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The request of {@link LifecycleBenchmark} (no-op policy) from 2 threads at once, on a pool of
- * {@code instances} VMs. With 2 instances each thread's streams land on alternating instances and
- * rarely meet; with 1 both threads take turns on one instance's lock, which is what a pool smaller
- * than the number of request threads does. Times are per request per thread.
+ * The request of {@link LifecycleBenchmark} (no-op or add-header policy) from 2 threads at once, on a pool of
+ * {@code instances} VMs. Round-robin sends each thread's streams to the instances in turn, so with 2
+ * instances the threads meet on an instance's lock part of the time and each instance's memory moves
+ * between the cores; with 1 they take turns on one lock all the time, which is what a pool smaller than
+ * the number of request threads does. Times are per request per thread.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -41,6 +42,10 @@ public class PoolBenchmark {
     @Param({"1", "2"})
     public int instances;
 
+    /** As in {@link LifecycleBenchmark}: {@code noop} or {@code add-header}. */
+    @Param({"noop", "add-header"})
+    public String policy;
+
     private final Bench.ErrorLog log = new Bench.ErrorLog();
     private final Bench.NoopExchange exchange = new Bench.NoopExchange();
     private HostServices services;
@@ -49,7 +54,7 @@ public class PoolBenchmark {
     @Setup
     public void start() {
         services = HostServices.create();
-        plugin = Plugin.start(Bench.config("noop", engine, log).withInstances(instances).build(), services);
+        plugin = Plugin.start(Bench.config(policy, engine, log).withInstances(instances).build(), services);
     }
 
     @TearDown

@@ -73,6 +73,9 @@ class AdminTest {
         assertThat(metrics.value("wasmgate_vm_active", "plugin", "metrics")).hasValue(2.0);
         assertThat(metrics.value("wasmgate_callback_duration_seconds_count", "plugin", "headers",
                 "callback", "proxy_on_response_headers")).hasValue(3.0);
+        assertThat(metrics.value("wasmgate_callback_duration_seconds_count", "plugin", "headers",
+                "callback", "proxy_on_response_body")).as("one body callback per response: its Content-Length ends "
+                + "the body with the last chunk, which carries end_of_stream").hasValue(3.0);
         assertThat(metrics.value("wasmgate_gateway_requests_seconds_count", "route", "api", "status", "200")).hasValue(3.0);
         assertThat(metrics.value("wasmgate_gateway_requests_seconds_count", "route", "none", "status", "404"))
                 .hasValueSatisfying(count -> assertThat(count).isPositive());

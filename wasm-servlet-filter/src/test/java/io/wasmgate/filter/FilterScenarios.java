@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.wasmgate.abi.config.FailurePolicy;
 import io.wasmgate.abi.config.Limits;
 import io.wasmgate.abi.config.PluginConfig;
+import io.wasmgate.abi.testing.Poll;
 import io.wasmgate.filter.config.PluginChainConfig;
 import io.wasmgate.filter.testing.ApplicationServlet;
 import io.wasmgate.filter.testing.CapturingLog;
@@ -24,7 +25,9 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -279,6 +282,39 @@ abstract class FilterScenarios {
     void aLocalReplyAfterTheResponseWasCommittedResetsTheStream() {
         assertThatThrownBy(() -> send(request("/app/stream?chunks=3", "reply-on-second-body")))
                 .isInstanceOf(IOException.class);
+    }
+
+    @Test
+    void theApplicationSeesTheSameHeadersWhetherOrNotAPluginChangedThem() throws Exception {
+        String untouched = send(request("/app/header-names", "none").header("X-Mixed-Case", "a")).body();
+        String changed = send(request("/app/header-names", "headers").header("X-Mixed-Case", "a")).body();
+
+        List<String> untouchedHeaders = untouched.lines().map(FilterScenarios::lowerCaseName).toList();
+        assertThat(untouchedHeaders).contains("x-mixed-case=a", "x-test-action=none")
+                .noneMatch(line -> line.startsWith("x-added="));
+        List<String> expected = new ArrayList<>(untouchedHeaders);
+        expected.replaceAll(line -> line.equals("x-test-action=none") ? "x-test-action=headers" : line);
+        expected.addAll(List.of("x-added=yes", "x-replace=replaced"));
+        assertThat(changed.lines()).containsExactlyInAnyOrderElementsOf(expected);
+    }
+
+    /** {@code Name=value} with the name lower-cased: containers spell unchanged names their own way. */
+    private static String lowerCaseName(String line) {
+        int eq = line.indexOf('=');
+        return line.substring(0, eq).toLowerCase(Locale.ROOT) + line.substring(eq);
+    }
+
+    @Test
+    void aBodyThatReachedItsDeclaredLengthIsCompleteAndRefusesMore() throws Exception {
+        int rejectedBefore = application.overrunsRejected();
+
+        HttpResponse<String> response = send(request("/app/declared-length", null));
+
+        assertThat(response.body()).isEqualTo("hello");
+        assertThat(response.headers().firstValue("content-length")).hasValue("5");
+        assertThat(response.headers().firstValue("x-wasmgate")).as("the plugins saw the response").hasValue("hello");
+        Poll.until("the application's write past the declared length failed",
+                () -> application.overrunsRejected() == rejectedBefore + 1);
     }
 
     @Test

@@ -41,7 +41,7 @@ public final class ProxyWasmVm {
     private final WasmCode code;
     private final PluginScope scope;
     private final CallWatchdog.Guard deadline;
-    private final ReentrantLock lock = new ReentrantLock();
+    private final ReentrantLock lock = new VmLock();
     private final SerialExecutor events;
     private final InstanceCounts counts;
     private final Map<Integer, ContextBase> contexts = new HashMap<>();

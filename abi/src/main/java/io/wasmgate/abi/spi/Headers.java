@@ -14,6 +14,7 @@ import java.util.Optional;
  */
 public final class Headers {
     private final List<HeaderField> fields;
+    private int changes;
 
     public Headers() {
         this.fields = new ArrayList<>();
@@ -33,6 +34,7 @@ public final class Headers {
     /** Appends an entry, keeping existing ones with the same name. */
     public Headers add(String name, String value) {
         fields.add(new HeaderField(lower(name), value));
+        changes++;
         return this;
     }
 
@@ -40,6 +42,7 @@ public final class Headers {
     public Headers set(String name, String value) {
         String key = lower(name);
         int at = indexOf(key);
+        changes++;
         if (at < 0) {
             fields.add(new HeaderField(key, value));
             return this;
@@ -56,13 +59,16 @@ public final class Headers {
     /** Removes every entry named {@code name}; removing an absent name is not an error. */
     public Headers remove(String name) {
         String key = lower(name);
-        fields.removeIf(field -> field.name().equals(key));
+        if (fields.removeIf(field -> field.name().equals(key))) {
+            changes++;
+        }
         return this;
     }
 
     /** Replaces the whole map. */
     public Headers replaceAll(List<HeaderField> replacement) {
         fields.clear();
+        changes++;
         replacement.forEach(field -> add(field.name(), field.value()));
         return this;
     }
@@ -88,6 +94,15 @@ public final class Headers {
     /** All entries in order, unmodifiable. */
     public List<HeaderField> fields() {
         return Collections.unmodifiableList(fields);
+    }
+
+    /**
+     * How many times the map was written to ({@code add}, {@code set}, {@code replaceAll}, a
+     * {@code remove} that removed something): an integration that remembers it can tell later whether
+     * a plugin touched the map, and skip translating an unchanged one.
+     */
+    public int changes() {
+        return changes;
     }
 
     /** Number of entries, pseudo-headers included. */

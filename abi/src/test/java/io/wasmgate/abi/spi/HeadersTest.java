@@ -19,6 +19,23 @@ class HeadersTest {
     }
 
     @Test
+    void changesCountEveryWriteAndNoRead() {
+        Headers headers = new Headers().add("a", "1").add("b", "2");
+        int built = headers.changes();
+        headers.first("a");
+        headers.values("b");
+        headers.fields();
+        headers.remove("absent");
+        assertThat(headers.changes()).as("reads and a remove that removed nothing").isEqualTo(built);
+
+        headers.set("a", "1");
+        assertThat(headers.changes()).as("a set, even to the same value").isEqualTo(built + 1);
+        headers.remove("b");
+        headers.replaceAll(List.of());
+        assertThat(headers.changes()).as("a remove and a replaceAll by nothing").isEqualTo(built + 3);
+    }
+
+    @Test
     void addKeepsDuplicatesAndFirstReturnsTheFirst() {
         Headers headers = new Headers().add("set-cookie", "a").add("set-cookie", "b");
         assertThat(headers.values("set-cookie")).containsExactly("a", "b");

@@ -39,6 +39,8 @@ final class BufferingResponseWrapper extends HttpServletResponseWrapper {
     private String mediaType;
     private String characterEncoding;
     private long contentLength = -1;
+    private long bodyBytes;
+    private boolean bodyClosed;
     private Locale locale;
     private Supplier<Map<String, String>> trailers;
     private int bufferSize;
@@ -108,20 +110,37 @@ final class BufferingResponseWrapper extends HttpServletResponseWrapper {
             run.checkNotReset();
             return;
         }
+        if (bodyClosed && !draining) {
+            throw new IOException("the response body is complete: it was closed or reached its Content-Length");
+        }
         pending.write(bytes, offset, length);
-        if (pending.size() >= bufferSize) {
+        bodyBytes += length;
+        if (reachedDeclaredLength()) {
+            closeBody();
+        } else if (pending.size() >= bufferSize) {
             run.responseWrite(takePending());
         }
     }
 
+    /**
+     * {@code true} once the bytes written match the declared {@code Content-Length}: the body is complete
+     * (the container would end the response here too), so its last chunk reaches the plugins with
+     * {@code end_of_stream}, as Envoy's codec delivers it. Not for a writer still encoding, or a response
+     * that announced trailers.
+     */
+    private boolean reachedDeclaredLength() {
+        return contentLength >= 0 && bodyBytes == contentLength && writer == null && trailers == null;
+    }
+
     void flushPending() throws IOException {
-        if (!finished && !draining) {
+        if (!finished && !draining && !bodyClosed) {
             run.responseFlush(takePending());
         }
     }
 
     void closeBody() throws IOException {
-        if (!finished) {
+        if (!finished && !bodyClosed) {
+            bodyClosed = true;
             run.responseClose();
         }
     }
@@ -184,6 +203,7 @@ final class BufferingResponseWrapper extends HttpServletResponseWrapper {
         if (isCommitted()) {
             throw new IllegalStateException("the response is already committed");
         }
+        bodyBytes -= pending.size();
         pending.reset();
     }
 
@@ -227,7 +247,7 @@ final class BufferingResponseWrapper extends HttpServletResponseWrapper {
         }
         pending.reset();
         status = sc;
-        run.responseClose();
+        closeBody();
     }
 
     @Override
@@ -238,7 +258,7 @@ final class BufferingResponseWrapper extends HttpServletResponseWrapper {
         pending.reset();
         status = SC_FOUND;
         headers.set("location", location);
-        run.responseClose();
+        closeBody();
     }
 
     // ---- headers ----------------------------------------------------------------------------------

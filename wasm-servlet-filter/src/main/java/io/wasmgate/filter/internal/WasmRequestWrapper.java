@@ -35,6 +35,7 @@ import java.util.Set;
 final class WasmRequestWrapper extends HttpServletRequestWrapper {
     private final FilterChainRun run;
     private final Headers headers;
+    private final int unchanged;
     private final String originalPath;
     private final String originalAuthority;
     private BufferedReader reader;
@@ -45,6 +46,7 @@ final class WasmRequestWrapper extends HttpServletRequestWrapper {
         super(request);
         this.run = run;
         this.headers = headers;
+        this.unchanged = headers.changes();
         this.originalPath = pseudo(":path");
         this.originalAuthority = pseudo(":authority");
     }
@@ -140,18 +142,35 @@ final class WasmRequestWrapper extends HttpServletRequestWrapper {
 
     // ---- headers ----------------------------------------------------------------------------------
 
+    /**
+     * {@code true} while no plugin wrote to the request header map, which then says what the
+     * container's request says: headers are read from the container, without translating.
+     */
+    private boolean headersUnchanged() {
+        return headers.changes() == unchanged;
+    }
+
     @Override
     public String getHeader(String name) {
+        if (headersUnchanged()) {
+            return super.getHeader(name);
+        }
         return headers.first(key(name)).orElse(null);
     }
 
     @Override
     public Enumeration<String> getHeaders(String name) {
+        if (headersUnchanged()) {
+            return super.getHeaders(name);
+        }
         return Collections.enumeration(headers.values(key(name)));
     }
 
     @Override
     public Enumeration<String> getHeaderNames() {
+        if (headersUnchanged()) {
+            return super.getHeaderNames();
+        }
         Set<String> names = new LinkedHashSet<>();
         for (HeaderField field : headers.fields()) {
             names.add(field.name().equals(":authority") ? "host" : field.name());

@@ -7,6 +7,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Collections;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -16,6 +17,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>{@code /stream?chunks=N&delay=MS}: N lines, each flushed, MS apart;</li>
  *   <li>{@code /async}: answers from another thread in async mode;</li>
  *   <li>{@code /form}: answers {@code name=values} for each request parameter, one per line;</li>
+ *   <li>{@code /header-names}: answers {@code name=values} for each request header, as named by
+ *       {@code getHeaderNames()}, one per line;</li>
+ *   <li>{@code /declared-length}: declares a Content-Length of 5, writes {@code hello}, then tries one
+ *       byte more (counted in {@link #overrunsRejected()} when the write fails);</li>
  *   <li>{@code /trailers[?app=1]}: reads the body, answers {@code trailer=<x-checksum request trailer>},
  *       with the response trailer {@code x-app-trailer: yes} if asked;</li>
  *   <li>anything else: echoes what it saw (method, URI, path info, query, some headers, the body) as
@@ -26,10 +31,16 @@ public final class ApplicationServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;
 
     private final AtomicInteger calls = new AtomicInteger();
+    private final AtomicInteger overrunsRejected = new AtomicInteger();
 
     /** How many requests reached the application. */
     public int calls() {
         return calls.get();
+    }
+
+    /** How many writes past a declared Content-Length failed. */
+    public int overrunsRejected() {
+        return overrunsRejected.get();
     }
 
     @Override
@@ -42,6 +53,21 @@ public final class ApplicationServlet extends HttpServlet {
             StringBuilder text = new StringBuilder();
             request.getParameterMap().forEach((name, values) -> text.append(name).append('=').append(String.join(",", values)).append('\n'));
             response.getWriter().write(text.toString());
+        } else if (path.equals("/header-names")) {
+            StringBuilder text = new StringBuilder();
+            for (String name : Collections.list(request.getHeaderNames())) {
+                text.append(name).append('=').append(String.join(",", Collections.list(request.getHeaders(name)))).append('\n');
+            }
+            response.getWriter().write(text.toString());
+        } else if (path.equals("/declared-length")) {
+            response.setContentLength(5);
+            OutputStream out = response.getOutputStream();
+            out.write("hello".getBytes(StandardCharsets.US_ASCII));
+            try {
+                out.write('!');
+            } catch (IOException e) {
+                overrunsRejected.incrementAndGet();
+            }
         } else if (path.equals("/trailers")) {
             trailers(request, response);
         } else if (path.equals("/async")) {
