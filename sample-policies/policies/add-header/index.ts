@@ -11,13 +11,19 @@
 
 export * from "@solo-io/proxy-runtime/proxy"; // the proxy-wasm exports the host calls
 import {
-  RootContext, Context, registerRootContext, FilterHeadersStatusValues, stream_context,
+  RootContext, Context, registerRootContext, FilterHeadersStatusValues,
   log, LogLevelValues,
 } from "@solo-io/proxy-runtime";
-import { get_buffer_bytes, BufferTypeValues } from "@solo-io/proxy-runtime/runtime";
+import { get_buffer_bytes, BufferTypeValues, add_header_map_value, HeaderMapTypeValues } from "@solo-io/proxy-runtime/runtime";
 
+// Names and values are encoded to UTF-8 once, when the configuration is read, not on every response.
 class Header {
-  constructor(public name: string, public value: string) {}
+  name: ArrayBuffer;
+  value: ArrayBuffer;
+  constructor(name: string, value: string) {
+    this.name = String.UTF8.encode(name);
+    this.value = String.UTF8.encode(value);
+  }
 }
 
 class AddHeaderRoot extends RootContext {
@@ -59,7 +65,8 @@ class AddHeader extends Context {
   onResponseHeaders(headers: u32, end_of_stream: bool): FilterHeadersStatusValues {
     const configured = this.root.headers;
     for (let i = 0; i < configured.length; i++) {
-      stream_context.headers.response.add(configured[i].name, configured[i].value);
+      const header = configured[i];
+      add_header_map_value(HeaderMapTypeValues.ResponseHeaders, header.name, header.value);
     }
     return FilterHeadersStatusValues.Continue;
   }
