@@ -2,6 +2,7 @@ package io.wasmgate.abi.context;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.wasmgate.abi.testing.Poll;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -39,9 +40,8 @@ class VmLockTest {
                 }
             });
             trying.await();
-            Thread.sleep(50);
-            assertThat(acquired).as("held for 50 ms, far past the spin").isNotDone();
-            assertThat(lock.hasQueuedThreads()).as("the waiter parked").isTrue();
+            Poll.until("the waiter parked in the lock's queue", lock::hasQueuedThreads);
+            assertThat(acquired).as("the holder still holds it").isNotDone();
             lock.unlock();
             assertThat(acquired.get(10, TimeUnit.SECONDS)).isTrue();
         } finally {
