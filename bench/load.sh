@@ -2,7 +2,8 @@
 # Load test of the gateway (issue 8): wrk against a Jetty upstream, directly and through the gateway with
 # no plugin, with one policy (add-header) on each engine, and with a three-policy chain. Every variant runs
 # at 1 and 16 connections, interleaved, ROUNDS rounds; the report gives the median req/s, p50 and p99 of
-# each and its throughput ratio to "gateway, no plugin".
+# each, its throughput ratio to "gateway, no plugin", and the CPU time the serving process (the gateway,
+# or the upstream for "direct") spent per request, which the other processes on the cores disturb less.
 #
 #   bench/load.sh                      # build, then measure: ~7 minutes with the defaults
 #   DURATION=5s ROUNDS=1 bench/load.sh # a quick look
@@ -48,6 +49,7 @@ install_tools() {
 }
 
 PIDS=()
+declare -A PID_ON_PORT
 stop_all() { for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; }
 trap stop_all EXIT
 
@@ -57,6 +59,7 @@ start() {
   if curl -s -o /dev/null "http://127.0.0.1:$port/"; then die "port $port is in use"; fi
   "$@" >"$RAW/$name.log" 2>&1 &
   PIDS+=($!)
+  PID_ON_PORT[$port]=$!
   for _ in $(seq 300); do
     if [ "$(curl -s -o /dev/null -w '%{http_code}' "$ready")" = 200 ]; then return; fi
     kill -0 "${PIDS[-1]}" 2>/dev/null || die "$name exited; see $RAW/$name.log"
@@ -80,21 +83,31 @@ to_us() {
     printf "%.1f", n }'
 }
 
+# cpu_ticks PID: user + system CPU time of a process so far, in clock ticks
+cpu_ticks() {
+  sed 's/.*) //' "/proc/$1/stat" | awk '{ print $12 + $13 }'
+}
+
 # run VARIANT PORT CONNECTIONS ROUND: one wrk run, one line appended to $RAW/runs.tsv
 run() {
-  local variant=$1 port=$2 conns=$3 round=$4 threads=2 file
+  local variant=$1 port=$2 conns=$3 round=$4 threads=2 file pid before after
   [ "$conns" -ge 2 ] || threads=1
   file="$RAW/$variant-c$conns-r$round.txt"
+  pid=${PID_ON_PORT[$port]}
+  before=$(cpu_ticks "$pid")
   wrk -t"$threads" -c"$conns" -d"$DURATION" --latency -H 'x-api-key: k-load-0123456789' \
     "http://127.0.0.1:$port/" >"$file"
-  local rps p50 p99 bad
+  after=$(cpu_ticks "$pid")
+  local rps p50 p99 bad requests cpu
   rps=$(awk '/^Requests\/sec:/ { print $2 }' "$file")
+  requests=$(awk '/ requests in / { print $1 }' "$file")
   p50=$(to_us "$(awk '$1 == "50%" { print $2 }' "$file")")
   p99=$(to_us "$(awk '$1 == "99%" { print $2 }' "$file")")
   bad=$(awk '/Non-2xx or 3xx responses:/ { n += $NF } /Socket errors:/ { n += 1 } END { print n + 0 }' "$file")
-  [ -n "$rps" ] || die "no result in $file"
-  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$variant" "$conns" "$round" "$rps" "$p50" "$p99" "$bad" >>"$RAW/runs.tsv"
-  printf '  %-24s c=%-3s %10s req/s  p50 %8s us  p99 %9s us  errors %s\n' "$variant" "$conns" "$rps" "$p50" "$p99" "$bad"
+  [ -n "$rps" ] && [ -n "$requests" ] || die "no result in $file"
+  cpu=$(awk -v t=$((after - before)) -v hz="$(getconf CLK_TCK)" -v n="$requests" 'BEGIN { printf "%.1f", t * 1e6 / hz / n }')
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$variant" "$conns" "$round" "$rps" "$p50" "$p99" "$bad" "$cpu" >>"$RAW/runs.tsv"
+  printf '  %-24s c=%-3s %10s req/s  p50 %8s us  p99 %9s us  cpu %6s us/req  errors %s\n' "$variant" "$conns" "$rps" "$p50" "$p99" "$cpu" "$bad"
 }
 
 report() {
@@ -107,9 +120,12 @@ report() {
     echo "after a $WARMUP warm-up per variant; medians of the rounds. Load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)."
     echo "Same-round ratios divide each run by the no-plugin run of the same round and connection count, which"
     echo "ran seconds before it, so they drift less with the machine than the ratio of the medians."
+    echo "CPU per request is the user and system time of the serving process (the gateway; the upstream for"
+    echo "\"direct\") during the run, divided by the requests wrk completed; the column after it is its excess"
+    echo "over the no-plugin gateway: what the plugins cost, in gateway CPU."
     echo
-    echo "| variant | connections | req/s | ratio to gateway, no plugin | same-round ratios: median (range) | p50 (µs) | p99 (µs) | p50 over no plugin (µs) | errors |"
-    echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+    echo "| variant | connections | req/s | ratio to gateway, no plugin | same-round ratios: median (range) | p50 (µs) | p99 (µs) | p50 over no plugin (µs) | CPU per request (µs) | CPU over no plugin (µs) | errors |"
+    echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
     awk -F'\t' -v order="$(printf '%s\n' "${VARIANTS[@]}" | cut -d'|' -f1,3 | paste -sd';')" '
       function median(list,   a, n, i, j, t) {
         n = split(list, a, " ")
@@ -117,6 +133,7 @@ report() {
         return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
       }
       { key = $1 SUBSEP $2; rps[key] = rps[key] " " $4; p50[key] = p50[key] " " $5; p99[key] = p99[key] " " $6; bad[key] += $7
+        cpu[key] = cpu[key] " " $8
         round[$1 SUBSEP $2 SUBSEP $3] = $4 }
       END {
         n = split(order, variants, ";")
@@ -132,9 +149,10 @@ report() {
               q = round[v[1] SUBSEP conns SUBSEP r] / round[baseline SUBSEP conns SUBSEP r]
               ratios = ratios " " q; if (q < lo) lo = q; if (q > hi) hi = q
             }
-            printf "| %s | %d | %.0f | %.3f | %.3f (%.3f-%.3f) | %.0f | %.0f | %+.0f | %d |\n", v[2], conns, median(rps[key]),
+            printf "| %s | %d | %.0f | %.3f | %.3f (%.3f-%.3f) | %.0f | %.0f | %+.0f | %.1f | %s | %d |\n", v[2], conns, median(rps[key]),
               median(rps[key]) / median(rps[base]), median(ratios), lo, hi, median(p50[key]), median(p99[key]),
-              median(p50[key]) - median(p50[base]), bad[key]
+              median(p50[key]) - median(p50[base]), median(cpu[key]),
+              v[1] == "direct" ? "" : sprintf("%+.1f", median(cpu[key]) - median(cpu[base])), bad[key]
           }
         }
       }' "$RAW/runs.tsv"

@@ -10,8 +10,11 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 final class VmLock extends ReentrantLock {
     private static final long serialVersionUID = 1L;
-    /** About 26 ns each on the 2-core VM of bench/RESULTS.md. */
-    private static final int SPINS = 80;
+    /**
+     * About 26 ns each on the 2-core VM of bench/RESULTS.md. None on one processor: there the holder
+     * cannot run while a waiter spins.
+     */
+    private static final int SPINS = Runtime.getRuntime().availableProcessors() > 1 ? 80 : 0;
 
     @Override
     public void lock() {

@@ -379,6 +379,10 @@ final class BufferingResponseWrapper extends HttpServletResponseWrapper {
             mediaType = null;
             return;
         }
+        if (type.indexOf(';') < 0) {
+            mediaType = type.trim();
+            return;
+        }
         String charsetParam = parameter(type, "charset");
         mediaType = withoutCharset(type);
         if (charsetParam != null && writer == null) {

@@ -80,7 +80,7 @@ final class FilterChainRun {
     private final ReentrantLock driving = new ReentrantLock();
 
     // Plugins' effects, from any thread (guarded by this).
-    private final ArrayDeque<Continue> continues = new ArrayDeque<>();
+    private final ArrayDeque<Continue> continues = new ArrayDeque<>(2);
     private LocalReply pendingReply;
     private boolean pendingReplyViaPlugins;
     private boolean closeRequested;

@@ -23,7 +23,8 @@ final class Flow {
     private enum Hold { NONE, HEADERS, BODY, TRAILERS }
 
     private static final class StageState {
-        final ArrayDeque<Frame> inbox = new ArrayDeque<>();
+        /** Only a stage that holds queues frames, and rarely many: start small. */
+        final ArrayDeque<Frame> inbox = new ArrayDeque<>(2);
         Hold hold = Hold.NONE;
         HeadersFrame heldHeaders;
         TrailersFrame heldTrailers;
@@ -149,7 +150,9 @@ final class Flow {
         Stage stage = stages.get(at);
         Optional<Headers> added = state.bodyEnded ? stage.trailers(direction) : Optional.empty();
         forward(at, new DataFrame(stage.buffered(direction).bytes(), state.bodyEnded && added.isEmpty()));
-        added.ifPresent(trailers -> forward(at, new TrailersFrame(trailers)));
+        if (added.isPresent()) {
+            forward(at, new TrailersFrame(added.get()));
+        }
     }
 
     private void forward(int from, Frame frame) {

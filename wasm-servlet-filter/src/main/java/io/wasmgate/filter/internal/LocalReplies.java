@@ -4,6 +4,7 @@ import io.wasmgate.abi.spi.Headers;
 import io.wasmgate.abi.spi.LocalReply;
 import io.wasmgate.abi.wire.HeaderField;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
@@ -16,7 +17,8 @@ final class LocalReplies {
 
     /** {@code true} for a gRPC request ({@code content-type: application/grpc...}). */
     static boolean isGrpc(Headers requestHeaders) {
-        return requestHeaders.first("content-type").map(type -> type.startsWith("application/grpc")).orElse(false);
+        Optional<String> type = requestHeaders.first("content-type");
+        return type.isPresent() && type.get().startsWith("application/grpc");
     }
 
     static Headers headers(LocalReply reply, boolean grpc) {

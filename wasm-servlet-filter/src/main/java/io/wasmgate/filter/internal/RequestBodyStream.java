@@ -12,7 +12,7 @@ import java.util.ArrayDeque;
  */
 final class RequestBodyStream extends ServletInputStream {
     private final FilterChainRun run;
-    private final ArrayDeque<byte[]> ready = new ArrayDeque<>();
+    private final ArrayDeque<byte[]> ready = new ArrayDeque<>(2);
     private byte[] current = new byte[0];
     private int position;
     private boolean ended;

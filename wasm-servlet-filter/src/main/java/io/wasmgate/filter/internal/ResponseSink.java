@@ -94,15 +94,21 @@ final class ResponseSink implements Consumer<Frame> {
 
     private void commit(long exactLength) {
         committed = true;
-        int status = headers.first(":status").map(ResponseSink::status).orElse(200);
-        client.setStatus(status);
+        String statusText = null;
+        String lengthText = null;
         for (HeaderField field : headers.fields()) {
             String name = field.name();
-            if (!name.startsWith(":") && !name.equals("content-length") && !name.equals("transfer-encoding")) {
+            if (name.equals(":status")) {
+                statusText = statusText == null ? field.value() : statusText;
+            } else if (name.equals("content-length")) {
+                lengthText = lengthText == null ? field.value() : lengthText;
+            } else if (!name.startsWith(":") && !name.equals("transfer-encoding")) {
                 client.addHeader(name, field.value());
             }
         }
-        long declared = headers.first("content-length").map(ResponseSink::length).orElse(-1L);
+        int status = statusText == null ? 200 : status(statusText);
+        client.setStatus(status);
+        long declared = lengthText == null ? -1 : length(lengthText);
         if (status < 200 || status == 204 || status == 304) {
             return;
         }

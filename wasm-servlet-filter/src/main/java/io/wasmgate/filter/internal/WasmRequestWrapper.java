@@ -24,6 +24,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -56,13 +57,20 @@ final class WasmRequestWrapper extends HttpServletRequestWrapper {
     }
 
     private boolean pathChanged() {
-        return !pseudo(":path").equals(originalPath);
+        return !headersUnchanged() && !pseudo(":path").equals(originalPath);
+    }
+
+    private boolean authorityChanged() {
+        return !headersUnchanged() && !pseudo(":authority").equals(originalAuthority);
     }
 
     // ---- request line -----------------------------------------------------------------------------
 
     @Override
     public String getMethod() {
+        if (headersUnchanged()) {
+            return super.getMethod();
+        }
         return headers.first(":method").orElseGet(super::getMethod);
     }
 
@@ -110,7 +118,7 @@ final class WasmRequestWrapper extends HttpServletRequestWrapper {
 
     @Override
     public String getServerName() {
-        if (pseudo(":authority").equals(originalAuthority)) {
+        if (!authorityChanged()) {
             return super.getServerName();
         }
         String authority = pseudo(":authority");
@@ -120,7 +128,7 @@ final class WasmRequestWrapper extends HttpServletRequestWrapper {
 
     @Override
     public int getServerPort() {
-        if (pseudo(":authority").equals(originalAuthority)) {
+        if (!authorityChanged()) {
             return super.getServerPort();
         }
         String authority = pseudo(":authority");
@@ -137,6 +145,9 @@ final class WasmRequestWrapper extends HttpServletRequestWrapper {
 
     @Override
     public String getScheme() {
+        if (headersUnchanged()) {
+            return super.getScheme();
+        }
         return headers.first(":scheme").orElseGet(super::getScheme);
     }
 
@@ -324,6 +335,7 @@ final class WasmRequestWrapper extends HttpServletRequestWrapper {
 
     @Override
     public AsyncContext getAsyncContext() {
-        return run.applicationAsyncContext().orElseGet(super::getAsyncContext);
+        Optional<AsyncContext> application = run.applicationAsyncContext();
+        return application.isPresent() ? application.get() : super.getAsyncContext();
     }
 }
