@@ -155,7 +155,8 @@ final class WasmRequestWrapper extends HttpServletRequestWrapper {
 
     /**
      * {@code true} while no plugin wrote to the request header map, which then says what the
-     * container's request says: headers are read from the container, without translating.
+     * container's request says: the request line and the headers are read from the container, without
+     * looking them up in the map.
      */
     private boolean headersUnchanged() {
         return headers.changes() == unchanged;
