@@ -34,39 +34,7 @@ VARIANTS=(
 )
 CONNECTIONS=(1 16)
 
-die() { echo "load.sh: $*" >&2; exit 1; }
-
-install_tools() {
-  local missing=()
-  command -v wrk >/dev/null || missing+=(wrk)
-  command -v curl >/dev/null || missing+=(curl)
-  [ ${#missing[@]} -eq 0 ] && return
-  echo "installing ${missing[*]} (Debian packages)"
-  local sudo=()
-  [ "$(id -u)" -eq 0 ] || sudo=(sudo)
-  "${sudo[@]}" apt-get update -qq && "${sudo[@]}" apt-get install -y -qq "${missing[@]}" >/dev/null \
-    || die "could not install ${missing[*]}; install them and rerun"
-}
-
-PIDS=()
-declare -A PID_ON_PORT
-stop_all() { for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; }
-trap stop_all EXIT
-
-# start NAME PORT READY_URL CMD...: runs CMD in the background (log in $RAW/NAME.log) until READY_URL answers 200
-start() {
-  local name=$1 port=$2 ready=$3; shift 3
-  if curl -s -o /dev/null "http://127.0.0.1:$port/"; then die "port $port is in use"; fi
-  "$@" >"$RAW/$name.log" 2>&1 &
-  PIDS+=($!)
-  PID_ON_PORT[$port]=$!
-  for _ in $(seq 300); do
-    if [ "$(curl -s -o /dev/null -w '%{http_code}' "$ready")" = 200 ]; then return; fi
-    kill -0 "${PIDS[-1]}" 2>/dev/null || die "$name exited; see $RAW/$name.log"
-    sleep 0.2
-  done
-  die "$name not ready after 60 s; see $RAW/$name.log"
-}
+source bench/lib.sh
 
 # check_response PORT HEADER: one request must answer 200 and, if HEADER is set, carry it (the policy ran)
 check_response() {
@@ -172,14 +140,13 @@ main() {
   mkdir -p "$RAW"
   : >"$RAW/runs.tsv"
 
-  start upstream 18080 http://127.0.0.1:18080/ \
+  start upstream 18080 http://127.0.0.1:18080/ "$RAW/upstream.log" \
     "${JVM[@]}" -cp "$BENCH_JAR" io.wasmgate.bench.load.LoadUpstream 18080
   local config
   for config in none add-header-compiler add-header-interpreter chain; do
     local port
-    port=$(sed -n 's/^listen:.*port: *\([0-9]*\).*/\1/p' "bench/load/$config.yaml")
-    [ -n "$port" ] || die "no listen port in bench/load/$config.yaml"
-    start "gateway-$config" "$port" "http://127.0.0.1:$((port + 1000))/ready" \
+    port=$(listen_port "bench/load/$config.yaml")
+    start "gateway-$config" "$port" "http://127.0.0.1:$((port + 1000))/ready" "$RAW/gateway-$config.log" \
       "${JVM[@]}" -jar "$GATEWAY_JAR" --config "bench/load/$config.yaml"
   done
   check_response 18081 ""

@@ -11,7 +11,7 @@
 # Environment: DURATION (recorded wrk run, default 15s), WARMUP (default 20s), SKIP_BUILD=1 (use the jars
 # already in */target), OUT (collapsed stacks, default bench/target/profile-<config>.collapsed).
 # async-profiler 4.1 comes from Maven Central (tools.profiler:async-profiler, linux-x64) into
-# bench/target/async-profiler/. Needs wrk (bench/load.sh installs it). Port 18080 and the configuration's
+# bench/target/async-profiler/; wrk and curl from Debian if missing. Port 18080 and the configuration's
 # ports must be free.
 set -euo pipefail
 
@@ -25,21 +25,7 @@ PROFILER_DIR=bench/target/async-profiler
 AGENT=$PROFILER_DIR/linux-x64/libasyncProfiler.so
 JVM=(java -Xms1g -Xmx1g -XX:+UseG1GC -XX:+UnlockDiagnosticVMOptions -XX:+DebugNonSafepoints)
 
-die() { echo "profile.sh: $*" >&2; exit 1; }
-
-PIDS=()
-stop_all() { for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; }
-trap stop_all EXIT
-
-# wait_for URL NAME: until URL answers 200, or the process NAME started last has exited
-wait_for() {
-  for _ in $(seq 300); do
-    if [ "$(curl -s -o /dev/null -w '%{http_code}' "$1")" = 200 ]; then return; fi
-    kill -0 "${PIDS[-1]}" 2>/dev/null || die "$2 exited"
-    sleep 0.2
-  done
-  die "$2 not ready after 60 s"
-}
+source bench/lib.sh
 
 # jcmd splits its arguments at '=', so the agent's options go in quotes of their own
 agent() {
@@ -68,7 +54,7 @@ summarize() {
 }
 
 main() {
-  command -v wrk >/dev/null || die "wrk not found (bench/load.sh installs it)"
+  install_tools
   command -v jcmd >/dev/null || die "jcmd not found (it comes with the JDK)"
   [ -f "$CONFIG" ] || die "no configuration $CONFIG"
   if [ "${SKIP_BUILD:-}" != 1 ]; then
@@ -80,17 +66,13 @@ main() {
     (cd "$PROFILER_DIR" && jar xf async-profiler-4.1-linux-x64.jar linux-x64/libasyncProfiler.so)
   fi
   local port
-  port=$(sed -n 's/^listen:.*port: *\([0-9]*\).*/\1/p' "$CONFIG")
-  [ -n "$port" ] || die "no listen port in $CONFIG"
+  port=$(listen_port "$CONFIG")
   mkdir -p "$(dirname "$OUT")"
-
-  "${JVM[@]}" -cp bench/target/benchmarks.jar io.wasmgate.bench.load.LoadUpstream 18080 >"$OUT.upstream.log" 2>&1 &
-  PIDS+=($!)
-  wait_for http://127.0.0.1:18080/ upstream
-  "${JVM[@]}" -jar jetty-gateway/target/jetty-gateway.jar --config "$CONFIG" >"$OUT.gateway.log" 2>&1 &
-  PIDS+=($!)
-  local gateway=$!
-  wait_for "http://127.0.0.1:$((port + 1000))/ready" gateway
+  start upstream 18080 http://127.0.0.1:18080/ "$OUT.upstream.log" \
+    "${JVM[@]}" -cp bench/target/benchmarks.jar io.wasmgate.bench.load.LoadUpstream 18080
+  start gateway "$port" "http://127.0.0.1:$((port + 1000))/ready" "$OUT.gateway.log" \
+    "${JVM[@]}" -jar jetty-gateway/target/jetty-gateway.jar --config "$CONFIG"
+  local gateway=${PID_ON_PORT[$port]}
 
   echo "warm-up: $WARMUP at 16 connections"
   wrk -t2 -c16 -d"$WARMUP" -H 'x-api-key: k-load-0123456789' "http://127.0.0.1:$port/" >/dev/null
