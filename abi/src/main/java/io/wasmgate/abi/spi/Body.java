@@ -5,7 +5,7 @@ import java.util.Arrays;
 /**
  * The body bytes a plugin currently sees in one direction: the chunk just delivered, or everything
  * buffered while the plugin held the stream. The stream fills it from the chunks the integration delivers;
- * the integration forwards {@link #bytes()} when the plugin continues; plugins edit it with
+ * the integration forwards {@link #share()} when the plugin continues; plugins edit it with
  * {@code proxy_set_buffer_bytes}.
  *
  * <p>The backing array may be longer than {@link #length()} (edits happen in place where they fit): only
@@ -71,6 +71,21 @@ public final class Body {
     /** A copy of the content. */
     public byte[] bytes() {
         return Arrays.copyOf(data, length);
+    }
+
+    /**
+     * The content to pass on, without a copy when the backing array holds exactly the content (a chunk
+     * the plugin let through, or a whole replacement): the array itself, which from then on this body
+     * treats as lent, so a later edit copies first and the receiver may keep it. Otherwise a copy.
+     */
+    public byte[] share() {
+        if (data.length != length) {
+            return bytes();
+        }
+        if (length > 0) {
+            lent = true;
+        }
+        return data;
     }
 
     /**

@@ -139,6 +139,38 @@ class BodyTest {
     }
 
     @Test
+    void aChunkLetThroughIsSharedNotCopied() {
+        byte[] chunk = "passing through".getBytes(StandardCharsets.UTF_8);
+        Body body = new Body();
+        body.wrap(chunk);
+        assertThat(body.share()).isSameAs(chunk);
+    }
+
+    @Test
+    void anEditAfterSharingLeavesTheSharedArrayAlone() {
+        Body body = body("abc");
+        body.splice(0, 3, "xyz".getBytes(StandardCharsets.UTF_8));
+        byte[] shared = body.share();
+        assertThat(shared).asString().isEqualTo("xyz");
+
+        body.splice(1, 1, "Y".getBytes(StandardCharsets.UTF_8));
+        body.append("!".getBytes(StandardCharsets.UTF_8));
+        assertThat(text(body)).isEqualTo("xYz!");
+        assertThat(shared).as("the receiver keeps what it was given").asString().isEqualTo("xyz");
+    }
+
+    @Test
+    void aBackingArrayLargerThanTheContentIsSharedAsACopy() {
+        Body body = body("abcdef");
+        body.splice(2, 4, new byte[0]);
+        byte[] shared = body.share();
+        assertThat(shared).asString().isEqualTo("ab");
+        body.splice(0, 1, "A".getBytes(StandardCharsets.UTF_8));
+        assertThat(shared).asString().isEqualTo("ab");
+        assertThat(text(body)).isEqualTo("Ab");
+    }
+
+    @Test
     void clearEmptiesAndReplaceSets() {
         Body body = body("abc");
         body.clear();

@@ -149,7 +149,7 @@ final class Flow {
         state.bodyPending = false;
         Stage stage = stages.get(at);
         Optional<Headers> added = state.bodyEnded ? stage.trailers(direction) : Optional.empty();
-        forward(at, new DataFrame(stage.buffered(direction).bytes(), state.bodyEnded && added.isEmpty()));
+        forward(at, new DataFrame(stage.buffered(direction).share(), state.bodyEnded && added.isEmpty()));
         if (added.isPresent()) {
             forward(at, new TrailersFrame(added.get()));
         }
