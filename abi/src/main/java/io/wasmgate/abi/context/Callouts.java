@@ -256,9 +256,10 @@ final class Callouts {
         statusMessage = message.getBytes(StandardCharsets.UTF_8);
     }
 
+    /** The integration hands each response body or message over ({@link GrpcListener#onMessage}): kept, not copied. */
     private static Body body(byte[] bytes) {
         Body body = new Body();
-        body.append(bytes);
+        body.wrap(bytes);
         return body;
     }
 

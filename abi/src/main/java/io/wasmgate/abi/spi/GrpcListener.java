@@ -11,7 +11,10 @@ import java.util.List;
 public interface GrpcListener {
     void onInitialMetadata(List<HeaderField> metadata);
 
-    /** One response message, without the 5-byte gRPC frame prefix. */
+    /**
+     * One response message, without the 5-byte gRPC frame prefix. The host keeps {@code message} as it is,
+     * without a copy: the caller hands it over and must not change it afterwards.
+     */
     void onMessage(byte[] message);
 
     void onTrailingMetadata(List<HeaderField> metadata);

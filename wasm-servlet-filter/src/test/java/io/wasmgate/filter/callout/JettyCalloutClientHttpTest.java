@@ -210,6 +210,19 @@ class JettyCalloutClientHttpTest {
     }
 
     @Test
+    void aBodyOfManyChunksArrivesWholeAndInOrder() {
+        start(Cluster.of("authz", upstream.url()));
+        StringBuilder large = new StringBuilder();
+        for (int i = 0; large.length() < 300_000; i++) {
+            large.append(i).append(',');
+        }
+
+        HttpCallResponse response = send(call("authz", "POST", "/echo", large.toString(), Duration.ofSeconds(10))).response();
+
+        assertThat(response.body()).asString().isEqualTo(large.toString());
+    }
+
+    @Test
     void aBodyOverTheLimitFailsWithResponseTooLarge() {
         start(Cluster.of("authz", upstream.url()));
 
