@@ -22,6 +22,22 @@
 //   pause-response-forever stops in proxy_on_response_headers and never continues
 //   pause-forever         stops in proxy_on_request_headers and never continues
 //   trap                  traps (unreachable) in proxy_on_request_headers
+//   body-prepend-append   request content-length kept; at end_of_stream the body gets "prepend." in
+//                         front and ".append" behind (Envoy's set_buffer start/length semantics)
+//   body-replace          request content-length kept; buffers the body, replaces it with "replace"
+//   body-remove           every request body chunk is replaced by nothing
+//   body-append-no-length removes content-length in the headers phase, buffers the body and appends
+//                         ".append" at end_of_stream (the Go SDK's http_body example)
+//   body-grow-then-buffer prepends "prepend." to the first request body chunk and buffers; at
+//                         end_of_stream appends ".append" and continues
+//   body-hold-chunks      buffers every request body chunk, releases the whole at end_of_stream
+//   response-body-prepend-append / response-body-replace / response-body-remove: the same on the
+//                         response body (response content-length kept)
+//   echo-request          response headers x-seen-method / x-seen-path / x-seen-expect /
+//                         x-seen-connection carry what the plugin saw; request headers x-user: alice
+//                         and x-tenant: t1 are set for the upstream
+//   Every body-* and response-body-* action reports the body sizes its body callbacks saw in the
+//   response header x-request-body-sizes (comma-separated, one entry per call).
 // Root id: "" (the default). Configuration: none.
 
 export * from "@solo-io/proxy-runtime/proxy"; // the proxy-wasm exports the host calls
@@ -43,6 +59,41 @@ declare function proxy_set_buffer_bytes(typ: i32, start: u32, length: u32, data:
 function replaceBody(typ: BufferTypeValues, size: u32, text: string): void {
   const bytes = String.UTF8.encode(text);
   proxy_set_buffer_bytes(typ, 0, size, changetype<usize>(bytes), bytes.byteLength);
+}
+
+function prepend(typ: BufferTypeValues, text: string): void {
+  const bytes = String.UTF8.encode(text);
+  proxy_set_buffer_bytes(typ, 0, 0, changetype<usize>(bytes), bytes.byteLength);
+}
+
+function append(typ: BufferTypeValues, size: u32, text: string): void {
+  const bytes = String.UTF8.encode(text);
+  proxy_set_buffer_bytes(typ, size, 0, changetype<usize>(bytes), bytes.byteLength);
+}
+
+// Applies a body-* edit to one body callback of the direction in typ.
+function editBody(op: string, typ: BufferTypeValues, size: u32, end: bool, calls: u32): FilterDataStatusValues {
+  if (op == "prepend-append") {
+    if (end) {
+      prepend(typ, "prepend.");
+      append(typ, size + 8, ".append");
+    }
+  } else if (op == "replace") {
+    if (!end) return FilterDataStatusValues.StopIterationAndBuffer;
+    replaceBody(typ, size, "replace");
+  } else if (op == "remove") {
+    replaceBody(typ, size, "");
+  } else if (op == "append-no-length") {
+    if (!end) return FilterDataStatusValues.StopIterationAndBuffer;
+    append(typ, size, ".append");
+  } else if (op == "grow-then-buffer") {
+    if (calls == 1) prepend(typ, "prepend.");
+    if (!end) return FilterDataStatusValues.StopIterationAndBuffer;
+    append(typ, calls == 1 ? size + 8 : size, ".append");
+  } else if (op == "hold-chunks") {
+    if (!end) return FilterDataStatusValues.StopIterationAndBuffer;
+  }
+  return FilterDataStatusValues.Continue;
 }
 
 function reply(status: u32, body: string, grpcStatus: GrpcStatusValues): void {
@@ -86,6 +137,11 @@ class TestActions extends Context {
   requestBodyCalls: u32 = 0;
   requestBodyBytes: u32 = 0;
   responseBodyCalls: u32 = 0;
+  bodySizes: string = "";
+  seenMethod: string = "";
+  seenPath: string = "";
+  seenExpect: string = "";
+  seenConnection: string = "";
 
   constructor(context_id: u32, private root: TestActionsRoot) {
     super(context_id, root);
@@ -117,12 +173,26 @@ class TestActions extends Context {
       return FilterHeadersStatusValues.StopIteration;
     } else if (action == "trap") {
       unreachable();
+    } else if (action == "body-append-no-length") {
+      request.remove("content-length");
+    } else if (action == "echo-request") {
+      this.seenMethod = request.get(":method");
+      this.seenPath = request.get(":path");
+      this.seenExpect = request.get("expect");
+      this.seenConnection = request.get("connection");
+      request.replace("x-user", "alice");
+      request.replace("x-tenant", "t1");
     }
     return FilterHeadersStatusValues.Continue;
   }
 
   onRequestBody(body_buffer_length: usize, end_of_stream: bool): FilterDataStatusValues {
     this.requestBodyCalls++;
+    if (this.action.startsWith("body-")) {
+      this.bodySizes += (this.bodySizes.length > 0 ? "," : "") + body_buffer_length.toString();
+      return editBody(this.action.substring(5), BufferTypeValues.HttpRequestBody, body_buffer_length as u32,
+        end_of_stream, this.requestBodyCalls);
+    }
     if (this.action == "replace-request-body") {
       if (!end_of_stream) return FilterDataStatusValues.StopIterationAndBuffer;
       replaceBody(BufferTypeValues.HttpRequestBody, body_buffer_length as u32, "replaced request body");
@@ -156,6 +226,13 @@ class TestActions extends Context {
       return FilterHeadersStatusValues.StopIteration;
     } else if (this.action == "pause-response-forever") {
       return FilterHeadersStatusValues.StopIteration;
+    } else if (this.action == "echo-request") {
+      response.add("x-seen-method", this.seenMethod);
+      response.add("x-seen-path", this.seenPath);
+      response.add("x-seen-expect", this.seenExpect);
+      response.add("x-seen-connection", this.seenConnection);
+    } else if (this.action.startsWith("body-")) {
+      response.add("x-request-body-sizes", this.bodySizes);
     } else if (this.action == "attributes") {
       response.add("x-attr-protocol", text("request.protocol"));
       response.add("x-attr-id", text("request.id"));
@@ -170,6 +247,10 @@ class TestActions extends Context {
 
   onResponseBody(body_buffer_length: usize, end_of_stream: bool): FilterDataStatusValues {
     this.responseBodyCalls++;
+    if (this.action.startsWith("response-body-")) {
+      return editBody(this.action.substring(14), BufferTypeValues.HttpResponseBody, body_buffer_length as u32,
+        end_of_stream, this.responseBodyCalls);
+    }
     if (this.action == "replace-response-body") {
       if (!end_of_stream) return FilterDataStatusValues.StopIterationAndBuffer;
       replaceBody(BufferTypeValues.HttpResponseBody, body_buffer_length as u32, "replaced response body");
