@@ -116,9 +116,16 @@ final class FilterChainRun {
         List<Stage> reversed = new ArrayList<>(stages);
         Collections.reverse(reversed);
         this.requestFlow = new Flow(Direction.REQUEST, stages, this, this::requestArrived);
-        this.sink = new ResponseSink(response, "HEAD".equals(request.getMethod()));
+        boolean requestBodyEditable = false;
+        boolean responseBodyEditable = false;
+        for (Stage stage : stages) {
+            requestBodyEditable |= stage.seesBody(Direction.REQUEST);
+            responseBodyEditable |= stage.seesBody(Direction.RESPONSE);
+        }
+        this.sink = new ResponseSink(response, "HEAD".equals(request.getMethod()), responseBodyEditable);
         this.responseFlow = new Flow(Direction.RESPONSE, reversed, this, sink);
-        this.requestWrapper = new WasmRequestWrapper(request, this, requestHeaders);
+        this.requestWrapper = new WasmRequestWrapper(request, this, requestHeaders,
+                new RequestFraming(request, requestHeaders, requestBody, requestBodyEditable));
         this.responseWrapper = new BufferingResponseWrapper(response, this);
     }
 

@@ -16,6 +16,7 @@ final class RequestBodyStream extends ServletInputStream {
     private byte[] current = new byte[0];
     private int position;
     private boolean ended;
+    private long passedBytes;
 
     RequestBodyStream(FilterChainRun run) {
         this.run = run;
@@ -25,6 +26,7 @@ final class RequestBodyStream extends ServletInputStream {
     void offer(byte[] bytes) {
         if (bytes.length > 0) {
             ready.add(bytes);
+            passedBytes += bytes.length;
         }
     }
 
@@ -39,6 +41,11 @@ final class RequestBodyStream extends ServletInputStream {
 
     boolean ended() {
         return ended;
+    }
+
+    /** Body bytes that passed the plugins so far; the body's length once {@link #ended()}. */
+    long passedBytes() {
+        return passedBytes;
     }
 
     @Override

@@ -15,23 +15,27 @@ import java.util.function.Consumer;
 /**
  * The end of the response flow: puts the headers the plugins let through on the container's response
  * and writes the body. Headers are committed with the first body bytes (or on a flush, or at the end),
- * so a body that arrives whole gets its exact {@code Content-Length}; a streamed body keeps the length
- * the response declares (a plugin that changes the size removes it, as with Envoy) or goes out chunked,
- * with the trailers the plugins let through. A streamed body that does not match its declared length
- * is reported by {@link #lengthMatches()}, and the run resets the stream.
+ * so a body that arrives whole gets its exact {@code Content-Length}. A streamed body keeps the length the
+ * response declares only while no plugin sees the response body (none can change its size); otherwise it
+ * goes out chunked (HTTP/1.1) or unsized (HTTP/2), with the trailers the plugins let through. A streamed
+ * body that does not match its declared length is reported by {@link #lengthMatches()}, and the run
+ * resets the stream.
  */
 final class ResponseSink implements Consumer<Frame> {
     private final HttpServletResponse client;
     private final boolean head;
+    private final boolean editable;
     private Headers headers;
     private Headers trailers;
     private boolean committed;
     private long declaredLength = -1;
     private long written;
 
-    ResponseSink(HttpServletResponse client, boolean head) {
+    /** @param editable {@code true} if a plugin sees the response body, and so may change its size */
+    ResponseSink(HttpServletResponse client, boolean head, boolean editable) {
         this.client = client;
         this.head = head;
+        this.editable = editable;
     }
 
     @Override
@@ -118,7 +122,7 @@ final class ResponseSink implements Consumer<Frame> {
             }
         } else if (exactLength >= 0) {
             client.setContentLengthLong(exactLength);
-        } else if (declared >= 0) {
+        } else if (declared >= 0 && !editable) {
             declaredLength = declared;
             client.setContentLengthLong(declared);
         } else {

@@ -7,6 +7,7 @@ import io.wasmgate.abi.spi.Body;
 import io.wasmgate.abi.spi.Headers;
 import io.wasmgate.abi.spi.HttpExchange;
 import io.wasmgate.abi.spi.LocalReply;
+import io.wasmgate.abi.vm.Callback;
 import io.wasmgate.abi.wire.FilterDataStatus;
 import io.wasmgate.abi.wire.FilterHeadersStatus;
 import io.wasmgate.abi.wire.FilterTrailersStatus;
@@ -35,6 +36,12 @@ final class Stage implements HttpExchange {
 
     Limits limits() {
         return plugin.config().limits();
+    }
+
+    /** {@code true} if the plugin has a body callback for {@code direction}, and so may change that body. */
+    boolean seesBody(Direction direction) {
+        Callback callback = direction == Direction.REQUEST ? Callback.ON_REQUEST_BODY : Callback.ON_RESPONSE_BODY;
+        return plugin.code().exports(callback.exportName());
     }
 
     StreamContext context() {

@@ -36,6 +36,7 @@ import java.util.Set;
 final class WasmRequestWrapper extends HttpServletRequestWrapper {
     private final FilterChainRun run;
     private final Headers headers;
+    private final RequestFraming framing;
     private final int unchanged;
     private final String originalPath;
     private final String originalAuthority;
@@ -43,10 +44,11 @@ final class WasmRequestWrapper extends HttpServletRequestWrapper {
     private boolean streamUsed;
     private Map<String, String[]> parameters;
 
-    WasmRequestWrapper(HttpServletRequest request, FilterChainRun run, Headers headers) {
+    WasmRequestWrapper(HttpServletRequest request, FilterChainRun run, Headers headers, RequestFraming framing) {
         super(request);
         this.run = run;
         this.headers = headers;
+        this.framing = framing;
         this.unchanged = headers.changes();
         this.originalPath = pseudo(":path");
         this.originalAuthority = pseudo(":authority");
@@ -162,8 +164,35 @@ final class WasmRequestWrapper extends HttpServletRequestWrapper {
         return headers.changes() == unchanged;
     }
 
+    /**
+     * {@code true} while the container's {@code Content-Length} and {@code Transfer-Encoding} describe
+     * the body the application reads: no plugin sees the body and none touched the headers.
+     */
+    private boolean framedAsTheClientSent() {
+        return !framing.editable() && headersUnchanged();
+    }
+
+    private static boolean isFraming(String name) {
+        return name.equalsIgnoreCase("content-length") || name.equalsIgnoreCase("transfer-encoding");
+    }
+
+    /** The framing header {@code name} as {@link RequestFraming} says the body is framed, or {@code null}. */
+    private String framingHeader(String name) {
+        if (name.equalsIgnoreCase("content-length")) {
+            long length = framing.length();
+            return length < 0 ? null : Long.toString(length);
+        }
+        return framing.chunked() ? "chunked" : null;
+    }
+
     @Override
     public String getHeader(String name) {
+        if (framedAsTheClientSent()) {
+            return super.getHeader(name);
+        }
+        if (isFraming(name)) {
+            return framingHeader(name);
+        }
         if (headersUnchanged()) {
             return super.getHeader(name);
         }
@@ -172,6 +201,13 @@ final class WasmRequestWrapper extends HttpServletRequestWrapper {
 
     @Override
     public Enumeration<String> getHeaders(String name) {
+        if (framedAsTheClientSent()) {
+            return super.getHeaders(name);
+        }
+        if (isFraming(name)) {
+            String value = framingHeader(name);
+            return Collections.enumeration(value == null ? List.of() : List.of(value));
+        }
         if (headersUnchanged()) {
             return super.getHeaders(name);
         }
@@ -180,14 +216,24 @@ final class WasmRequestWrapper extends HttpServletRequestWrapper {
 
     @Override
     public Enumeration<String> getHeaderNames() {
-        if (headersUnchanged()) {
+        if (framedAsTheClientSent()) {
             return super.getHeaderNames();
         }
         Set<String> names = new LinkedHashSet<>();
-        for (HeaderField field : headers.fields()) {
-            names.add(field.name().equals(":authority") ? "host" : field.name());
+        if (headersUnchanged()) {
+            Collections.list(super.getHeaderNames()).forEach(name -> names.add(name.toLowerCase(Locale.ROOT)));
+        } else {
+            for (HeaderField field : headers.fields()) {
+                names.add(field.name().equals(":authority") ? "host" : field.name());
+            }
+            names.removeIf(name -> name.startsWith(":"));
         }
-        names.removeIf(name -> name.startsWith(":"));
+        names.removeIf(WasmRequestWrapper::isFraming);
+        for (String name : List.of("content-length", "transfer-encoding")) {
+            if (framingHeader(name) != null) {
+                names.add(name);
+            }
+        }
         return Collections.enumeration(names);
     }
 
@@ -231,12 +277,7 @@ final class WasmRequestWrapper extends HttpServletRequestWrapper {
 
     @Override
     public long getContentLengthLong() {
-        String value = getHeader("content-length");
-        try {
-            return value == null ? -1 : Long.parseLong(value.trim());
-        } catch (NumberFormatException e) {
-            return -1;
-        }
+        return framedAsTheClientSent() ? super.getContentLengthLong() : framing.length();
     }
 
     // ---- parameters -------------------------------------------------------------------------------
