@@ -40,7 +40,7 @@ class BodyFramingTest {
     @BeforeAll
     static void start() throws Exception {
         upstream = RecordingUpstream.start(false, received -> {
-            if (received.target().startsWith("/resp-big/")) {
+            if (received.target().startsWith("/resp-big/") || received.target().startsWith("/small/resp-big/")) {
                 return new Reply(200, Map.of(), BIG_RESPONSE, false);
             }
             if (received.target().startsWith("/resp-chunked/")) {
@@ -52,12 +52,17 @@ class BodyFramingTest {
                 plugins:
                   - name: actions
                     module: { file: policies/test-actions.wasm }
+                  - name: small-buffer
+                    module: { file: policies/test-actions.wasm }
+                    limits: { max_buffered_body: 64KiB }
                 clusters:
                   - { name: recorder, url: "%s", max_connections: 1 }
+                  - { name: big, url: "%s" }
                 routes:
                   - { match: { prefix: /plain }, cluster: recorder }
+                  - { match: { prefix: /small/resp-big/ }, cluster: big, plugins: [ small-buffer ] }
                   - { match: { prefix: / }, cluster: recorder, plugins: [ actions ] }
-                """.formatted(upstream.uri()));
+                """.formatted(upstream.uri(), upstream.uri()));
     }
 
     @AfterAll
@@ -184,6 +189,31 @@ class BodyFramingTest {
         assertThat(grown.body().replace("prepend.", "").replace(".append", ""))
                 .isEqualTo(new String(BIG_RESPONSE, StandardCharsets.US_ASCII));
         assertThat(responses.get(1).body()).isEqualTo("ok");
+    }
+
+    @Test
+    void aResponseOverMaxBufferedBodyAfterItsStatusWentOutResetsTheStreamInsteadOfEndingCleanly() throws Exception {
+        String answer = send("GET /small/resp-big/x HTTP/1.1\r\nHost: gw\r\nx-test-action: response-body-replace\r\n\r\n");
+
+        assertThat(answer).startsWith("HTTP/1.1 200");
+        assertThat(answer).as("a chunked body without its last chunk: the client sees the response broken off")
+                .contains("Transfer-Encoding: chunked").doesNotEndWith("\r\n0\r\n\r\n");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> RawResponse.parseAll(answer)).isInstanceOf(AssertionError.class);
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource({
+            "/plain/bad-size, ffffffffffffffff5",
+            "/bad-size, ffffffffffffffff5",
+            "/plain/bare-lf, 5|hello|0||",
+            "/bare-lf, 5|hello|0||"})
+    void badChunkFramingFromTheClientIsABadRequestThatNeverReachesTheUpstream(String path, String body) throws Exception {
+        String chunks = body.replace('|', '\n');
+        String answer = send("POST " + path + " HTTP/1.1\r\nHost: gw\r\nx-test-action: count-body\r\n"
+                + "Transfer-Encoding: chunked\r\n\r\n" + chunks);
+
+        assertThat(answer).startsWith("HTTP/1.1 400");
+        assertThat(upstream.requestLines()).noneMatch(line -> line.contains(" " + path + " "));
     }
 
     /** The upstream parsed the request by its own framing: a Content-Length, if sent, is the body's length. */

@@ -82,6 +82,7 @@ public final class RecordingUpstream implements AutoCloseable {
     private final boolean sendContinue;
     private final Function<Received, Reply> replies;
     private final List<Received> received = new CopyOnWriteArrayList<>();
+    private final List<String> requestLines = new CopyOnWriteArrayList<>();
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
     private final AtomicInteger connections = new AtomicInteger();
     private final ExecutorService threads = Executors.newCachedThreadPool(r -> {
@@ -122,6 +123,11 @@ public final class RecordingUpstream implements AutoCloseable {
     /** Every request received so far, in order. */
     public List<Received> received() {
         return List.copyOf(received);
+    }
+
+    /** The request line of every request head that arrived, as soon as it arrived (even if its body never did). */
+    public List<String> requestLines() {
+        return List.copyOf(requestLines);
     }
 
     /** How many connections were accepted so far. */
@@ -211,6 +217,7 @@ public final class RecordingUpstream implements AutoCloseable {
             return null;
         }
         String[] lines = head.split("\r\n", -1);
+        requestLines.add(lines[0]);
         List<Map.Entry<String, String>> headers = new ArrayList<>();
         boolean malformed = !lines[0].matches("[A-Z]+ \\S+ HTTP/1\\.[01]");
         for (int i = 1; i < lines.length; i++) {

@@ -19,8 +19,10 @@ import org.eclipse.jetty.client.Response;
 import org.eclipse.jetty.client.transport.HttpClientTransportOverHTTP;
 import org.eclipse.jetty.ee10.proxy.ProxyServlet;
 import org.eclipse.jetty.http.HttpCookieStore;
+import org.eclipse.jetty.http.HttpException;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.http2.client.HTTP2Client;
 import org.eclipse.jetty.http2.client.transport.HttpClientTransportOverHTTP2;
 import org.eclipse.jetty.io.ClientConnector;
@@ -148,6 +150,29 @@ public final class UpstreamProxy extends ProxyServlet implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             callback.failed(e);
         }
+    }
+
+    /**
+     * A client whose body cannot be parsed (bad chunk framing) made the error, not the upstream: 400. The
+     * upstream saw nothing of it, as the proxy request's head goes out with its first body bytes.
+     */
+    @Override
+    protected int proxyResponseStatus(Throwable failure) {
+        return clientError(failure) ? HttpStatus.BAD_REQUEST_400 : super.proxyResponseStatus(failure);
+    }
+
+    @Override
+    protected int clientRequestStatus(Throwable failure) {
+        return clientError(failure) ? HttpStatus.BAD_REQUEST_400 : super.clientRequestStatus(failure);
+    }
+
+    private static boolean clientError(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof HttpException http && http.getCode() == HttpStatus.BAD_REQUEST_400) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Stops the client; requests still on it fail. */

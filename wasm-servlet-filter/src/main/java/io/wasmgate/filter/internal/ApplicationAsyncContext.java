@@ -10,7 +10,9 @@ import jakarta.servlet.ServletResponse;
 /**
  * The async context an application behind the filter gets: {@link #complete()} first lets the run end
  * the response through the plugins, and completes the container's context only once the plugins let the
- * response finish (a paused response completes after the plugin continues).
+ * response finish (a paused response completes after the plugin continues). A stream the run reset is
+ * not completed but dispatched: the filter then fails the dispatch, and the container breaks the
+ * response off instead of ending it cleanly (the servlet API has no other portable way to abort).
  */
 final class ApplicationAsyncContext implements AsyncContext {
     private final AsyncContext container;
@@ -24,7 +26,11 @@ final class ApplicationAsyncContext implements AsyncContext {
     @Override
     public void complete() {
         if (run.applicationCompleted()) {
-            container.complete();
+            if (run.wasReset()) {
+                container.dispatch();
+            } else {
+                container.complete();
+            }
         }
     }
 

@@ -168,7 +168,7 @@ final class FilterChainRun {
             driving.unlock();
         }
         if (reset) {
-            throw new IOException("stream reset by a Wasm plugin");
+            throw new IOException("stream reset by Wasmgate: " + codeDetails);
         }
     }
 
@@ -328,10 +328,15 @@ final class FilterChainRun {
         checkNotReset();
     }
 
+    /** {@code true} once a plugin or a limit reset the stream: the client must see the response broken off. */
+    boolean wasReset() {
+        return reset;
+    }
+
     /** Writes after the stream was reset fail, as they would on a reset connection. */
     void checkNotReset() throws IOException {
         if (reset) {
-            throw new IOException("stream reset by a Wasm plugin");
+            throw new IOException("stream reset by Wasmgate: " + codeDetails);
         }
     }
 
@@ -531,6 +536,8 @@ final class FilterChainRun {
             return;
         }
         if (sink.committed()) {
+            codeDetails = reply.details() + "{stream_reset_after_response_started}";
+            LOG.debug("the response had started when {} ({}) was due: resetting the stream", reply.status(), reply.details());
             resetStream();
             return;
         }
