@@ -7,6 +7,8 @@ import io.wasmgate.abi.config.FailurePolicy;
 import io.wasmgate.abi.config.Limits;
 import io.wasmgate.abi.config.PluginConfig;
 import io.wasmgate.abi.testing.Poll;
+import io.wasmgate.abi.testing.RawResponse;
+import io.wasmgate.abi.testing.RecordingUpstream;
 import io.wasmgate.filter.config.PluginChainConfig;
 import io.wasmgate.filter.testing.ApplicationServlet;
 import io.wasmgate.filter.testing.CapturingLog;
@@ -32,6 +34,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The filter's behaviour through a real container and real HTTP: a chain of the {@code test-actions}
@@ -150,6 +154,41 @@ abstract class FilterScenarios {
                 .POST(BodyPublishers.ofString("the original body")));
 
         assertThat(response.body()).contains("body=replaced request body\n");
+    }
+
+    /**
+     * Whatever a plugin does to a body, the application reads exactly the bytes it left, and the length
+     * it is told (before and after reading) is that of those bytes or unknown, never the client's.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({
+            "body-prepend-append, prepend.hello.append, helloprepend..append",
+            "body-replace, replace, replace",
+            "body-remove, '', ''",
+            "body-append-no-length, hello.append, hello.append",
+            "body-hold-chunks, hello, hello",
+            "count-body, hello, hello"})
+    void theApplicationReadsExactlyTheBodyThePluginsLeftWithATruthfulLength(String action, String sized, String chunked)
+            throws Exception {
+        String head = "POST /app/framing HTTP/1.1\r\nHost: app\r\nx-test-action: " + action + "\r\nConnection: close\r\n";
+        for (String[] request : new String[][] {
+                {head + "Content-Length: 5\r\n\r\nhello", sized},
+                {head + "Transfer-Encoding: chunked\r\n\r\n3\r\nhel\r\n2\r\nlo\r\n0\r\n\r\n", chunked}}) {
+            List<RawResponse> responses = RawResponse.parseAll(RecordingUpstream.exchange(server.uri("/").getPort(),
+                    request[0], Duration.ofSeconds(10)));
+
+            assertThat(responses).hasSize(1);
+            String seen = responses.get(0).body();
+            String body = request[1];
+            assertThat(seen).endsWith("\nbody=" + body).contains("length-after=" + body.length() + "\n");
+            String before = seen.lines().filter(line -> line.startsWith("length-before=")).findFirst().orElseThrow();
+            assertThat(before).isIn("length-before=-1", "length-before=" + body.length());
+            String declared = seen.lines().filter(line -> line.startsWith("header.content-length=")).findFirst().orElseThrow();
+            assertThat(declared).isIn("header.content-length=null", "header.content-length=" + body.length());
+            if (before.equals("length-before=-1")) {
+                assertThat(seen).contains("header.transfer-encoding=chunked");
+            }
+        }
     }
 
     @Test

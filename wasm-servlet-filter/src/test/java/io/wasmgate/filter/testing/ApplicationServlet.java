@@ -68,6 +68,8 @@ public final class ApplicationServlet extends HttpServlet {
             } catch (IOException e) {
                 overrunsRejected.incrementAndGet();
             }
+        } else if (path.equals("/framing")) {
+            framing(request, response);
         } else if (path.equals("/trailers")) {
             trailers(request, response);
         } else if (path.equals("/async")) {
@@ -105,6 +107,16 @@ public final class ApplicationServlet extends HttpServlet {
         response.setHeader("x-resp-remove", "gone");
         response.setContentLength(out.length);
         response.getOutputStream().write(out);
+    }
+
+    /** How the body was framed for the application, before and after it read it, and the body. */
+    private static void framing(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        String before = "length-before=" + request.getContentLengthLong() + "\nheader.content-length="
+                + request.getHeader("content-length") + "\nheader.transfer-encoding=" + request.getHeader("transfer-encoding");
+        byte[] body = request.getInputStream().readAllBytes();
+        String text = before + "\nlength-after=" + request.getContentLengthLong() + "\nbody=" + new String(body, StandardCharsets.UTF_8);
+        response.setContentType("text/plain;charset=utf-8");
+        response.getOutputStream().write(text.getBytes(StandardCharsets.UTF_8));
     }
 
     private static void trailers(HttpServletRequest request, HttpServletResponse response) throws IOException {
