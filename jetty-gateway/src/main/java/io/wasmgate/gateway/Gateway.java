@@ -61,7 +61,7 @@ public final class Gateway extends AbstractLifeCycle {
         http.setSendServerVersion(false);
         http.setSendDateHeader(false);
         proxyConnector = connector("proxy", config.listen(), new HttpConnectionFactory(http), new HTTP2CServerConnectionFactory(http));
-        adminConnector = connector("admin", config.admin(), new HttpConnectionFactory());
+        adminConnector = connector("admin", config.admin().endpoint(), new HttpConnectionFactory());
         ServletContextHandler servlets = new ServletContextHandler("/");
         ServletHolder routes = new ServletHolder("routes", new RouteServlet());
         routes.setAsyncSupported(true);

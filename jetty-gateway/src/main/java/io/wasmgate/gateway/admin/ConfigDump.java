@@ -28,7 +28,11 @@ final class ConfigDump {
         ObjectNode dump = json.createObjectNode();
         dump.put("file", config.file() == null ? null : config.file().toString());
         endpoint(dump.putObject("listen"), config.listen()).put("drain_timeout_ms", config.drainTimeout().toMillis());
-        endpoint(dump.putObject("admin"), config.admin());
+        ObjectNode admin = endpoint(dump.putObject("admin"), config.admin().endpoint())
+                .put("expose_configuration", config.admin().exposeConfiguration())
+                .put("token_file", config.admin().tokenFile() == null ? null : config.admin().tokenFile().toString());
+        config.admin().allowedHosts().forEach(admin.putArray("allowed_hosts")::add);
+        dump.putObject("watch").put("settle_ms", config.watchSettle().toMillis());
         plugins(dump.putArray("plugins"), config.plugins().plugins(), config);
         plugins(dump.putArray("log_plugins"), config.plugins().logPlugins(), config);
         plugins(dump.putArray("services"), config.plugins().services(), config);
