@@ -69,7 +69,7 @@ public final class Gateway extends AbstractLifeCycle {
         runtime = new GatewayRuntime(config, meters.registry(), servlets.getServletContext(), threads);
         GatewayHandler proxy = new GatewayHandler(proxyConnector, runtime.generations(),
                 new RequestMetrics(meters.registry()), servlets);
-        AdminHandler admin = new AdminHandler(adminConnector, runtime, meters);
+        AdminHandler admin = new AdminHandler(adminConnector, config.admin(), runtime, meters);
         graceful = new GracefulHandler(new Handler.Sequence(admin, proxy));
         server.setHandler(graceful);
         meters.bindJetty(server, threads);
