@@ -134,6 +134,7 @@ class AdminSafetyTest {
         for (String host : new String[] {"127.0.0.1", "127.0.0.1:PORT", "localhost", "LocalHost:PORT"}) {
             assertThat(status(raw("GET /config_dump HTTP/1.1\nHost: " + host, ""))).as(host).isEqualTo(200);
         }
+        assertThat(status(raw("GET /config_dump HTTP/1.0", ""))).as("no Host at all: no browser sends that").isEqualTo(200);
     }
 
     @Test

@@ -84,6 +84,11 @@ class SettledReloadTest {
                 .value("wasmgate_gateway_reloads_total", "result", "success").orElse(0.0);
     }
 
+    /** Waits until {@code version} serves and its reload has been counted (the count follows the swap). */
+    private void untilServedAndCounted(String version, double reloads) throws Exception {
+        Polling.until(() -> version().equals(version) && successfulReloads() >= reloads);
+    }
+
     /** Writes {@code text} into the file in place in two writes, {@code pause} apart, as a slow editor or copy does. */
     private static void writeInTwoParts(Path file, String text, String firstPart, Duration pause) throws Exception {
         try (OutputStream out = Files.newOutputStream(file)) {
@@ -116,7 +121,7 @@ class SettledReloadTest {
 
         String next = config(watch, "2");
         writeInTwoParts(dir.resolve("gateway.yaml"), next, firstPart(next), Duration.ofMillis(pauseMillis));
-        Polling.until(Duration.ofSeconds(20), () -> seen.contains("2"));
+        Polling.until(Duration.ofSeconds(20), () -> seen.contains("2") && successfulReloads() >= 1);
         sampling.set(false);
         samples.get(10, TimeUnit.SECONDS);
         sampler.shutdown();
@@ -143,7 +148,7 @@ class SettledReloadTest {
             out.write(next.substring(firstPart(next).length()).getBytes(StandardCharsets.UTF_8));
         }
 
-        Polling.until(() -> version().equals("2"));
+        untilServedAndCounted("2", 2);
         assertThat(successfulReloads()).isEqualTo(2.0);
     }
 
@@ -155,7 +160,7 @@ class SettledReloadTest {
         Files.writeString(temporary, config("watch: { settle: 200ms }\n", "2"));
         Files.move(temporary, dir.resolve("gateway.yaml"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
 
-        Polling.until(() -> version().equals("2"));
+        untilServedAndCounted("2", 1);
         assertThat(successfulReloads()).isEqualTo(1.0);
     }
 
@@ -167,11 +172,11 @@ class SettledReloadTest {
         gateway = GatewayFixture.startFromFile(dir);
 
         volume.publish("2026_12_07_10_05_00.000000002", config(watch, "2"));
-        Polling.until(() -> version().equals("2"));
+        untilServedAndCounted("2", 1);
         assertThat(successfulReloads()).isEqualTo(1.0);
 
         volume.publish("2026_12_07_10_10_00.000000003", config(watch, "3"));
-        Polling.until(() -> version().equals("3"));
+        untilServedAndCounted("3", 2);
         assertThat(successfulReloads()).as("the first swap reloaded exactly once").isEqualTo(2.0);
     }
 

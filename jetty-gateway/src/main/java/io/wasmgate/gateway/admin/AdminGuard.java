@@ -19,7 +19,8 @@ import org.eclipse.jetty.server.Request;
  * <ul>
  *   <li>a {@code Host} that names the admin itself (its bind address, {@code localhost}, an
  *       {@code allowed_hosts} name; any IP address when bound to all interfaces), else 421: a DNS rebinding
- *       attack arrives with the attacker's own host name;</li>
+ *       attack arrives with the attacker's own host name (an HTTP/1.0 request without {@code Host} passes:
+ *       browsers always send one);</li>
  *   <li>with {@code token_file}, {@code Authorization: Bearer <token>} on every endpoint but {@code /ready},
  *       else 401;</li>
  *   <li>on a request that changes state (any method but GET and HEAD): no {@code Origin} other than the
