@@ -131,15 +131,15 @@ class SettledReloadTest {
     }
 
     /**
-     * The limit of the rule, on purpose: a writer that pauses longer than the settle period has its first
-     * part loaded (the watcher cannot tell a pause from the end of a write), until the rest arrives and
-     * settles. Write such files atomically (a temporary file and a rename), or raise {@code watch.settle}.
+     * The limit of the rule, on purpose: a writer that pauses longer than the settle period (here the
+     * default, 1s) has its first part loaded, because the watcher cannot tell a pause from the end of a
+     * write; the rest is loaded once it settles. Write such files atomically (a temporary file and a
+     * rename), or raise {@code watch.settle} above the writer's pauses.
      */
     @Test
     void aPauseLongerThanTheSettlePeriodServesTheFirstPartUntilTheRestSettles() throws Exception {
-        String watch = "watch: { settle: 200ms }\n";
-        gateway = GatewayFixture.start(dir, config(watch, "1"));
-        String next = config(watch, "2");
+        gateway = GatewayFixture.start(dir, config("", "1"));
+        String next = config("", "2");
 
         try (OutputStream out = Files.newOutputStream(dir.resolve("gateway.yaml"))) {
             out.write(firstPart(next).getBytes(StandardCharsets.UTF_8));
