@@ -61,7 +61,7 @@ public final class Gateway extends AbstractLifeCycle {
         http.setSendServerVersion(false);
         http.setSendDateHeader(false);
         proxyConnector = connector("proxy", config.listen(), new HttpConnectionFactory(http), new HTTP2CServerConnectionFactory(http));
-        adminConnector = connector("admin", config.admin(), new HttpConnectionFactory());
+        adminConnector = connector("admin", config.admin().endpoint(), new HttpConnectionFactory());
         ServletContextHandler servlets = new ServletContextHandler("/");
         ServletHolder routes = new ServletHolder("routes", new RouteServlet());
         routes.setAsyncSupported(true);
@@ -69,7 +69,7 @@ public final class Gateway extends AbstractLifeCycle {
         runtime = new GatewayRuntime(config, meters.registry(), servlets.getServletContext(), threads);
         GatewayHandler proxy = new GatewayHandler(proxyConnector, runtime.generations(),
                 new RequestMetrics(meters.registry()), servlets);
-        AdminHandler admin = new AdminHandler(adminConnector, runtime, meters);
+        AdminHandler admin = new AdminHandler(adminConnector, config.admin(), runtime, meters);
         graceful = new GracefulHandler(new Handler.Sequence(admin, proxy));
         server.setHandler(graceful);
         meters.bindJetty(server, threads);

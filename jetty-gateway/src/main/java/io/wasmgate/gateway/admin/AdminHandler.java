@@ -4,10 +4,12 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.wasmgate.gateway.config.AdminConfig;
 import io.wasmgate.gateway.runtime.GatewayRuntime;
 import io.wasmgate.gateway.runtime.Generation;
 import io.wasmgate.gateway.runtime.ReloadResult;
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.http.HttpStatus;
@@ -18,15 +20,17 @@ import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 
 /**
- * The admin endpoints, on the admin connector only:
+ * The admin endpoints, on the admin connector only, behind an {@link AdminGuard} (Host, token, Origin and
+ * Content-Type checks):
  * <table>
  *   <caption>Endpoints</caption>
  *   <tr><td>{@code GET /stats/prometheus}</td><td>every meter, Prometheus text format</td></tr>
- *   <tr><td>{@code GET /ready}</td><td>200 once a configuration serves, else 503</td></tr>
+ *   <tr><td>{@code GET /ready}</td><td>200 once a configuration serves, else 503 (no token needed)</td></tr>
  *   <tr><td>{@code GET /plugins}</td><td>plugins, versions, state, last errors ({@link PluginsReport})</td></tr>
  *   <tr><td>{@code GET /config_dump}</td><td>the serving configuration as JSON ({@link ConfigDump})</td></tr>
  *   <tr><td>{@code POST /reload}</td><td>reloads the file: 200, or 500 with the reason (the old configuration keeps serving)</td></tr>
  * </table>
+ * The {@code admin} section in force is the one the gateway started with; a reload does not change it.
  */
 public final class AdminHandler extends Handler.Abstract {
     private static final ObjectMapper JSON = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
@@ -34,13 +38,17 @@ public final class AdminHandler extends Handler.Abstract {
     private final Connector connector;
     private final GatewayRuntime runtime;
     private final GatewayMeters meters;
+    private final AdminGuard guard;
     private final PluginsReport plugins = new PluginsReport(JSON);
-    private final ConfigDump configDump = new ConfigDump(JSON);
+    private final ConfigDump configDump;
 
-    public AdminHandler(Connector connector, GatewayRuntime runtime, GatewayMeters meters) {
+    /** @param admin the admin settings in force: the started configuration's */
+    public AdminHandler(Connector connector, AdminConfig admin, GatewayRuntime runtime, GatewayMeters meters) {
         this.connector = connector;
         this.runtime = runtime;
         this.meters = meters;
+        this.guard = new AdminGuard(admin);
+        this.configDump = new ConfigDump(JSON, admin);
     }
 
     @Override
@@ -49,6 +57,14 @@ public final class AdminHandler extends Handler.Abstract {
             return false;
         }
         String path = request.getHttpURI().getPath();
+        Optional<AdminGuard.Refusal> refusal = guard.check(request, path);
+        if (refusal.isPresent()) {
+            if (refusal.get().status() == HttpStatus.UNAUTHORIZED_401) {
+                response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Bearer realm=\"wasmgate-admin\"");
+            }
+            send(response, callback, refusal.get().status(), "text/plain; charset=utf-8", refusal.get().reason() + "\n");
+            return true;
+        }
         boolean get = HttpMethod.GET.is(request.getMethod());
         boolean post = HttpMethod.POST.is(request.getMethod());
         if (get && path.equals("/stats/prometheus")) {

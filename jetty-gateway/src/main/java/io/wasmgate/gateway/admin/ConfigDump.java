@@ -6,29 +6,41 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.wasmgate.abi.config.PluginConfig;
 import io.wasmgate.filter.callout.Cluster;
 import io.wasmgate.filter.config.Canary;
+import io.wasmgate.gateway.config.AdminConfig;
 import io.wasmgate.gateway.config.Endpoint;
 import io.wasmgate.gateway.config.GatewayConfig;
 import io.wasmgate.gateway.config.RouteConfig;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 
 /**
  * {@code GET /config_dump}: the configuration serving now as JSON, with every default filled in (the keys
- * of CONFIG.md; durations in milliseconds, sizes in bytes, plugin configuration as text).
+ * of CONFIG.md; durations in milliseconds, sizes in bytes). Plugin configurations show as their SHA-256 and
+ * size, or as text with {@code admin.expose_configuration: true}.
  */
 final class ConfigDump {
     private final ObjectMapper json;
+    private final AdminConfig admin;
 
-    ConfigDump(ObjectMapper json) {
+    /** @param admin the admin settings in force, which the dump shows and whose {@code expose_configuration} it obeys */
+    ConfigDump(ObjectMapper json, AdminConfig admin) {
         this.json = json;
+        this.admin = admin;
     }
 
     ObjectNode build(GatewayConfig config) {
         ObjectNode dump = json.createObjectNode();
         dump.put("file", config.file() == null ? null : config.file().toString());
         endpoint(dump.putObject("listen"), config.listen()).put("drain_timeout_ms", config.drainTimeout().toMillis());
-        endpoint(dump.putObject("admin"), config.admin());
+        ObjectNode adminNode = endpoint(dump.putObject("admin"), admin.endpoint())
+                .put("expose_configuration", admin.exposeConfiguration())
+                .put("token_file", admin.tokenFile() == null ? null : admin.tokenFile().toString());
+        admin.allowedHosts().forEach(adminNode.putArray("allowed_hosts")::add);
+        dump.putObject("watch").put("settle_ms", config.watchSettle().toMillis());
         plugins(dump.putArray("plugins"), config.plugins().plugins(), config);
         plugins(dump.putArray("log_plugins"), config.plugins().logPlugins(), config);
         plugins(dump.putArray("services"), config.plugins().services(), config);
@@ -59,10 +71,10 @@ final class ConfigDump {
                 .put("name", plugin.name())
                 .put("module", plugin.module().origin())
                 .put("root_id", plugin.rootId())
-                .put("vm_id", plugin.vmId())
-                .put("configuration", new String(plugin.configuration(), StandardCharsets.UTF_8))
-                .put("vm_configuration", new String(plugin.vmConfiguration(), StandardCharsets.UTF_8))
-                .put("engine", plugin.engine().name().toLowerCase(Locale.ROOT))
+                .put("vm_id", plugin.vmId());
+        configuration(node, "configuration", plugin.configuration());
+        configuration(node, "vm_configuration", plugin.vmConfiguration());
+        node.put("engine", plugin.engine().name().toLowerCase(Locale.ROOT))
                 .put("instances", plugin.instances())
                 .put("failure_policy", plugin.failurePolicy().name().toLowerCase(Locale.ROOT));
         ObjectNode environment = node.putObject("environment");
@@ -73,6 +85,26 @@ final class ConfigDump {
                 .put("pause_deadline_ms", plugin.limits().pauseDeadline().toMillis())
                 .put("max_buffered_body_bytes", plugin.limits().maxBufferedBody());
         return node;
+    }
+
+    /**
+     * Plugin configurations hold API keys and signing secrets: unless {@code expose_configuration} says
+     * otherwise, the dump shows only what identifies them.
+     */
+    private void configuration(ObjectNode node, String key, byte[] configuration) {
+        if (admin.exposeConfiguration()) {
+            node.put(key, new String(configuration, StandardCharsets.UTF_8));
+        } else {
+            node.putObject(key).put("sha256", sha256(configuration)).put("bytes", configuration.length);
+        }
+    }
+
+    private static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
     }
 
     private ObjectNode cluster(Cluster cluster) {

@@ -16,13 +16,14 @@ import java.util.Set;
  * @param file the file it was read from, or {@code null} for a configuration built in code
  * @param listen where the proxy listens
  * @param drainTimeout how long a stop waits for requests in flight
- * @param admin where the admin endpoints listen
+ * @param admin where the admin endpoints listen and how they guard themselves
  * @param plugins the plugin definitions; routes pick theirs by name
  * @param routes the routes, first match wins
  * @param watchedFiles the files whose change triggers a reload: the configuration file and every module file
+ * @param watchSettle how long the watched files must stay unchanged before the watcher reloads
  */
-public record GatewayConfig(Path file, Endpoint listen, Duration drainTimeout, Endpoint admin, PluginChainConfig plugins,
-        List<RouteConfig> routes, Set<Path> watchedFiles) {
+public record GatewayConfig(Path file, Endpoint listen, Duration drainTimeout, AdminConfig admin, PluginChainConfig plugins,
+        List<RouteConfig> routes, Set<Path> watchedFiles, Duration watchSettle) {
     public GatewayConfig {
         routes = List.copyOf(routes);
         watchedFiles = Set.copyOf(watchedFiles);

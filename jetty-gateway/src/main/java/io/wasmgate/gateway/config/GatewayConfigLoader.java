@@ -10,6 +10,10 @@ import io.wasmgate.filter.config.PluginConfigFactory;
 import io.wasmgate.filter.config.PluginSpec;
 import io.wasmgate.filter.config.Quantities;
 import io.wasmgate.filter.config.YamlConfigLoader;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,14 +28,16 @@ import java.util.stream.Stream;
 
 /**
  * Reads the gateway's YAML file (CONFIG.md) into a {@link GatewayConfig}: the plugin and cluster entries
- * with the servlet filter's rules ({@link PluginConfigFactory}), then {@code listen}, {@code admin} and
- * {@code routes}, whose references to clusters and plugins must resolve. Every problem is reported at once
- * in a {@link ConfigException} naming the file.
+ * with the servlet filter's rules ({@link PluginConfigFactory}), then {@code listen}, {@code admin},
+ * {@code watch} and {@code routes}, whose references to clusters and plugins must resolve. Every problem is
+ * reported at once in a {@link ConfigException} naming the file.
  */
 public final class GatewayConfigLoader {
     static final Endpoint DEFAULT_LISTEN = new Endpoint("0.0.0.0", 8080);
     static final Endpoint DEFAULT_ADMIN = new Endpoint("127.0.0.1", 9901);
     static final Duration DEFAULT_DRAIN = Duration.ofSeconds(10);
+    /** Longer than the pauses of editors and tools that write a file in several steps in place. */
+    static final Duration DEFAULT_SETTLE = Duration.ofSeconds(1);
 
     private GatewayConfigLoader() {}
 
@@ -42,7 +48,21 @@ public final class GatewayConfigLoader {
      */
     public static GatewayConfig load(Path file) {
         ConfigProblems problems = new ConfigProblems(file.toString());
-        GatewayFileSpec spec = YamlConfigLoader.read(file, GatewayFileSpec.class, problems);
+        return load(file, YamlConfigLoader.read(file, GatewayFileSpec.class, problems), problems);
+    }
+
+    /**
+     * Loads and validates {@code text}, the content of {@code file} already read (paths in it are relative
+     * to the file's folder).
+     *
+     * @throws ConfigException naming the file and listing every problem
+     */
+    public static GatewayConfig load(Path file, byte[] text) {
+        ConfigProblems problems = new ConfigProblems(file.toString());
+        return load(file, YamlConfigLoader.read(text, GatewayFileSpec.class, problems), problems);
+    }
+
+    private static GatewayConfig load(Path file, GatewayFileSpec spec, ConfigProblems problems) {
         if (spec == null) {
             if (problems.isEmpty()) {
                 problems.add("", "", null, "the file is empty; expected at least `clusters:` and `routes:`");
@@ -54,12 +74,47 @@ public final class GatewayConfigLoader {
         PluginChainConfig plugins = factory.chain(spec.plugins(), spec.logPlugins(), spec.services(), spec.clusters());
         ListenSpec listen = spec.listen() == null ? new ListenSpec(null, null, null) : spec.listen();
         Endpoint listenAt = endpoint("listen", listen.host(), listen.port(), DEFAULT_LISTEN, problems);
-        Duration drain = drainTimeout(listen.drainTimeout(), problems);
-        EndpointSpec admin = spec.admin() == null ? new EndpointSpec(null, null) : spec.admin();
-        Endpoint adminAt = endpoint("admin", admin.host(), admin.port(), DEFAULT_ADMIN, problems);
+        Duration drain = duration("listen", "drain_timeout", listen.drainTimeout(), DEFAULT_DRAIN, problems);
+        AdminConfig admin = admin(spec.admin() == null ? new AdminSpec(null, null, null, null, null) : spec.admin(),
+                baseDir, problems);
+        Duration settle = duration("watch", "settle", spec.watch() == null ? null : spec.watch().settle(), DEFAULT_SETTLE,
+                problems);
         List<RouteConfig> routes = routes(spec, plugins, problems);
         problems.throwIfAny();
-        return new GatewayConfig(file, listenAt, drain, adminAt, plugins, routes, watchedFiles(file, baseDir, spec));
+        return new GatewayConfig(file, listenAt, drain, admin, plugins, routes, watchedFiles(file, baseDir, spec), settle);
+    }
+
+    private static AdminConfig admin(AdminSpec spec, Path baseDir, ConfigProblems problems) {
+        Endpoint endpoint = endpoint("admin", spec.host(), spec.port(), DEFAULT_ADMIN, problems);
+        Path tokenFile = spec.tokenFile() == null ? null : baseDir.resolve(spec.tokenFile()).normalize();
+        String token = tokenFile == null ? null : token(spec.tokenFile(), tokenFile, problems);
+        List<String> allowedHosts = new ArrayList<>();
+        if (spec.allowedHosts() != null) {
+            for (String host : spec.allowedHosts()) {
+                if (host == null || host.isBlank() || host.contains(":") && !host.startsWith("[")) {
+                    problems.add("admin", "allowed_hosts", host, "must be a host name or address without a port");
+                } else {
+                    allowedHosts.add(host.toLowerCase(Locale.ROOT));
+                }
+            }
+        }
+        return new AdminConfig(endpoint, Boolean.TRUE.equals(spec.exposeConfiguration()), tokenFile, token, allowedHosts);
+    }
+
+    /** The token in {@code file}, without surrounding white space; a missing or empty file is a problem. */
+    private static String token(String written, Path file, ConfigProblems problems) {
+        try {
+            String token = Files.readString(file).trim();
+            if (token.isEmpty()) {
+                problems.add("admin", "token_file", written, "the file " + file + " is empty; write the token in it");
+            }
+            return token;
+        } catch (NoSuchFileException e) {
+            problems.add("admin", "token_file", written, "no such file: " + file);
+        } catch (IOException | UncheckedIOException e) {
+            problems.add("admin", "token_file", written, "cannot read " + file + ": " + e.getMessage());
+        }
+        return null;
     }
 
     private static Endpoint endpoint(String key, String host, Integer port, Endpoint defaults, ConfigProblems problems) {
@@ -72,13 +127,14 @@ public final class GatewayConfigLoader {
         return new Endpoint(host == null ? defaults.host() : host, port == null ? defaults.port() : port);
     }
 
-    private static Duration drainTimeout(String text, ConfigProblems problems) {
+    private static Duration duration(String key, String property, String text, Duration defaultValue,
+            ConfigProblems problems) {
         if (text == null) {
-            return DEFAULT_DRAIN;
+            return defaultValue;
         }
         return Quantities.duration(text).orElseGet(() -> {
-            problems.add("listen", "drain_timeout", text, "not a duration; write e.g. 250ms, 2s or 1m");
-            return DEFAULT_DRAIN;
+            problems.add(key, property, text, "not a duration; write e.g. 250ms, 2s or 1m");
+            return defaultValue;
         });
     }
 

@@ -6,8 +6,8 @@ import java.util.List;
 
 /**
  * The gateway's YAML file as written (CONFIG.md): the filter's lists ({@code plugins}, {@code log_plugins},
- * {@code services}, {@code clusters}) plus {@code listen}, {@code admin} and {@code routes}. Absent parts
+ * {@code services}, {@code clusters}) plus {@code listen}, {@code admin}, {@code watch} and {@code routes}. Absent parts
  * are {@code null}.
  */
 public record GatewayFileSpec(List<PluginSpec> plugins, List<PluginSpec> logPlugins, List<PluginSpec> services,
-        List<ClusterSpec> clusters, ListenSpec listen, EndpointSpec admin, List<RouteSpec> routes) {}
+        List<ClusterSpec> clusters, ListenSpec listen, AdminSpec admin, WatchSpec watch, List<RouteSpec> routes) {}

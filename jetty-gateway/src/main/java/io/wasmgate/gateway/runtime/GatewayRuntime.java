@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * survive reloads), the serving {@link Generation}, and {@link #reload}: read the file again, check what
  * changed on throw-away instances, start it, swap. A failed reload changes nothing that serves; it is
  * logged and kept for {@code /plugins}. With a configuration file, a watcher reloads when the file or a
- * module file changes.
+ * module file changed and then stayed unchanged for {@code watch.settle} ({@link ConfigWatcher}).
  */
 public final class GatewayRuntime extends AbstractLifeCycle {
     private static final Logger LOG = LoggerFactory.getLogger(GatewayRuntime.class);
@@ -65,13 +65,18 @@ public final class GatewayRuntime extends AbstractLifeCycle {
             throw e;
         }
         if (initial.file() != null) {
-            watcher = new ConfigWatcher(this::watchedFiles, () -> reload("file watcher"), Duration.ofMillis(250));
+            watcher = new ConfigWatcher(initial.file(), this::watchedFiles, this::watchSettle,
+                    text -> reload("file watcher", text));
             watcher.start();
         }
     }
 
     private Set<Path> watchedFiles() {
         return generations.current().map(g -> g.config().watchedFiles()).orElse(Set.of());
+    }
+
+    private Duration watchSettle() {
+        return generations.current().map(g -> g.config().watchSettle()).orElse(initial.watchSettle());
     }
 
     /** Stops watching, retires the serving generation (it ends with its last request) and the host services. */
@@ -99,14 +104,19 @@ public final class GatewayRuntime extends AbstractLifeCycle {
      *
      * @param trigger what asked, for the log and {@code /plugins}
      */
-    public synchronized ReloadResult reload(String trigger) {
+    public ReloadResult reload(String trigger) {
+        return reload(trigger, null);
+    }
+
+    /** {@link #reload(String)} of the file's content already read, or of the file itself if {@code text} is {@code null}. */
+    private synchronized ReloadResult reload(String trigger, byte[] text) {
         Path file = initial.file();
         ReloadResult result;
         if (file == null) {
             result = failed(trigger, "this gateway runs a configuration built in code: there is no file to reload", Map.of());
         } else {
             try {
-                GatewayConfig config = GatewayConfigLoader.load(file);
+                GatewayConfig config = text == null ? GatewayConfigLoader.load(file) : GatewayConfigLoader.load(file, text);
                 generations.swap(factory.build(config, true));
                 result = new ReloadResult(Instant.now(), trigger, true, null, Map.of());
                 LOG.info("reloaded {} ({})", file, trigger);

@@ -107,6 +107,40 @@ class GatewayCommandTest {
     }
 
     @Test
+    void theAdminAndWatchKeysAreChecked() throws Exception {
+        Path file = file("""
+                admin: { token_file: secrets/admin-token, expose_configuration: maybe, allowed_hosts: [ "gateway:9901" ] }
+                watch: { settle: soon }
+                clusters:
+                  - { name: backend, url: "http://127.0.0.1:9000" }
+                routes:
+                  - { match: { prefix: / }, cluster: backend }
+                """);
+
+        assertThat(run("--config", file.toString(), "--check")).isEqualTo(1);
+        assertThat(err.toString()).contains("(4 problems)")
+                .contains("admin: token_file = 'secrets/admin-token': no such file: " + dir.resolve("secrets/admin-token"))
+                .contains("admin.expose_configuration = 'maybe': expected true or false (line 1)")
+                .contains("admin: allowed_hosts = 'gateway:9901': must be a host name or address without a port")
+                .contains("watch: settle = 'soon': not a duration");
+    }
+
+    @Test
+    void anEmptyTokenFileIsAProblem() throws Exception {
+        Files.writeString(dir.resolve("admin-token"), " \n");
+        Path file = file("""
+                admin: { token_file: admin-token }
+                clusters:
+                  - { name: backend, url: "http://127.0.0.1:9000" }
+                routes:
+                  - { match: { prefix: / }, cluster: backend }
+                """);
+
+        assertThat(run("--config", file.toString(), "--check")).isEqualTo(1);
+        assertThat(err.toString()).contains("admin: token_file = 'admin-token': the file " + dir.resolve("admin-token") + " is empty");
+    }
+
+    @Test
     void theDockerConfigurationIsValid() throws Exception {
         GatewayFixture.copyModules(dir);
         Path file = Files.copy(Path.of("../docker/config/gateway.yaml"), dir.resolve("gateway.yaml"));

@@ -37,10 +37,15 @@ public final class GatewayFixture implements AutoCloseable {
 
     /** Writes {@code yaml} as {@code dir/gateway.yaml} (with the sample modules beside it) and starts its gateway. */
     public static GatewayFixture start(Path dir, String yaml) throws Exception {
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve("gateway.yaml"), yaml);
+        return startFromFile(dir);
+    }
+
+    /** Starts the gateway of {@code dir/gateway.yaml} as the test laid it out (a symbolic link, say), modules beside it. */
+    public static GatewayFixture startFromFile(Path dir) throws Exception {
         copyModules(dir);
-        Path file = dir.resolve("gateway.yaml");
-        Files.writeString(file, yaml);
-        Gateway gateway = new Gateway(GatewayConfigLoader.load(file));
+        Gateway gateway = new Gateway(GatewayConfigLoader.load(dir.resolve("gateway.yaml")));
         gateway.start();
         return new GatewayFixture(dir, gateway);
     }

@@ -70,6 +70,14 @@ public final class YamlConfigLoader {
             problems.add("", "", null, "cannot read the file: " + e);
             return null;
         }
+        return read(bytes, type, problems);
+    }
+
+    /**
+     * {@link #read(Path, Class, ConfigProblems)} of the file's text already in hand, e.g. bytes a watcher
+     * saw settle, so that what is parsed is exactly what was checked.
+     */
+    public static <T> T read(byte[] bytes, Class<T> type, ConfigProblems problems) {
         try (JsonParser parser = MAPPER.createParser(bytes)) {
             if (parser.nextToken() == null) {
                 return null;
