@@ -9,10 +9,11 @@ import java.util.List;
  * Brings a request path into the one form the gateway routes on, shows the plugins and sends upstream,
  * as Envoy's {@code normalize_path} does (RFC 3986 section 6.2.2): percent-encoded unreserved characters
  * ({@code ALPHA DIGIT - . _ ~}) are decoded, the other escapes kept with upper-case hex, dot segments
- * removed ({@code ..} above the root stays at the root), {@code ;} stays part of its segment. Characters a
+ * removed, {@code ;} stays part of its segment. Characters a
  * path may not carry raw (such as {@code |} or non-ASCII) are percent-encoded as UTF-8.
  *
- * <p>Refused ({@link IllegalArgumentException}): a path not starting with {@code /}; control characters;
+ * <p>Refused ({@link IllegalArgumentException}): a path not starting with {@code /}; a {@code ..} above the
+ * root (Envoy keeps it at the root; Jetty's parser refuses it before the gateway sees it); control characters;
  * a malformed escape; an encoded slash or backslash ({@code %2F}, {@code %5C}) or a raw backslash, which
  * upstreams split differently (Envoy's {@code REJECT_REQUEST}); a dot segment with a path parameter
  * ({@code ..;x}), which Java upstreams resolve as {@code ..} after the gateway routed it as a name.
@@ -37,7 +38,10 @@ public final class PathNormalizer {
             String segment = segment(segments[i]);
             boolean last = i == segments.length - 1;
             if (segment.equals(".") || segment.equals("..")) {
-                if (segment.equals("..") && !kept.isEmpty()) {
+                if (segment.equals("..")) {
+                    if (kept.isEmpty()) {
+                        throw new IllegalArgumentException("a dot segment above the root");
+                    }
                     kept.remove(kept.size() - 1);
                 }
                 if (last) {
