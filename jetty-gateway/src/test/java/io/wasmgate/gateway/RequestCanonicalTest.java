@@ -135,6 +135,15 @@ class RequestCanonicalTest {
         assertThat(received.header("x-resumed")).isEqualTo("tick");
     }
 
+    @Test
+    void anH2cRequestIsNormalisedLikeAnHttp1One() throws Exception {
+        MetaData.Response response = h2c("GET", "/open/../checked/./h2-dots");
+
+        assertThat(response.getStatus()).isEqualTo(200);
+        assertThat(response.getHttpFields().get("x-seen-path")).isEqualTo("/checked/h2-dots");
+        assertThat(checked.last("/checked/h2-dots").target()).isEqualTo("/checked/h2-dots");
+    }
+
     // ---- method --------------------------------------------------------------------------------------
 
     @Test
