@@ -2,9 +2,11 @@ package io.wasmgate.gateway.proxy;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Set;
 import java.util.function.Supplier;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.http.HttpURI;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
@@ -12,10 +14,13 @@ import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 
 /**
- * The gateway's front: for requests on the proxy connector, leases the current {@link RouteTable}, matches
- * the route (none: 404) and hands the request to the servlet context with the route as the attribute
- * {@link Route#ATTRIBUTE}. When the exchange completes it releases the table and records the request in
- * {@link RequestMetrics}. Requests on other connectors pass by.
+ * The gateway's front: for requests on the proxy connector, refuses with 400 a method with lower-case
+ * letters (the upstream client would send it upper-cased) and a path {@link PathNormalizer} refuses; leases
+ * the current {@link RouteTable}, matches the route on the normalised path and the end-to-end headers (those
+ * the plugins will see; none: 404), and hands the request, its target now the normalised path with the
+ * query as sent, to the servlet context with the route as the attribute {@link Route#ATTRIBUTE}: routing,
+ * plugins and upstream see one path. When the exchange completes it releases the table and records the
+ * request in {@link RequestMetrics}. Requests on other connectors pass by.
  */
 public final class GatewayHandler extends Handler.Wrapper {
     private static final ByteBuffer NO_ROUTE = StandardCharsets.US_ASCII.encode("no route for this request\n");
@@ -39,12 +44,26 @@ public final class GatewayHandler extends Handler.Wrapper {
             return false;
         }
         long start = System.nanoTime();
+        if (hasLowerCase(request.getMethod())) {
+            refuse(response, "the method is not upper case", start, callback);
+            return true;
+        }
+        HttpURI uri = request.getHttpURI();
+        String path;
+        try {
+            path = PathNormalizer.normalize(uri.getPath());
+        } catch (IllegalArgumentException e) {
+            refuse(response, "bad request path: " + e.getMessage(), start, callback);
+            return true;
+        }
         RouteTable table = tables.get();
         if (table == null) {
             reply(response, HttpStatus.SERVICE_UNAVAILABLE_503, NOT_READY, callback);
             return true;
         }
-        Route route = table.route(request.getHttpURI().getDecodedPath(), request.getHeaders()::get);
+        Set<String> hopByHop = ClientRequest.hopByHop(request.getHeaders().getValuesList(HttpHeader.CONNECTION));
+        Route route = table.route(PathNormalizer.decode(path),
+                name -> hopByHop.contains(name) ? null : request.getHeaders().get(name));
         if (route == null) {
             table.release();
             metrics.record(RequestMetrics.NO_ROUTE, HttpStatus.NOT_FOUND_404, System.nanoTime() - start);
@@ -70,11 +89,31 @@ public final class GatewayHandler extends Handler.Wrapper {
                 metrics.record(route.config().name(), response.getStatus(), System.nanoTime() - start);
             }
         };
-        if (!super.handle(request, response, done)) {
+        if (!super.handle(path.equals(uri.getPath()) ? request : withPath(request, path), response, done)) {
             table.release();
             return false;
         }
         return true;
+    }
+
+    private static boolean hasLowerCase(String method) {
+        return method.chars().anyMatch(c -> c >= 'a' && c <= 'z');
+    }
+
+    /** The request with {@code path} as its target's path, the rest of the target as sent. */
+    private static Request withPath(Request request, String path) {
+        HttpURI uri = HttpURI.build(request.getHttpURI()).path(path).asImmutable();
+        return new Request.Wrapper(request) {
+            @Override
+            public HttpURI getHttpURI() {
+                return uri;
+            }
+        };
+    }
+
+    private void refuse(Response response, String reason, long start, Callback callback) {
+        metrics.record(RequestMetrics.NO_ROUTE, HttpStatus.BAD_REQUEST_400, System.nanoTime() - start);
+        reply(response, HttpStatus.BAD_REQUEST_400, StandardCharsets.US_ASCII.encode(reason + "\n"), callback);
     }
 
     private static void reply(Response response, int status, ByteBuffer body, Callback callback) {

@@ -30,12 +30,16 @@ public final class Route {
         return config;
     }
 
-    /** Runs a dispatch of the request: through the plugins, then the proxy (plugins resume on async dispatches). */
+    /**
+     * Runs a dispatch of the request, as a {@link ClientRequest}: through the plugins, then the proxy
+     * (plugins resume on async dispatches, with the request of the first).
+     */
     void handle(HttpServletRequest request, HttpServletResponse response) throws IOException, ServletException {
+        ClientRequest client = new ClientRequest(request);
         if (plugins == null) {
-            upstream.service(request, response);
+            upstream.service(client, response);
         } else {
-            plugins.doFilter(request, response, upstream::service);
+            plugins.doFilter(client, response, upstream::service);
         }
     }
 }

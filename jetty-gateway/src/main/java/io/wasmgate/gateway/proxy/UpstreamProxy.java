@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.util.Collections;
 import java.util.Enumeration;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Executor;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.HttpClientTransport;
@@ -32,7 +33,9 @@ import org.eclipse.jetty.util.Callback;
  * Jetty's {@link ProxyServlet} for one cluster: its own {@link HttpClient} (HTTP/1.1, or h2c with
  * {@code http2: true}) with the cluster's connect timeout, total timeout (over it: 504) and connection
  * limit, on the server's threads. Jetty removes hop-by-hop headers both ways (this class also those the
- * upstream's {@code Connection} lists) and maps a refused or failed upstream to 502; this class adds {@code X-Forwarded-For/Proto/Host}, keeps the client's {@code Host}
+ * upstream's {@code Connection} lists; the client's are gone before the plugins, so no header a plugin set
+ * is removed here, except {@code Expect}: the upstream is never asked to continue) and maps a refused or
+ * failed upstream to 502; this class adds {@code X-Forwarded-For/Proto/Host}, keeps the client's {@code Host}
  * (as a plugin may have rewritten it, like Envoy without host rewrite) and flushes every chunk of the
  * upstream's response, so streamed responses stream.
  *
@@ -101,6 +104,27 @@ public final class UpstreamProxy extends ProxyServlet implements AutoCloseable {
     protected String rewriteTarget(HttpServletRequest clientRequest) {
         String query = clientRequest.getQueryString();
         return base + clientRequest.getRequestURI() + (query == null ? "" : "?" + query);
+    }
+
+    /**
+     * The client's hop-by-hop headers were removed before the plugins ({@link ClientRequest}): a
+     * {@code Connection} seen here is a plugin's, and what it names the plugins set for the upstream.
+     */
+    @Override
+    protected Set<String> findConnectionHeaders(HttpServletRequest clientRequest) {
+        return null;
+    }
+
+    /** The gateway answered {@code Expect} itself: the upstream is never asked for {@code 100 Continue}. */
+    @Override
+    protected boolean expects100Continue(HttpServletRequest request) {
+        return false;
+    }
+
+    @Override
+    protected void copyRequestHeaders(HttpServletRequest clientRequest, Request proxyRequest) {
+        super.copyRequestHeaders(clientRequest, proxyRequest);
+        proxyRequest.headers(headers -> headers.remove(HttpHeader.EXPECT));
     }
 
     @Override

@@ -1,0 +1,78 @@
+package io.wasmgate.gateway.proxy;
+
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletRequestWrapper;
+import java.util.Collections;
+import java.util.Enumeration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * The client's request as the plugins and then the upstream proxy read it: without its hop-by-hop headers
+ * ({@code Connection} and the headers it names, {@code Keep-Alive}, {@code Proxy-Connection}, {@code TE},
+ * {@code Upgrade}) and without {@code Expect}, which the gateway answers itself. Removing them here, before
+ * the plugins, means nothing a plugin sets is removed on the way to the upstream.
+ *
+ * <p>{@code Connection} cannot hide the framing and the authority ({@code Content-Length},
+ * {@code Transfer-Encoding}, {@code Host}): the plugins learn from them whether a body follows and for
+ * which host the request is, and the upstream client frames the body itself.
+ */
+final class ClientRequest extends HttpServletRequestWrapper {
+    private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "proxy-connection", "te",
+            "upgrade", "expect");
+    private static final Set<String> NOT_NOMINABLE = Set.of("content-length", "transfer-encoding", "host");
+
+    private final Set<String> hidden;
+
+    ClientRequest(HttpServletRequest request) {
+        super(request);
+        this.hidden = hopByHop(Collections.list(request.getHeaders("Connection")));
+    }
+
+    /** The lower-case names of the hop-by-hop headers of a request whose {@code Connection} has these values. */
+    static Set<String> hopByHop(List<String> connection) {
+        Set<String> names = new HashSet<>(HOP_BY_HOP);
+        for (String value : connection) {
+            for (String token : value.split(",")) {
+                String name = token.trim().toLowerCase(Locale.ROOT);
+                if (!name.isEmpty() && !NOT_NOMINABLE.contains(name)) {
+                    names.add(name);
+                }
+            }
+        }
+        return Set.copyOf(names);
+    }
+
+    private boolean hidden(String name) {
+        return hidden.contains(name.toLowerCase(Locale.ROOT));
+    }
+
+    @Override
+    public String getHeader(String name) {
+        return hidden(name) ? null : super.getHeader(name);
+    }
+
+    @Override
+    public Enumeration<String> getHeaders(String name) {
+        return hidden(name) ? Collections.emptyEnumeration() : super.getHeaders(name);
+    }
+
+    @Override
+    public Enumeration<String> getHeaderNames() {
+        List<String> names = Collections.list(super.getHeaderNames());
+        names.removeIf(this::hidden);
+        return Collections.enumeration(names);
+    }
+
+    @Override
+    public long getDateHeader(String name) {
+        return hidden(name) ? -1 : super.getDateHeader(name);
+    }
+
+    @Override
+    public int getIntHeader(String name) {
+        return hidden(name) ? -1 : super.getIntHeader(name);
+    }
+}

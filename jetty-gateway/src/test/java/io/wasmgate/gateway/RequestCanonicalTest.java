@@ -1,0 +1,359 @@
+package io.wasmgate.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.wasmgate.abi.testing.RecordingUpstream;
+import io.wasmgate.gateway.testing.GatewayFixture;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpURI;
+import org.eclipse.jetty.http.HttpVersion;
+import org.eclipse.jetty.http.MetaData;
+import org.eclipse.jetty.http2.api.Session;
+import org.eclipse.jetty.http2.api.Stream;
+import org.eclipse.jetty.http2.client.HTTP2Client;
+import org.eclipse.jetty.http2.frames.HeadersFrame;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The request the plugins see is the request the upstream gets: one normalised path for routing, plugins
+ * and upstream; only upper-case methods; {@code Expect} answered by the gateway; the client's hop-by-hop
+ * headers gone before the plugins. Every request goes over a raw socket to a raw-socket upstream.
+ */
+class RequestCanonicalTest {
+    private static final Duration IDLE = Duration.ofSeconds(10);
+
+    @TempDir
+    static Path dir;
+
+    static RecordingUpstream open;
+    static RecordingUpstream checked;
+    static RecordingUpstream silent;
+    static RecordingUpstream continuing;
+    static GatewayFixture gateway;
+    static int port;
+
+    @BeforeAll
+    static void start() throws Exception {
+        open = RecordingUpstream.start();
+        checked = RecordingUpstream.start();
+        silent = RecordingUpstream.start(false, null);
+        continuing = RecordingUpstream.start(true, null);
+        gateway = GatewayFixture.start(dir, GatewayFixture.PORTS + """
+                plugins:
+                  - name: actions
+                    module: { file: policies/test-actions.wasm }
+                clusters:
+                  - { name: open, url: "%s" }
+                  - { name: checked, url: "%s" }
+                  - { name: silent, url: "%s", timeout: 5s }
+                  - { name: continuing, url: "%s", timeout: 5s }
+                routes:
+                  - { match: { prefix: /open, headers: { x-route: checked } }, cluster: checked }
+                  - { match: { prefix: /open }, cluster: open }
+                  - { match: { prefix: /checked }, cluster: checked, plugins: [ actions ] }
+                  - { match: { prefix: /upload/plain }, cluster: silent }
+                  - { match: { prefix: /upload/checked }, cluster: silent, plugins: [ actions ] }
+                  - { match: { prefix: /upload100/plain }, cluster: continuing }
+                  - { match: { prefix: /upload100/checked }, cluster: continuing, plugins: [ actions ] }
+                """.formatted(open.uri(), checked.uri(), silent.uri(), continuing.uri()));
+        port = gateway.proxy("/").getPort();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        gateway.close();
+        for (RecordingUpstream upstream : new RecordingUpstream[] {open, checked, silent, continuing}) {
+            upstream.close();
+        }
+    }
+
+    // ---- path ----------------------------------------------------------------------------------------
+
+    @ParameterizedTest
+    @ValueSource(strings = {"/checked/../open/x", "/checked;a=b/../open/x", "/checked/./y/../../open/./x"})
+    void dotSegmentsAreRemovedBeforeRoutingAndForwarding(String target) throws Exception {
+        Reply reply = get(target, "x-case: " + target);
+
+        assertThat(reply.status()).isEqualTo(200);
+        RecordingUpstream.Received received = open.last("/open/x");
+        assertThat(received.target()).isEqualTo("/open/x");
+        assertThat(received.header("x-case")).isEqualTo(target);
+        assertThat(checked.received()).noneMatch(r -> target.equals(r.header("x-case")));
+    }
+
+    @Test
+    void thePluginsSeeThePathTheUpstreamGetsAndTheQueryAsSent() throws Exception {
+        Reply reply = get("/open/../checked/./%7Ealice/%61b%3b/x/..?q=/../a%2f&b", "x-test-action: echo-request");
+
+        assertThat(reply.status()).isEqualTo(200);
+        assertThat(reply.header("x-seen-path")).isEqualTo("/checked/~alice/ab%3B/?q=/../a%2f&b");
+        assertThat(checked.last("/checked/~alice").target()).isEqualTo("/checked/~alice/ab%3B/?q=/../a%2f&b");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"/open%2F..%2Fchecked/x", "/open/a%2fb", "/checked/a%5Cb", "/open/..;/checked/x",
+            "/open/%2e%2e;x/checked/x", "/open/%2E%2E/checked/x", "/../open/x", "/open/../../open/x", "/open/a%zz",
+            "/open/a\\b"})
+    void aPathTheGatewayCannotNormaliseSafelyIsABadRequestBeforeRoutingAndPlugins(String target) throws Exception {
+        int before = open.received().size() + checked.received().size();
+
+        Reply reply = get(target, "x-test-action: echo-request");
+
+        assertThat(reply.status()).isEqualTo(400);
+        assertThat(reply.header("x-seen-path")).isNull();
+        assertThat(open.received().size() + checked.received().size()).isEqualTo(before);
+    }
+
+    @Test
+    void aRequestAPluginPausedAndResumedKeepsTheNormalisedPath() throws Exception {
+        Reply reply = get("/checked/paused/a/../b", "x-test-action: pause");
+
+        assertThat(reply.status()).isEqualTo(200);
+        RecordingUpstream.Received received = checked.last("/checked/paused");
+        assertThat(received.target()).isEqualTo("/checked/paused/b");
+        assertThat(received.header("x-resumed")).isEqualTo("tick");
+    }
+
+    @Test
+    void anH2cRequestIsNormalisedLikeAnHttp1One() throws Exception {
+        MetaData.Response response = h2c("GET", "/open/../checked/./h2-dots");
+
+        assertThat(response.getStatus()).isEqualTo(200);
+        assertThat(response.getHttpFields().get("x-seen-path")).isEqualTo("/checked/h2-dots");
+        assertThat(checked.last("/checked/h2-dots").target()).isEqualTo("/checked/h2-dots");
+    }
+
+    // ---- method --------------------------------------------------------------------------------------
+
+    @Test
+    void aLowerCaseMethodIsABadRequestOverHttp1() throws Exception {
+        Reply lower = Reply.parse(RecordingUpstream.exchange(port, "post /checked/json-lower HTTP/1.1\r\nHost: gw\r\n"
+                + "x-test-action: echo-request\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}", IDLE));
+        Reply mixed = Reply.parse(RecordingUpstream.exchange(port, "Post /open/json-mixed HTTP/1.1\r\nHost: gw\r\n"
+                + "Content-Length: 2\r\nConnection: close\r\n\r\n{}", IDLE));
+        Reply upper = Reply.parse(RecordingUpstream.exchange(port, "POST /checked/json-upper HTTP/1.1\r\nHost: gw\r\n"
+                + "x-test-action: echo-request\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}", IDLE));
+
+        assertThat(lower.status()).isEqualTo(400);
+        assertThat(lower.header("x-seen-method")).isNull();
+        assertThat(mixed.status()).isEqualTo(400);
+        assertThat(upper.status()).isEqualTo(200);
+        assertThat(upper.header("x-seen-method")).isEqualTo("POST");
+        assertThat(checked.last("/checked/json-upper").method()).isEqualTo("POST");
+        assertThat(checked.received()).noneMatch(r -> r.target().startsWith("/checked/json-lower"));
+        assertThat(open.received()).noneMatch(r -> r.target().startsWith("/open/json-mixed"));
+    }
+
+    @Test
+    void aLowerCaseMethodIsABadRequestOverH2c() throws Exception {
+        MetaData.Response lower = h2c("post", "/checked/h2-lower");
+        MetaData.Response upper = h2c("POST", "/checked/h2-upper");
+
+        assertThat(lower.getStatus()).isEqualTo(400);
+        assertThat(lower.getHttpFields().get("x-seen-method")).isNull();
+        assertThat(upper.getStatus()).isEqualTo(200);
+        assertThat(upper.getHttpFields().get("x-seen-method")).isEqualTo("POST");
+        assertThat(checked.last("/checked/h2-upper").method()).isEqualTo("POST");
+        assertThat(checked.received()).noneMatch(r -> r.target().startsWith("/checked/h2-lower"));
+    }
+
+    // ---- Expect: 100-continue ------------------------------------------------------------------------
+
+    @ParameterizedTest
+    @ValueSource(strings = {"/upload/plain", "/upload/checked", "/upload100/plain", "/upload100/checked"})
+    void anExpectContinueUploadIsAnsweredByTheGatewayAndNeverForwarded(String route) throws Exception {
+        byte[] body = new byte[2 * 1024 * 1024];
+        new Random(route.hashCode()).nextBytes(body);
+        RecordingUpstream upstream = route.startsWith("/upload100") ? continuing : silent;
+
+        Reply reply = expectContinueUpload(route + "/file", body);
+
+        assertThat(reply.status()).isEqualTo(200);
+        RecordingUpstream.Received received = upstream.last(route + "/file");
+        assertThat(received.header("expect")).isNull();
+        assertThat(received.body()).isEqualTo(body);
+        if (route.endsWith("checked")) {
+            assertThat(reply.header("x-seen-expect")).isEmpty();
+            assertThat(received.header("x-user")).isEqualTo("alice");
+        }
+    }
+
+    // ---- hop-by-hop headers --------------------------------------------------------------------------
+
+    @Test
+    void theClientsConnectionHeaderCannotRemoveWhatAPluginSets() throws Exception {
+        Reply reply = get("/checked/connection", "x-test-action: echo-request",
+                "Connection: close, x-user, x-tenant, x-listed", "x-user: mallory", "x-listed: 1", "x-other: 2");
+
+        assertThat(reply.status()).isEqualTo(200);
+        assertThat(reply.header("x-seen-connection")).isEmpty();
+        RecordingUpstream.Received received = checked.last("/checked/connection");
+        assertThat(received.headers("x-user")).containsExactly("alice");
+        assertThat(received.headers("x-tenant")).containsExactly("t1");
+        assertThat(received.header("x-listed")).isNull();
+        assertThat(received.header("x-other")).isEqualTo("2");
+    }
+
+    @Test
+    void aHeaderTheClientsConnectionNamesDoesNotRoute() throws Exception {
+        get("/open/routed-by-header", "x-route: checked");
+        get("/open/named-in-connection", "x-route: checked", "Connection: close, x-route");
+
+        assertThat(checked.last("/open/routed-by-header").header("x-route")).isEqualTo("checked");
+        RecordingUpstream.Received named = open.last("/open/named-in-connection");
+        assertThat(named.header("x-route")).isNull();
+    }
+
+    @Test
+    void hopByHopHeadersAreGoneBeforeThePluginsAndTheUpstream() throws Exception {
+        Reply seen = get("/checked/hop", "x-test-action: echo-request", "Keep-Alive: timeout=5",
+                "Proxy-Connection: keep-alive", "TE: trailers", "Upgrade: example/1", "Expect: 100-continue",
+                "Connection: close, upgrade, keep-alive");
+        get("/open/hop", "Keep-Alive: timeout=5", "TE: trailers", "Connection: close, x-listed", "x-listed: 1",
+                "x-other: 2");
+
+        for (RecordingUpstream.Received received : new RecordingUpstream.Received[] {checked.last("/checked/hop"),
+                open.last("/open/hop")}) {
+            for (String name : new String[] {"keep-alive", "proxy-connection", "te", "upgrade", "expect", "x-listed"}) {
+                assertThat(received.header(name)).as(name).isNull();
+            }
+        }
+        assertThat(open.last("/open/hop").header("x-other")).isEqualTo("2");
+        assertThat(seen.header("x-seen-expect")).isEmpty();
+        assertThat(seen.header("x-seen-connection")).isEmpty();
+    }
+
+    @Test
+    void connectionCannotHideTheBodysFraming() throws Exception {
+        Reply reply = Reply.parse(RecordingUpstream.exchange(port, "POST /checked/framing HTTP/1.1\r\nHost: gw\r\n"
+                + "Transfer-Encoding: chunked\r\nConnection: close, transfer-encoding, content-length, host\r\n\r\n"
+                + "5\r\nhello\r\n0\r\n\r\n", IDLE));
+
+        assertThat(reply.status()).isEqualTo(200);
+        RecordingUpstream.Received received = checked.last("/checked/framing");
+        assertThat(received.bodyText()).isEqualTo("hello");
+        assertThat(received.header("host")).isEqualTo("gw");
+    }
+
+    // ---- clients -------------------------------------------------------------------------------------
+
+    /** {@code GET target} on a connection the gateway closes after answering. */
+    private static Reply get(String target, String... headers) throws IOException {
+        StringBuilder request = new StringBuilder("GET ").append(target).append(" HTTP/1.1\r\nHost: gw\r\n");
+        boolean close = false;
+        for (String header : headers) {
+            request.append(header).append("\r\n");
+            close |= header.toLowerCase(Locale.ROOT).startsWith("connection:");
+        }
+        if (!close) {
+            request.append("Connection: close\r\n");
+        }
+        return Reply.parse(RecordingUpstream.exchange(port, request.append("\r\n").toString(), IDLE));
+    }
+
+    /** Sends the head with {@code Expect: 100-continue}, waits for the interim 100, then sends {@code body}. */
+    private static Reply expectContinueUpload(String target, byte[] body) throws IOException {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 5000);
+            socket.setSoTimeout((int) IDLE.toMillis());
+            OutputStream out = socket.getOutputStream();
+            InputStream in = socket.getInputStream();
+            out.write(("POST " + target + " HTTP/1.1\r\nHost: gw\r\nx-test-action: echo-request\r\n"
+                    + "Content-Type: application/octet-stream\r\nContent-Length: " + body.length
+                    + "\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            assertThat(readHead(in)).startsWith("HTTP/1.1 100");
+            out.write(body);
+            out.flush();
+            return Reply.parse(new String(in.readAllBytes(), StandardCharsets.ISO_8859_1));
+        }
+    }
+
+    private static String readHead(InputStream in) throws IOException {
+        ByteArrayOutputStream head = new ByteArrayOutputStream();
+        while (!head.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {
+            int b = in.read();
+            if (b < 0) {
+                break;
+            }
+            head.write(b);
+        }
+        return head.toString(StandardCharsets.ISO_8859_1);
+    }
+
+    /** A request without body over prior-knowledge h2c with {@code :method} as given; the response head. */
+    private static MetaData.Response h2c(String method, String path) throws Exception {
+        HTTP2Client client = new HTTP2Client();
+        client.start();
+        try {
+            Session session = client.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port),
+                    new Session.Listener() {}).get(5, TimeUnit.SECONDS);
+            MetaData.Request request = new MetaData.Request(method, HttpURI.from("http://gw" + path), HttpVersion.HTTP_2,
+                    HttpFields.build().put("x-test-action", "echo-request"));
+            CompletableFuture<MetaData.Response> response = new CompletableFuture<>();
+            session.newStream(new HeadersFrame(request, null, true), new Stream.Listener() {
+                @Override
+                public void onHeaders(Stream stream, HeadersFrame frame) {
+                    if (frame.getMetaData() instanceof MetaData.Response head && head.getStatus() >= 200) {
+                        response.complete(head);
+                    }
+                }
+
+                @Override
+                public void onFailure(Stream stream, int error, String reason, Throwable failure,
+                        org.eclipse.jetty.util.Callback callback) {
+                    response.completeExceptionally(failure);
+                    callback.succeeded();
+                }
+            });
+            return response.get(10, TimeUnit.SECONDS);
+        } finally {
+            client.stop();
+        }
+    }
+
+    /** A response as a raw client read it: the final status, the first value of each header, the body. */
+    private record Reply(int status, Map<String, String> headers, String body) {
+        static Reply parse(String raw) {
+            String rest = raw;
+            while (rest.startsWith("HTTP/1.1 1")) {
+                rest = rest.substring(rest.indexOf("\r\n\r\n") + 4);
+            }
+            int end = rest.indexOf("\r\n\r\n");
+            assertThat(end).as("a response head in: %s", raw).isPositive();
+            String[] lines = rest.substring(0, end).split("\r\n");
+            Map<String, String> headers = new LinkedHashMap<>();
+            for (int i = 1; i < lines.length; i++) {
+                int colon = lines[i].indexOf(':');
+                headers.putIfAbsent(lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT),
+                        lines[i].substring(colon + 1).trim());
+            }
+            return new Reply(Integer.parseInt(lines[0].split(" ")[1]), headers, rest.substring(end + 4));
+        }
+
+        String header(String name) {
+            return headers.get(name);
+        }
+    }
+}
