@@ -1,5 +1,6 @@
 package io.wasmgate.gateway.proxy;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.wasmgate.filter.callout.Cluster;
 import jakarta.servlet.ServletConfig;
 import jakarta.servlet.ServletContext;
@@ -8,10 +9,13 @@ import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
 import java.util.Collections;
 import java.util.Enumeration;
 import java.util.Map;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.HttpClientTransport;
 import org.eclipse.jetty.client.Request;
@@ -21,6 +25,7 @@ import org.eclipse.jetty.ee10.proxy.ProxyServlet;
 import org.eclipse.jetty.http.HttpCookieStore;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.http2.client.HTTP2Client;
 import org.eclipse.jetty.http2.client.transport.HttpClientTransportOverHTTP2;
 import org.eclipse.jetty.io.ClientConnector;
@@ -28,8 +33,11 @@ import org.eclipse.jetty.util.Callback;
 
 /**
  * Jetty's {@link ProxyServlet} for one cluster: its own {@link HttpClient} (HTTP/1.1, or h2c with
- * {@code http2: true}) with the cluster's connect timeout, total timeout (over it: 504) and connection
- * limit, on the server's threads. Jetty removes hop-by-hop headers both ways (this class also those the
+ * {@code http2: true}) with the cluster's connect timeout, total timeout (over it: 504), connection limit
+ * and queue limit, on the server's threads. Requests beyond {@code max_connections} (for h2c: beyond the
+ * streams those connections carry) wait in the cluster's queue of at most {@code max_pending_requests};
+ * one more, or one still without a connection after {@code connect_timeout}, is answered 503 saying why
+ * ({@link #onProxyResponseFailure}). Jetty removes hop-by-hop headers both ways (this class also those the
  * upstream's {@code Connection} lists) and maps a refused or failed upstream to 502; this class adds {@code X-Forwarded-For/Proto/Host}, keeps the client's {@code Host}
  * (as a plugin may have rewritten it, like Envoy without host rewrite) and flushes every chunk of the
  * upstream's response, so streamed responses stream.
@@ -40,25 +48,29 @@ import org.eclipse.jetty.util.Callback;
 public final class UpstreamProxy extends ProxyServlet implements AutoCloseable {
     private static final long serialVersionUID = 1L;
     private static final Map<String, String> INIT_PARAMS = Map.of("viaHost", "wasmgate");
+    /** The {@code response.code_details} of a request that got no connection within {@code connect_timeout}. */
+    static final String CONNECT_TIMEOUT_DETAILS = "upstream_connect_timeout";
 
     private final transient Cluster cluster;
     private final transient Executor executor;
+    private final transient PendingOverflow overflow;
     private final String base;
 
-    private UpstreamProxy(Cluster cluster, Executor executor) {
+    private UpstreamProxy(Cluster cluster, Executor executor, MeterRegistry registry) {
         this.cluster = cluster;
         this.executor = executor;
+        this.overflow = new PendingOverflow(cluster, registry);
         String url = cluster.url().toString();
         this.base = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
     }
 
     /**
-     * A started proxy to {@code cluster}, its client running on {@code executor}.
+     * A started proxy to {@code cluster}, its client running on {@code executor}, its meters in {@code registry}.
      *
      * @throws IllegalStateException if the client does not start
      */
-    public static UpstreamProxy start(Cluster cluster, ServletContext context, Executor executor) {
-        UpstreamProxy proxy = new UpstreamProxy(cluster, executor);
+    public static UpstreamProxy start(Cluster cluster, ServletContext context, Executor executor, MeterRegistry registry) {
+        UpstreamProxy proxy = new UpstreamProxy(cluster, executor, registry);
         try {
             proxy.init(new Config(cluster.name(), context));
         } catch (ServletException e) {
@@ -81,6 +93,9 @@ public final class UpstreamProxy extends ProxyServlet implements AutoCloseable {
         client.setName("wasmgate-upstream-" + cluster.name());
         client.setExecutor(executor);
         client.setMaxConnectionsPerDestination(cluster.maxConnections());
+        // One destination per cluster: its queue is the cluster's. Jetty fails a request over it at once.
+        client.setMaxRequestsQueuedPerDestination(cluster.maxPendingRequests());
+        client.getRequestListeners().addListener(new ConnectionWait(client, cluster.connectTimeout()));
         // A proxy passes what the client and the upstream said: no redirects followed, no cookies kept,
         // no User-Agent added, no body decoded.
         client.setFollowRedirects(false);
@@ -148,6 +163,49 @@ public final class UpstreamProxy extends ProxyServlet implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             callback.failed(e);
         }
+    }
+
+    /**
+     * A request the client never sent is answered 503 with its {@code response.code_details} as the body,
+     * as Envoy answers them: the cluster's queue was full ({@value PendingOverflow#DETAILS}, counted and
+     * logged), or no connection came within {@code connect_timeout} ({@value #CONNECT_TIMEOUT_DETAILS},
+     * whether it waited in the queue or for its own connect). Other failures keep Jetty's 502 and 504.
+     */
+    @Override
+    protected void onProxyResponseFailure(HttpServletRequest clientRequest, HttpServletResponse proxyResponse,
+            Response serverResponse, Throwable failure) {
+        String details = unsentDetails(failure);
+        if (details == null || proxyResponse.isCommitted()) {
+            super.onProxyResponseFailure(clientRequest, proxyResponse, serverResponse, failure);
+            return;
+        }
+        if (details.equals(PendingOverflow.DETAILS)) {
+            overflow.record();
+        }
+        try {
+            proxyResponse.resetBuffer();
+            proxyResponse.setStatus(HttpStatus.SERVICE_UNAVAILABLE_503);
+            proxyResponse.setContentType("text/plain;charset=utf-8");
+            proxyResponse.getOutputStream().write((details + "\n").getBytes(StandardCharsets.UTF_8));
+        } catch (IOException | RuntimeException e) {
+            _log.debug("answering {} failed", details, e);
+        } finally {
+            if (clientRequest.isAsyncStarted()) {
+                clientRequest.getAsyncContext().complete();
+            }
+        }
+    }
+
+    /** The details of a failure that kept the request from being sent, or {@code null} for any other. */
+    private String unsentDetails(Throwable failure) {
+        // Jetty rejects a request over the queue limit, and every request while the client stops.
+        if (failure instanceof RejectedExecutionException && getHttpClient().isRunning()) {
+            return PendingOverflow.DETAILS;
+        }
+        if (failure instanceof ConnectionWait.NoConnection || failure instanceof SocketTimeoutException) {
+            return CONNECT_TIMEOUT_DETAILS;
+        }
+        return null;
     }
 
     /** Stops the client; requests still on it fail. */
