@@ -1,6 +1,7 @@
 package io.wasmgate.gateway.proxy;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.wasmgate.filter.ProxyWasmFilter;
 import io.wasmgate.filter.callout.Cluster;
 import jakarta.servlet.ServletConfig;
 import jakarta.servlet.ServletContext;
@@ -166,10 +167,11 @@ public final class UpstreamProxy extends ProxyServlet implements AutoCloseable {
     }
 
     /**
-     * A request the client never sent is answered 503 with its {@code response.code_details} as the body,
-     * as Envoy answers them: the cluster's queue was full ({@value PendingOverflow#DETAILS}, counted and
-     * logged), or no connection came within {@code connect_timeout} ({@value #CONNECT_TIMEOUT_DETAILS},
-     * whether it waited in the queue or for its own connect). Other failures keep Jetty's 502 and 504.
+     * A request the client never sent is answered 503 with its {@code response.code_details} as the body
+     * (and in {@link ProxyWasmFilter#CODE_DETAILS_ATTRIBUTE}, for the route's plugins), as Envoy answers
+     * them: the cluster's queue was full ({@value PendingOverflow#DETAILS}, counted and logged), or no
+     * connection came within {@code connect_timeout} ({@value #CONNECT_TIMEOUT_DETAILS}, whether it waited
+     * in the queue or for its own connect). Other failures keep Jetty's 502 and 504.
      */
     @Override
     protected void onProxyResponseFailure(HttpServletRequest clientRequest, HttpServletResponse proxyResponse,
@@ -182,6 +184,7 @@ public final class UpstreamProxy extends ProxyServlet implements AutoCloseable {
         if (details.equals(PendingOverflow.DETAILS)) {
             overflow.record();
         }
+        clientRequest.setAttribute(ProxyWasmFilter.CODE_DETAILS_ATTRIBUTE, details);
         try {
             proxyResponse.resetBuffer();
             proxyResponse.setStatus(HttpStatus.SERVICE_UNAVAILABLE_503);
