@@ -29,7 +29,7 @@ final class PendingOverflow {
     PendingOverflow(Cluster cluster, MeterRegistry registry) {
         this.cluster = cluster;
         this.counter = Counter.builder("wasmgate.upstream.pending.overflow")
-                .description("Requests answered 503 because the cluster's max_connections were busy and max_pending_requests waiting")
+                .description("Requests answered 503: the cluster's max_connections busy, max_pending_requests waiting")
                 .tag("cluster", cluster.name())
                 .register(registry);
         this.lastWarning = new AtomicLong(System.nanoTime() - WARN_INTERVAL.toNanos());

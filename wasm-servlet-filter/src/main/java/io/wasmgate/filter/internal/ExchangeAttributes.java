@@ -84,10 +84,8 @@ final class ExchangeAttributes {
      */
     private String codeDetails() {
         String details = run.codeDetails();
-        if (details.equals("via_upstream") && request.getAttribute(ProxyWasmFilter.CODE_DETAILS_ATTRIBUTE) instanceof String own) {
-            return own;
-        }
-        return details;
+        Object own = request.getAttribute(ProxyWasmFilter.CODE_DETAILS_ATTRIBUTE);
+        return details.equals("via_upstream") && own instanceof String said ? said : details;
     }
 
     private synchronized String generatedId() {
