@@ -43,6 +43,12 @@ import java.util.Objects;
 public class ProxyWasmFilter implements Filter {
     /** The init-param naming the YAML configuration file. */
     public static final String CONFIG_PARAM = "config";
+    /**
+     * The request attribute (a {@code String}) an application behind the filter sets when it answers in
+     * place of its upstream, saying why, e.g. the gateway's {@code upstream_pending_overflow}. Plugins and
+     * log plugins read it as {@code response.code_details} where they would read {@code via_upstream}.
+     */
+    public static final String CODE_DETAILS_ATTRIBUTE = "io.wasmgate.response.code_details";
 
     private final PluginChainConfig configured;
     private FilterHost host;

@@ -1,5 +1,7 @@
 package io.wasmgate.gateway.proxy;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.wasmgate.filter.ProxyWasmFilter;
 import io.wasmgate.filter.callout.Cluster;
 import jakarta.servlet.ServletConfig;
 import jakarta.servlet.ServletContext;
@@ -8,11 +10,14 @@ import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
 import java.util.Collections;
 import java.util.Enumeration;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.HttpClientTransport;
 import org.eclipse.jetty.client.Request;
@@ -31,11 +36,15 @@ import org.eclipse.jetty.util.Callback;
 
 /**
  * Jetty's {@link ProxyServlet} for one cluster: its own {@link HttpClient} (HTTP/1.1, or h2c with
- * {@code http2: true}) with the cluster's connect timeout, total timeout (over it: 504) and connection
- * limit, on the server's threads. Jetty removes hop-by-hop headers both ways (this class also those the
+ * {@code http2: true}) with the cluster's connect timeout, total timeout (over it: 504), connection limit
+ * and queue limit, on the server's threads. Requests beyond {@code max_connections} (for h2c: beyond the
+ * streams those connections carry) wait in the cluster's queue of at most {@code max_pending_requests};
+ * one more, or one still without a connection after {@code connect_timeout}, is answered 503 saying why
+ * ({@link #onProxyResponseFailure}). Jetty removes hop-by-hop headers both ways (this class also those the
  * upstream's {@code Connection} lists; the client's are gone before the plugins, so no header a plugin set
  * is removed here, except {@code Expect}: the upstream is never asked to continue) and maps a refused or
- * failed upstream to 502; this class adds {@code X-Forwarded-For/Proto/Host}, keeps the client's {@code Host}
+ * failed upstream to 502; a client body that cannot be parsed is a 400; this class adds
+ * {@code X-Forwarded-For/Proto/Host}, keeps the client's {@code Host}
  * (as a plugin may have rewritten it, like Envoy without host rewrite) and flushes every chunk of the
  * upstream's response, so streamed responses stream.
  *
@@ -45,25 +54,29 @@ import org.eclipse.jetty.util.Callback;
 public final class UpstreamProxy extends ProxyServlet implements AutoCloseable {
     private static final long serialVersionUID = 1L;
     private static final Map<String, String> INIT_PARAMS = Map.of("viaHost", "wasmgate");
+    /** The {@code response.code_details} of a request that got no connection within {@code connect_timeout}. */
+    static final String CONNECT_TIMEOUT_DETAILS = "upstream_connect_timeout";
 
     private final transient Cluster cluster;
     private final transient Executor executor;
+    private final transient PendingOverflow overflow;
     private final String base;
 
-    private UpstreamProxy(Cluster cluster, Executor executor) {
+    private UpstreamProxy(Cluster cluster, Executor executor, MeterRegistry registry) {
         this.cluster = cluster;
         this.executor = executor;
+        this.overflow = new PendingOverflow(cluster, registry);
         String url = cluster.url().toString();
         this.base = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
     }
 
     /**
-     * A started proxy to {@code cluster}, its client running on {@code executor}.
+     * A started proxy to {@code cluster}, its client running on {@code executor}, its meters in {@code registry}.
      *
      * @throws IllegalStateException if the client does not start
      */
-    public static UpstreamProxy start(Cluster cluster, ServletContext context, Executor executor) {
-        UpstreamProxy proxy = new UpstreamProxy(cluster, executor);
+    public static UpstreamProxy start(Cluster cluster, ServletContext context, Executor executor, MeterRegistry registry) {
+        UpstreamProxy proxy = new UpstreamProxy(cluster, executor, registry);
         try {
             proxy.init(new Config(cluster.name(), context));
         } catch (ServletException e) {
@@ -86,6 +99,9 @@ public final class UpstreamProxy extends ProxyServlet implements AutoCloseable {
         client.setName("wasmgate-upstream-" + cluster.name());
         client.setExecutor(executor);
         client.setMaxConnectionsPerDestination(cluster.maxConnections());
+        // One destination per cluster: its queue is the cluster's. Jetty fails a request over it at once.
+        client.setMaxRequestsQueuedPerDestination(cluster.maxPendingRequests());
+        client.getRequestListeners().addListener(new ConnectionWait(client, cluster.connectTimeout()));
         // A proxy passes what the client and the upstream said: no redirects followed, no cookies kept,
         // no User-Agent added, no body decoded.
         client.setFollowRedirects(false);
@@ -197,6 +213,51 @@ public final class UpstreamProxy extends ProxyServlet implements AutoCloseable {
             }
         }
         return false;
+    }
+
+    /**
+     * A request the client never sent is answered 503 with its {@code response.code_details} as the body
+     * (and in {@link ProxyWasmFilter#CODE_DETAILS_ATTRIBUTE}, for the route's plugins), as Envoy answers
+     * them: the cluster's queue was full ({@value PendingOverflow#DETAILS}, counted and logged), or no
+     * connection came within {@code connect_timeout} ({@value #CONNECT_TIMEOUT_DETAILS}, whether it waited
+     * in the queue or for its own connect). Other failures keep Jetty's 502 and 504.
+     */
+    @Override
+    protected void onProxyResponseFailure(HttpServletRequest clientRequest, HttpServletResponse proxyResponse,
+            Response serverResponse, Throwable failure) {
+        String details = unsentDetails(failure);
+        if (details == null || proxyResponse.isCommitted()) {
+            super.onProxyResponseFailure(clientRequest, proxyResponse, serverResponse, failure);
+            return;
+        }
+        if (details.equals(PendingOverflow.DETAILS)) {
+            overflow.record();
+        }
+        clientRequest.setAttribute(ProxyWasmFilter.CODE_DETAILS_ATTRIBUTE, details);
+        try {
+            proxyResponse.resetBuffer();
+            proxyResponse.setStatus(HttpStatus.SERVICE_UNAVAILABLE_503);
+            proxyResponse.setContentType("text/plain;charset=utf-8");
+            proxyResponse.getOutputStream().write((details + "\n").getBytes(StandardCharsets.UTF_8));
+        } catch (IOException | RuntimeException e) {
+            _log.debug("answering {} failed", details, e);
+        } finally {
+            if (clientRequest.isAsyncStarted()) {
+                clientRequest.getAsyncContext().complete();
+            }
+        }
+    }
+
+    /** The details of a failure that kept the request from being sent, or {@code null} for any other. */
+    private String unsentDetails(Throwable failure) {
+        // Jetty rejects a request over the queue limit, and every request while the client stops.
+        if (failure instanceof RejectedExecutionException && getHttpClient().isRunning()) {
+            return PendingOverflow.DETAILS;
+        }
+        if (failure instanceof ConnectionWait.NoConnection || failure instanceof SocketTimeoutException) {
+            return CONNECT_TIMEOUT_DETAILS;
+        }
+        return null;
     }
 
     /** Stops the client; requests still on it fail. */

@@ -121,7 +121,8 @@ final class GenerationFactory {
 
     private Route route(GatewayConfig config, RouteConfig route, Map<String, PluginRelease> started, List<Runnable> acquired) {
         Cluster cluster = config.cluster(route.cluster()).orElseThrow();
-        UpstreamProxy upstream = upstreams.acquire(cluster, () -> UpstreamProxy.start(cluster, context, executor));
+        UpstreamProxy upstream = upstreams.acquire(cluster,
+                () -> UpstreamProxy.start(cluster, context, executor, services.meterRegistry()));
         acquired.add(() -> upstreams.release(cluster));
         if (route.plugins().isEmpty() && route.logPlugins().isEmpty()) {
             return new Route(route, null, upstream);

@@ -20,14 +20,19 @@ import java.util.Objects;
  *     means no limit beyond the plugin's own
  * @param maxConnections connections opened to the cluster at most; calls beyond them wait (HTTP/1.1) or
  *     share them (HTTP/2 streams)
+ * @param maxPendingRequests requests that may wait for a connection at once (Envoy's circuit-breaker
+ *     name); one more fails at once instead of waiting. At least 1
  */
-public record Cluster(String name, URI url, boolean http2, Duration connectTimeout, Duration timeout, int maxConnections) {
+public record Cluster(String name, URI url, boolean http2, Duration connectTimeout, Duration timeout, int maxConnections,
+        int maxPendingRequests) {
     /** What the configuration contract defaults to for {@code connect_timeout}. */
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(2);
     /** What the configuration contract defaults to for {@code timeout}. */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
     /** What the configuration contract defaults to for {@code max_connections}. */
     public static final int DEFAULT_MAX_CONNECTIONS = 256;
+    /** What the configuration contract defaults to for {@code max_pending_requests} (Envoy's default). */
+    public static final int DEFAULT_MAX_PENDING_REQUESTS = 1024;
 
     /** @throws IllegalArgumentException naming the cluster and the field that is wrong */
     public Cluster {
@@ -59,16 +64,26 @@ public record Cluster(String name, URI url, boolean http2, Duration connectTimeo
         if (maxConnections < 1) {
             throw invalid(name, "max_connections", maxConnections + " is less than 1");
         }
+        if (maxPendingRequests < 1) {
+            throw invalid(name, "max_pending_requests", maxPendingRequests + " is less than 1");
+        }
     }
 
-    /** An HTTP/1.1 cluster with the contract's default timeouts and connection limit. */
+    /** A cluster with the contract's default {@code max_pending_requests}. */
+    public Cluster(String name, URI url, boolean http2, Duration connectTimeout, Duration timeout, int maxConnections) {
+        this(name, url, http2, connectTimeout, timeout, maxConnections, DEFAULT_MAX_PENDING_REQUESTS);
+    }
+
+    /** An HTTP/1.1 cluster with the contract's default timeouts and connection and queue limits. */
     public static Cluster of(String name, URI url) {
-        return new Cluster(name, url, false, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, DEFAULT_MAX_CONNECTIONS);
+        return new Cluster(name, url, false, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, DEFAULT_MAX_CONNECTIONS,
+                DEFAULT_MAX_PENDING_REQUESTS);
     }
 
-    /** An h2c cluster with the contract's default timeouts and connection limit. */
+    /** An h2c cluster with the contract's default timeouts and connection and queue limits. */
     public static Cluster http2(String name, URI url) {
-        return new Cluster(name, url, true, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, DEFAULT_MAX_CONNECTIONS);
+        return new Cluster(name, url, true, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, DEFAULT_MAX_CONNECTIONS,
+                DEFAULT_MAX_PENDING_REQUESTS);
     }
 
     /**

@@ -35,9 +35,10 @@ import org.eclipse.jetty.util.thread.Scheduler;
  * either being zero for "no limit" ({@link Cluster#deadline}); a call still without a connection after the
  * cluster's {@code connectTimeout} fails with "connect timeout". gRPC calls send their deadline as
  * {@code grpc-timeout}. Failures reach an HTTP listener as a short reason ({@code "connection refused"},
- * {@code "connect timeout"}, {@code "timeout"}, {@code "reset"}, {@code "response too large"}) and a
- * gRPC listener as a close status: UNAVAILABLE for refused, reset or connect timeout, DEADLINE_EXCEEDED for
- * the deadline.
+ * {@code "connect timeout"}, {@code "timeout"}, {@code "reset"}, {@code "response too large"},
+ * {@code "pending overflow"} when {@code maxPendingRequests} calls already wait for the cluster) and a gRPC
+ * listener as a close status: UNAVAILABLE for refused, reset, overflow or connect timeout, DEADLINE_EXCEEDED
+ * for the deadline.
  *
  * <pre>{@code
  * JettyCalloutClient client = JettyCalloutClient.start(List.of(Cluster.of("authz", URI.create("http://127.0.0.1:9000"))));

@@ -17,6 +17,8 @@ enum UpstreamFailure {
     CONNECT_TIMEOUT("connect timeout"),
     /** The call's deadline passed (or the connection stayed idle too long). */
     TIMEOUT("timeout"),
+    /** The cluster's connections were busy and {@code max_pending_requests} calls already waiting. */
+    PENDING_OVERFLOW("pending overflow"),
     /** The cluster's host name does not resolve. */
     UNKNOWN_HOST("unknown host"),
     /** The response body is larger than the client buffers. */
@@ -44,6 +46,9 @@ enum UpstreamFailure {
         for (int depth = 0; cause != null && depth < MAX_CAUSES; depth++, cause = cause.getCause()) {
             if (cause instanceof ResponseTooLargeException) {
                 return RESPONSE_TOO_LARGE;
+            }
+            if (cause instanceof ClusterTransport.PendingOverflowException) {
+                return PENDING_OVERFLOW;
             }
             if (cause instanceof SocketTimeoutException) {
                 return CONNECT_TIMEOUT;

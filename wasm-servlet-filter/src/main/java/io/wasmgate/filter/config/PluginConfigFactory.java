@@ -216,9 +216,14 @@ public final class PluginConfigFactory {
             if (maxConnections < 1) {
                 problems.add(path, "max_connections", Integer.toString(maxConnections), "must be at least 1");
             }
+            int maxPending = spec.maxPendingRequests() == null ? Cluster.DEFAULT_MAX_PENDING_REQUESTS : spec.maxPendingRequests();
+            if (maxPending < 1) {
+                problems.add(path, "max_pending_requests", Integer.toString(maxPending), "must be at least 1");
+            }
             if (problems.problems().size() == before) {
                 try {
-                    clusters.add(new Cluster(spec.name(), url, Boolean.TRUE.equals(spec.http2()), connect, timeout, maxConnections));
+                    clusters.add(new Cluster(spec.name(), url, Boolean.TRUE.equals(spec.http2()), connect, timeout, maxConnections,
+                            maxPending));
                 } catch (IllegalArgumentException e) {
                     problems.add(path, "", null, e.getMessage());
                 }

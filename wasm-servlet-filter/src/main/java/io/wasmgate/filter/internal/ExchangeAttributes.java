@@ -3,6 +3,7 @@ package io.wasmgate.filter.internal;
 import io.wasmgate.abi.spi.Headers;
 import io.wasmgate.abi.wire.HeaderField;
 import io.wasmgate.abi.wire.PropertyValue;
+import io.wasmgate.filter.ProxyWasmFilter;
 import jakarta.servlet.http.HttpServletRequest;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
@@ -47,7 +48,7 @@ final class ExchangeAttributes {
             case "response.size" -> Optional.of(PropertyValue.ofInt(run.responseBytesWritten()));
             case "response.total_size" -> Optional.of(PropertyValue.ofInt(run.responseBytesWritten()
                     + run.responseHeaders().map(Headers::byteSize).orElse(0L)));
-            case "response.code_details" -> Optional.of(text(run.codeDetails()));
+            case "response.code_details" -> Optional.of(text(codeDetails()));
             case "source.address" -> Optional.of(text(address(request.getRemoteAddr(), request.getRemotePort())));
             case "source.port" -> Optional.of(PropertyValue.ofInt(request.getRemotePort()));
             case "destination.address" -> Optional.of(text(address(request.getLocalAddr(), request.getLocalPort())));
@@ -75,6 +76,16 @@ final class ExchangeAttributes {
             case "response.headers" -> run.responseHeaders().map(ExchangeAttributes::joined);
             default -> Optional.empty();
         };
+    }
+
+    /**
+     * The run's details, or, where the run only knows the application answered ({@code via_upstream}),
+     * what the application said about its answer ({@link ProxyWasmFilter#CODE_DETAILS_ATTRIBUTE}).
+     */
+    private String codeDetails() {
+        String details = run.codeDetails();
+        Object own = request.getAttribute(ProxyWasmFilter.CODE_DETAILS_ATTRIBUTE);
+        return details.equals("via_upstream") && own instanceof String said ? said : details;
     }
 
     private synchronized String generatedId() {

@@ -45,6 +45,8 @@ class ClusterTest {
                 .hasMessageStartingWith("cluster 'authz': timeout:");
         assertThatThrownBy(() -> cluster("http://host", false, TWO_SECONDS, TWO_SECONDS, 0))
                 .hasMessageStartingWith("cluster 'authz': max_connections:");
+        assertThatThrownBy(() -> new Cluster("authz", URI.create("http://host"), false, TWO_SECONDS, TWO_SECONDS, 1, 0))
+                .hasMessageStartingWith("cluster 'authz': max_pending_requests:");
         assertThatThrownBy(() -> new Cluster(" ", URI.create("http://host"), false, TWO_SECONDS, TWO_SECONDS, 1))
                 .hasMessageContaining("name");
     }
@@ -78,5 +80,7 @@ class ClusterTest {
         assertThat(http1.connectTimeout()).isEqualTo(TWO_SECONDS);
         assertThat(http1.timeout()).isEqualTo(Duration.ofSeconds(30));
         assertThat(h2c.maxConnections()).isEqualTo(256);
+        assertThat(http1.maxPendingRequests()).isEqualTo(1024);
+        assertThat(h2c.maxPendingRequests()).isEqualTo(1024);
     }
 }

@@ -198,6 +198,21 @@ class JettyCalloutClientHttpTest {
     }
 
     @Test
+    void aCallBeyondMaxPendingRequestsFailsAtOnceWithPendingOverflow() {
+        start(new Cluster("narrow", upstream.url(), false, Duration.ofSeconds(10), Duration.ofSeconds(10), 1, 1));
+        HttpOutcome holdsTheOnlyConnection = send(call("narrow", "GET", "/gated/1", "", Duration.ZERO));
+        Poll.until("the first call at the upstream", () -> upstream.waiting() == 1);
+        HttpOutcome waits = send(call("narrow", "GET", "/gated/2", "", Duration.ZERO));
+
+        HttpOutcome over = send(call("narrow", "GET", "/gated/3", "", Duration.ZERO));
+
+        assertThat(over.failure()).isEqualTo("pending overflow");
+        upstream.openGate();
+        assertThat(holdsTheOnlyConnection.response().body()).asString().isEqualTo("answer-1");
+        assertThat(waits.response().body()).asString().isEqualTo("answer-2");
+    }
+
+    @Test
     void aCancelledCallIsAbortedAndReportsNothing() {
         start(Cluster.of("authz", upstream.url()));
         HttpOutcome outcome = new HttpOutcome();

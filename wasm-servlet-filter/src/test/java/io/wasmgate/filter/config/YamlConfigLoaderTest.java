@@ -94,6 +94,7 @@ class YamlConfigLoaderTest {
                     connect_timeout: 1s
                     timeout: 1m
                     max_connections: 8
+                    max_pending_requests: 16
                 """));
 
         PluginConfig headers = config.plugins().get(0);
@@ -125,7 +126,27 @@ class YamlConfigLoaderTest {
         assertThat(config.services()).extracting(PluginConfig::name).containsExactly("ticker");
         assertThat(config.services().get(0).module().origin()).isEqualTo(dir.resolve("policies/add-header.wasm").toString());
         assertThat(config.clusters()).containsExactly(new Cluster("backend", URI.create("http://127.0.0.1:9000"), true,
-                Duration.ofSeconds(1), Duration.ofMinutes(1), 8));
+                Duration.ofSeconds(1), Duration.ofMinutes(1), 8, 16));
+    }
+
+    @Test
+    void maxPendingRequestsDefaultsToEnvoys1024AndMustBeAPositiveWholeNumber() throws Exception {
+        PluginChainConfig config = YamlConfigLoader.load(yaml("""
+                clusters:
+                  - { name: backend, url: "http://127.0.0.1:9000" }
+                """));
+        assertThat(config.clusters().get(0).maxPendingRequests()).isEqualTo(Cluster.DEFAULT_MAX_PENDING_REQUESTS).isEqualTo(1024);
+
+        ConfigException e = rejected("""
+                clusters:
+                  - { name: none, url: "http://127.0.0.1:9000", max_pending_requests: 0 }
+                  - { name: negative, url: "http://127.0.0.1:9000", max_pending_requests: -5 }
+                  - { name: words, url: "http://127.0.0.1:9000", max_pending_requests: lots }
+                """);
+        assertThat(e.problems()).extracting(ConfigProblem::describe).containsExactlyInAnyOrder(
+                "clusters[0] 'none': max_pending_requests = '0': must be at least 1",
+                "clusters[1] 'negative': max_pending_requests = '-5': must be at least 1",
+                "clusters[2] 'words': max_pending_requests = 'lots': expected a whole number (line 4)");
     }
 
     @Test
