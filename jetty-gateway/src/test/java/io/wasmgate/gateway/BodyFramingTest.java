@@ -8,6 +8,17 @@ import io.wasmgate.abi.testing.RecordingUpstream.Reply;
 import io.wasmgate.abi.testing.RawResponse;
 import io.wasmgate.gateway.testing.GatewayFixture;
 import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.client.AsyncRequestContent;
+import org.eclipse.jetty.client.BytesRequestContent;
+import org.eclipse.jetty.client.ContentResponse;
+import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.Request;
+import org.eclipse.jetty.http.HttpVersion;
+import org.eclipse.jetty.http2.client.HTTP2Client;
+import org.eclipse.jetty.http2.client.transport.HttpClientTransportOverHTTP2;
+import org.eclipse.jetty.util.Callback;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -214,6 +225,51 @@ class BodyFramingTest {
 
         assertThat(answer).startsWith("HTTP/1.1 400");
         assertThat(upstream.requestLines()).noneMatch(line -> line.contains(" " + path + " "));
+    }
+
+    /**
+     * Over h2c the client frames the body without chunks; with or without a declared length it arrives
+     * exactly. (Where the client's DATA frames end decides which chunk "prepend." and ".append" frame:
+     * {@code expected} lists the outcomes, separated by {@code |}.)
+     */
+    @ParameterizedTest(name = "{0} declared={1}")
+    @CsvSource({
+            "/h2/plain/untouched, true, '', hello",
+            "/h2/plain/untouched-unsized, false, '', hello",
+            "/h2/edit-sized, true, body-prepend-append, prepend.hello.append",
+            "/h2/edit-unsized, false, body-prepend-append, prepend.hello.append|helloprepend..append",
+            "/h2/replace-unsized, false, body-replace, replace",
+            "/h2/remove-length, true, body-append-no-length, hello.append"})
+    void anH2cUploadReachesTheUpstreamExactlyAndInStep(String path, boolean declared, String action, String expected)
+            throws Exception {
+        String target = path.replace("/h2/plain/", "/plain/h2-");
+        HttpClient h2 = new HttpClient(new HttpClientTransportOverHTTP2(new HTTP2Client()));
+        h2.start();
+        try {
+            byte[] hello = "hello".getBytes(StandardCharsets.US_ASCII);
+            Request request = h2.newRequest(gateway.proxy(target)).method("POST").timeout(10, TimeUnit.SECONDS);
+            if (!action.isEmpty()) {
+                request.headers(headers -> headers.put("x-test-action", action));
+            }
+            if (declared) {
+                request.body(new BytesRequestContent(hello));
+            } else {
+                AsyncRequestContent content = new AsyncRequestContent();
+                content.write(ByteBuffer.wrap(hello), Callback.NOOP);
+                content.close();
+                request.body(content);
+            }
+            ContentResponse response = request.send();
+
+            assertThat(response.getVersion()).isEqualTo(HttpVersion.HTTP_2);
+            assertThat(response.getStatus()).isEqualTo(200);
+        } finally {
+            h2.stop();
+        }
+        Received received = upstream.last(target);
+        assertThat(received.bodyText()).isIn((Object[]) expected.split("\\|"));
+        assertFramedExactly(received);
+        assertNextRequestArrivesIntact(received);
     }
 
     /** The upstream parsed the request by its own framing: a Content-Length, if sent, is the body's length. */

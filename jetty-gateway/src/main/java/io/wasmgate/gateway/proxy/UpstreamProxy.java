@@ -44,9 +44,10 @@ import org.eclipse.jetty.util.Callback;
  * upstream's {@code Connection} lists; the client's are gone before the plugins, so no header a plugin set
  * is removed here, except {@code Expect}: the upstream is never asked to continue) and maps a refused or
  * failed upstream to 502; a client body that cannot be parsed is a 400; this class adds
- * {@code X-Forwarded-For/Proto/Host}, keeps the client's {@code Host}
- * (as a plugin may have rewritten it, like Envoy without host rewrite) and flushes every chunk of the
- * upstream's response, so streamed responses stream.
+ * {@code X-Forwarded-For/Proto/Host}, keeps the client's {@code Host} on HTTP/1.1 clusters (as a plugin
+ * may have rewritten it, like Envoy without host rewrite; h2c clusters get the cluster's authority, the
+ * client's in {@code X-Forwarded-Host}) and flushes every chunk of the upstream's response, so streamed
+ * responses stream.
  *
  * <p>Not mapped in the servlet context: the gateway's route servlet calls {@link #service} behind the
  * route's plugins. {@link #close} stops the client.
@@ -151,7 +152,13 @@ public final class UpstreamProxy extends ProxyServlet implements AutoCloseable {
         String forwardedFor = chain.isEmpty() ? clientRequest.getRemoteAddr() : chain + ", " + clientRequest.getRemoteAddr();
         String host = authority(clientRequest);
         proxyRequest.headers(headers -> {
-            headers.put(HttpHeader.HOST, host);
+            if (cluster.http2()) {
+                // HTTP/2 names the authority in :authority, which the client sets from the cluster URL;
+                // a Host beside it that differs is refused by strict upstreams (RFC 9113 8.3.1).
+                headers.remove(HttpHeader.HOST);
+            } else {
+                headers.put(HttpHeader.HOST, host);
+            }
             headers.put(HttpHeader.X_FORWARDED_FOR, forwardedFor);
             headers.put(HttpHeader.X_FORWARDED_PROTO, clientRequest.getScheme());
             headers.put(HttpHeader.X_FORWARDED_HOST, host);
@@ -189,6 +196,19 @@ public final class UpstreamProxy extends ProxyServlet implements AutoCloseable {
             callback.succeeded();
         } catch (IOException | RuntimeException e) {
             callback.failed(e);
+        }
+    }
+
+    /** HTTP/2 carries a body without a length or chunked encoding: only a finished input has none. */
+    @Override
+    protected boolean hasContent(HttpServletRequest clientRequest) {
+        if (super.hasContent(clientRequest) || clientRequest.getProtocol().startsWith("HTTP/1")) {
+            return super.hasContent(clientRequest);
+        }
+        try {
+            return !clientRequest.getInputStream().isFinished();
+        } catch (IOException | IllegalStateException e) {
+            return true;
         }
     }
 

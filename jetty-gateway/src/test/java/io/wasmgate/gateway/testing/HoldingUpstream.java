@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import org.eclipse.jetty.http.HttpCompliance;
 import org.eclipse.jetty.http2.server.HTTP2CServerConnectionFactory;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -33,8 +32,6 @@ public final class HoldingUpstream implements AutoCloseable {
 
     private HoldingUpstream() {
         HttpConfiguration http = new HttpConfiguration();
-        // The gateway sends the client's Host with the cluster's :authority on h2c; Jetty refuses that by default.
-        http.setHttpCompliance(HttpCompliance.RFC9110.with("test", HttpCompliance.Violation.MISMATCHED_AUTHORITY));
         HTTP2CServerConnectionFactory h2c = new HTTP2CServerConnectionFactory(http);
         h2c.setMaxConcurrentStreams(1);
         connector = new ServerConnector(server, new HttpConnectionFactory(http), h2c);

@@ -2,6 +2,7 @@ package io.wasmgate.filter.internal;
 
 import io.wasmgate.abi.spi.Headers;
 import jakarta.servlet.http.HttpServletRequest;
+import java.io.IOException;
 import java.util.Collections;
 import java.util.Enumeration;
 import java.util.Locale;
@@ -34,10 +35,27 @@ final class RequestHeadersAdapter {
         return headers;
     }
 
-    /** {@code true} if the request has no body: no length and no chunked transfer, or a zero length. */
+    /**
+     * {@code true} if the request has no body: a zero length, or (HTTP/1) no length and no chunked
+     * transfer. HTTP/2 frames a body without either, so there a request without a length ends with its
+     * headers only if the container already knows its input is finished.
+     */
     static boolean endsWithHeaders(HttpServletRequest request) {
         long length = request.getContentLengthLong();
-        return length == 0 || (length < 0 && request.getHeader("transfer-encoding") == null);
+        if (length >= 0) {
+            return length == 0;
+        }
+        if (request.getHeader("transfer-encoding") != null) {
+            return false;
+        }
+        if (request.getProtocol().startsWith("HTTP/1") || request.getProtocol().startsWith("HTTP/0")) {
+            return true;
+        }
+        try {
+            return request.getInputStream().isFinished();
+        } catch (IOException | IllegalStateException e) {
+            return false;
+        }
     }
 
     private static String authority(HttpServletRequest request) {
