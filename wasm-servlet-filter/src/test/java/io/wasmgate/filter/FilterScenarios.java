@@ -49,6 +49,7 @@ abstract class FilterScenarios {
             .connectTimeout(Duration.ofSeconds(5)).build();
     private final ApplicationServlet application = new ApplicationServlet();
     private final CapturingLog accessLog = new CapturingLog();
+    private final CapturingLog jsonAccessLog = new CapturingLog();
     private TestServer server;
     private TestServer blockingServer;
 
@@ -73,7 +74,10 @@ abstract class FilterScenarios {
                 .withRootId("add_header").withInstances(1).build();
         PluginConfig accessLogger = PluginConfig.builder("access-log").withModule(Policies.policy("access-log"))
                 .withInstances(1).withLog(accessLog).build();
-        return new ProxyWasmFilter(PluginChainConfig.of(List.of(testActions, addHeader)).withLogPlugins(List.of(accessLogger)));
+        PluginConfig jsonAccessLogger = PluginConfig.builder("access-json").withModule(Policies.policy("access-log"))
+                .withConfiguration("{\"format\": \"json\"}").withInstances(1).withLog(jsonAccessLog).build();
+        return new ProxyWasmFilter(PluginChainConfig.of(List.of(testActions, addHeader))
+                .withLogPlugins(List.of(accessLogger, jsonAccessLogger)));
     }
 
     @AfterAll
@@ -189,6 +193,25 @@ abstract class FilterScenarios {
                 assertThat(seen).contains("header.transfer-encoding=chunked");
             }
         }
+    }
+
+    /** The application declares {@code Content-Length: 5} for "hello"; the client gets what the plugins left, framed truthfully. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({
+            "response-body-prepend-append, prepend.hello.append",
+            "response-body-replace, replace",
+            "response-body-remove, ''",
+            "count-body, hello"})
+    void theClientReceivesExactlyTheResponseBodyThePluginsLeftAndTheConnectionStaysInStep(String action, String expected)
+            throws Exception {
+        String answer = RecordingUpstream.exchange(server.uri("/").getPort(), "GET /app/declared-length HTTP/1.1\r\n"
+                + "Host: app\r\nx-test-action: " + action + "\r\n\r\nGET /app/echo HTTP/1.1\r\nHost: app\r\n"
+                + "Connection: close\r\n\r\n", Duration.ofSeconds(10));
+
+        List<RawResponse> responses = RawResponse.parseAll(answer);
+        assertThat(responses).extracting(RawResponse::status).containsExactly(200, 200);
+        assertThat(responses.get(0).body()).isEqualTo(expected);
+        assertThat(responses.get(1).body()).startsWith("method=GET\nuri=/app/echo\n");
     }
 
     @Test
@@ -379,6 +402,17 @@ abstract class FilterScenarios {
             assertThat(response.trailers()).containsEntry("x-app-trailer", "yes").containsEntry("x-plugin-trailer", "added");
         });
         assertThat(ChunkedResponse.parse(pluginTrailerOnly).trailers()).containsEntry("x-plugin-trailer", "added");
+    }
+
+    @Test
+    void aResponseHeldPastItsLimitAfterItsStatusWentOutIsBrokenOffAndLoggedAsSuch() throws Exception {
+        String answer = exchangeRaw("GET /app/stream?chunks=400&trace=reset HTTP/1.1\r\nHost: app\r\n"
+                + "x-test-action: response-body-replace\r\nConnection: close\r\n\r\n");
+
+        assertThat(answer).startsWith("HTTP/1.1 200").contains("chunked").doesNotEndWith("\r\n0\r\n\r\n");
+        Poll.until("the access log line", () -> jsonAccessLog.lines().stream().anyMatch(line -> line.contains("trace=reset")));
+        assertThat(jsonAccessLog.lines()).filteredOn(line -> line.contains("trace=reset")).singleElement().asString()
+                .contains("\"details\":\"wasm_buffer_limit{stream_reset_after_response_started}\"");
     }
 
     /** Sends {@code request} as is on a new connection and reads the whole response (the request asks to close). */
