@@ -36,6 +36,10 @@
 //   echo-request          response headers x-seen-method / x-seen-path / x-seen-expect /
 //                         x-seen-connection carry what the plugin saw; request headers x-user: alice
 //                         and x-tenant: t1 are set for the upstream
+//   reject-body           at the request body's end_of_stream, local reply 400 "body refused"
+//   hold-headers-for-body stops in proxy_on_request_headers (StopIteration) and buffers the request body;
+//                         at end_of_stream a body containing "deny" gets a local reply 403, any other
+//                         continues (with allow_on_headers_stop_iteration, releasing headers and body)
 //   Every body-* and response-body-* action reports the body sizes its body callbacks saw in the
 //   response header x-request-body-sizes (comma-separated, one entry per call).
 // Root id: "" (the default). Configuration: none.
@@ -47,7 +51,7 @@ import {
   stream_context, send_local_response, GrpcStatusValues, HeaderPair, Headers, continue_request,
   proxy_set_effective_context,
 } from "@solo-io/proxy-runtime";
-import { BufferTypeValues } from "@solo-io/proxy-runtime/runtime";
+import { BufferTypeValues, get_buffer_bytes } from "@solo-io/proxy-runtime/runtime";
 import { proxy_set_tick_period_milliseconds } from "@solo-io/proxy-runtime/imports";
 import { text, integer, boolean } from "../shared/properties";
 
@@ -173,6 +177,8 @@ class TestActions extends Context {
       return FilterHeadersStatusValues.StopIteration;
     } else if (action == "trap") {
       unreachable();
+    } else if (action == "hold-headers-for-body") {
+      return FilterHeadersStatusValues.StopIteration;
     } else if (action == "body-append-no-length") {
       request.remove("content-length");
     } else if (action == "echo-request") {
@@ -192,6 +198,20 @@ class TestActions extends Context {
       this.bodySizes += (this.bodySizes.length > 0 ? "," : "") + body_buffer_length.toString();
       return editBody(this.action.substring(5), BufferTypeValues.HttpRequestBody, body_buffer_length as u32,
         end_of_stream, this.requestBodyCalls);
+    }
+    if (this.action == "reject-body") {
+      if (!end_of_stream) return FilterDataStatusValues.Continue;
+      send_local_response(400, "body refused by test-actions", String.UTF8.encode("body refused"), [], GrpcStatusValues.InvalidCode);
+      return FilterDataStatusValues.StopIterationNoBuffer;
+    }
+    if (this.action == "hold-headers-for-body") {
+      if (!end_of_stream) return FilterDataStatusValues.StopIterationAndBuffer;
+      const body = String.UTF8.decode(get_buffer_bytes(BufferTypeValues.HttpRequestBody, 0, body_buffer_length as u32));
+      if (body.includes("deny")) {
+        reply(403, "denied by its body", GrpcStatusValues.InvalidCode);
+        return FilterDataStatusValues.StopIterationNoBuffer;
+      }
+      return FilterDataStatusValues.Continue;
     }
     if (this.action == "replace-request-body") {
       if (!end_of_stream) return FilterDataStatusValues.StopIterationAndBuffer;

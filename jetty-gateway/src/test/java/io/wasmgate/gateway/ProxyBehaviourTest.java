@@ -47,7 +47,7 @@ class ProxyBehaviourTest {
                     configuration: "x-policy: ran"
                     instances: 2
                 clusters:
-                  - { name: backend, url: "%s", timeout: 1s }
+                  - { name: backend, url: "%s", timeout: 2s }
                   - { name: refused, url: "http://127.0.0.1:%d" }
                 routes:
                   - { match: { prefix: /refused }, cluster: refused }

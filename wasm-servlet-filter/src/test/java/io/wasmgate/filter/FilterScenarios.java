@@ -215,6 +215,40 @@ abstract class FilterScenarios {
     }
 
     @Test
+    void aBodyTheApplicationNeverReadsStillPassesThePlugins() throws Exception {
+        int before = application.calls();
+        HttpResponse<String> sized = send(request("/app/ignore-body", "count-body")
+                .POST(BodyPublishers.ofByteArray(new byte[10_000])));
+        HttpResponse<String> chunked = send(request("/app/ignore-body", "count-body")
+                .POST(BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(new byte[30_000]))));
+
+        assertThat(application.calls()).isEqualTo(before + 2);
+        assertThat(sized.body()).isEqualTo("ignored the body");
+        assertThat(sized.headers().firstValue("x-request-body-bytes")).hasValue("10000");
+        assertThat(chunked.headers().firstValue("x-request-body-bytes")).hasValue("30000");
+    }
+
+    @Test
+    void aBodyPolicyRefusingABodyTheApplicationNeverReadReplacesTheResponse() throws Exception {
+        HttpResponse<String> response = send(request("/app/ignore-body", "reject-body").POST(BodyPublishers.ofString("{}")));
+
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(response.body()).isEqualTo("body refused");
+        assertThat(response.headers().firstValue("x-wasmgate")).as("the reply passed the response plugins").hasValue("hello");
+    }
+
+    @Test
+    void aBodyPolicyRefusingWhileTheApplicationReadsAnswersThroughTheResponsePlugins() throws Exception {
+        String answer = exchangeRaw("POST /app/echo HTTP/1.1\r\nHost: app\r\nx-test-action: reject-body\r\n"
+                + "Content-Length: 2\r\nConnection: close\r\n\r\n{}");
+
+        RawResponse response = RawResponse.parseAll(answer).get(0);
+        assertThat(response.status()).isEqualTo(400);
+        assertThat(response.body()).isEqualTo("body refused");
+        assertThat(response.header("x-wasmgate")).isEqualTo("hello");
+    }
+
+    @Test
     void theClientReceivesTheResponseBodyThePluginReplacedWithItsLength() throws Exception {
         HttpResponse<String> response = send(request("/app/echo", "replace-response-body"));
 

@@ -193,9 +193,14 @@ final class BufferingResponseWrapper extends HttpServletResponseWrapper {
         return bufferSize;
     }
 
+    /**
+     * Once the plugins answered instead (or reset the stream), the application's response is gone: it is
+     * not committed from its point of view, so its error handling writes into the void quietly instead of
+     * logging that the response was committed.
+     */
     @Override
     public boolean isCommitted() {
-        return finished || run.responseStarted();
+        return !finished && run.responseStarted();
     }
 
     @Override

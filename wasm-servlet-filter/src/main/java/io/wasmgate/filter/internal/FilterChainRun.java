@@ -97,6 +97,7 @@ final class FilterChainRun {
     private Headers requestTrailers;
     private ServletInputStream clientBody;
     private boolean clientBodyEnded;
+    private boolean drainingRequestBody;
     private volatile long requestBytesRead;
     private volatile boolean reset;
     private boolean clientAborted;
@@ -135,7 +136,8 @@ final class FilterChainRun {
     void start(FilterChain chain) throws IOException, ServletException {
         request.setAttribute(ATTRIBUTE, this);
         drive(() -> {
-            requestFlow.push(new HeadersFrame(requestHeaders, RequestHeadersAdapter.endsWithHeaders(request)));
+            clientBodyEnded = RequestHeadersAdapter.endsWithHeaders(request);
+            requestFlow.push(new HeadersFrame(requestHeaders, clientBodyEnded));
             advance(chain);
         });
     }
@@ -181,6 +183,10 @@ final class FilterChainRun {
                     if (requestHeadersPassed) {
                         phase = Phase.APPLICATION;
                         invokeApplication(() -> chain.doFilter(requestWrapper, responseWrapper));
+                    } else if (!clientBodyEnded) {
+                        // A plugin holds the headers (waiting for the body, or for a callout): the body
+                        // reaches it (StopIteration) or waits behind it, bounded by max_buffered_body.
+                        readFromClient();
                     } else if (suspend(requestFlow)) {
                         return;
                     }
@@ -208,7 +214,7 @@ final class FilterChainRun {
         try {
             application.run();
         } catch (IOException | ServletException | RuntimeException e) {
-            if (phase == Phase.DONE || reset || clientAborted) {
+            if (phase == Phase.DONE || reset || clientAborted || replyThroughPlugins) {
                 LOG.debug("application stopped after the plugins ended the exchange: {}", e.toString());
                 return;
             }
@@ -227,9 +233,9 @@ final class FilterChainRun {
         try {
             while (true) {
                 settle();
-                if (phase == Phase.DONE) {
+                if (phase == Phase.DONE || replyThroughPlugins) {
                     throw new IOException("the request body is no longer available: "
-                            + (reset ? "the stream was reset by a Wasm plugin" : "a Wasm plugin answered the request"));
+                            + (reset ? "the stream was reset by Wasmgate" : "a Wasm plugin answered the request"));
                 }
                 if (requestBody.hasReady() || requestBody.ended()) {
                     return;
@@ -269,6 +275,32 @@ final class FilterChainRun {
             long declared = request.getContentLengthLong();
             clientBodyEnded = declared >= 0 && requestBytesRead >= declared;
             requestFlow.push(new DataFrame(Arrays.copyOf(buffer, n), clientBodyEnded));
+        }
+    }
+
+    /**
+     * The application is done without reading the whole body: when a plugin sees request bodies, the rest
+     * is read through the plugins (and dropped after them), so body policies and log plugins see every
+     * byte, as Envoy's filters do; a plugin that answers now replaces the response if nothing was sent.
+     */
+    private void drainRequestBody() {
+        if (!requestWrapper.bodyEditable() || requestBody.ended() || clientAborted) {
+            return;
+        }
+        drainingRequestBody = true;
+        try {
+            while (phase == Phase.APPLICATION && !requestBody.ended()) {
+                if (!clientBodyEnded) {
+                    readFromClient();
+                } else if (!awaitSignal(requestFlow)) {
+                    pauseExpired(requestFlow);
+                }
+                settle();
+            }
+        } catch (IOException e) {
+            // The response may still reach a client whose body broke off or was malformed.
+            clientAborted = true;
+            LOG.debug("the client's unread body could not be read to its end: {}", e.toString());
         }
     }
 
@@ -374,7 +406,12 @@ final class FilterChainRun {
 
     // ---- the response ---------------------------------------------------------------------------------
 
+    /** The application is done with the response; the rest of an unread body passes the plugins first. */
     private void completeResponse() {
+        drainRequestBody();
+        if (phase != Phase.APPLICATION) {
+            return;
+        }
         phase = Phase.RESPONSE_END;
         pushResponse(responseWrapper.takePending(), true);
     }
@@ -415,7 +452,11 @@ final class FilterChainRun {
                 requestBody.end();
             }
         } else if (frame instanceof DataFrame data) {
-            requestBody.offer(data.bytes());
+            if (drainingRequestBody) {
+                requestBody.discard(data.bytes().length);
+            } else {
+                requestBody.offer(data.bytes());
+            }
             if (data.endOfStream()) {
                 requestBody.end();
             }
@@ -516,15 +557,16 @@ final class FilterChainRun {
     }
 
     /**
-     * Answers with {@code reply}. A plugin's reply in the request phase goes through the plugins' response
-     * callbacks, as Envoy sends local replies through its encoder filters; anything else (failures,
-     * limits, replies once the application ran) replaces the response directly, or resets the stream if
-     * the response is already committed.
+     * Answers with {@code reply}. A plugin's reply goes through the plugins' response callbacks while no
+     * response has entered them (in the request phase, or while the application runs: a body policy that
+     * refuses), as Envoy sends local replies through its encoder filters; the application's own output is
+     * dropped from then on. Anything else (failures, limits, replies once the response entered the
+     * plugins) replaces the response directly, or resets the stream if the response is already committed.
      */
     private void answer(LocalReply reply, boolean viaPlugins) {
         codeDetails = reply.details();
         responseWrapper.discard();
-        if (viaPlugins && phase == Phase.REQUEST && !replyThroughPlugins) {
+        if (viaPlugins && !responseStarted && !replyThroughPlugins) {
             replyThroughPlugins = true;
             phase = Phase.RESPONSE_END;
             responseStarted = true;

@@ -1,6 +1,7 @@
 package io.wasmgate.filter.internal;
 
 import io.wasmgate.abi.spi.Headers;
+import io.wasmgate.abi.wire.FilterHeadersStatus;
 import io.wasmgate.filter.internal.Frame.DataFrame;
 import io.wasmgate.filter.internal.Frame.HeadersFrame;
 import io.wasmgate.filter.internal.Frame.TrailersFrame;
@@ -13,8 +14,10 @@ import java.util.function.Consumer;
  * One direction of a request through the plugins, as Envoy's filter manager runs it: each frame
  * (headers, body chunks, trailers) is offered to the stages in order; a stage that stops holds the
  * direction there until the plugin continues. Headers or trailers held stop everything behind them
- * (body chunks wait in the stage's inbox); a held body keeps receiving chunks, cumulatively, in the
- * plugin's buffer. What passes the last stage goes to the sink.
+ * (body chunks wait in the stage's inbox, bounded by {@code max_buffered_body}), except headers held
+ * with {@code StopIteration} (a plugin with {@code allow_on_headers_stop_iteration}): its body callbacks
+ * go on, and one that continues releases the headers with the body, as in Envoy. A held body keeps
+ * receiving chunks, cumulatively, in the plugin's buffer. What passes the last stage goes to the sink.
  *
  * <p>Only the thread driving the run touches a flow. After each callback the flow stops if the run was
  * interrupted (a local reply, a failure, a reset), leaving the rest to the run.
@@ -27,6 +30,8 @@ final class Flow {
         final ArrayDeque<Frame> inbox = new ArrayDeque<>(2);
         Hold hold = Hold.NONE;
         HeadersFrame heldHeaders;
+        /** Headers held with StopIteration: body chunks still reach the plugin. */
+        boolean bodyWhileHeadersHeld;
         TrailersFrame heldTrailers;
         boolean bodyPending;
         boolean bodyEnded;
@@ -80,7 +85,10 @@ final class Flow {
         Hold hold = state.hold;
         state.hold = Hold.NONE;
         switch (hold) {
-            case HEADERS -> forward(at, state.heldHeaders);
+            case HEADERS -> {
+                forward(at, state.heldHeaders);
+                forwardBody(at, state);
+            }
             case BODY -> forwardBody(at, state);
             case TRAILERS -> {
                 forwardBody(at, state);
@@ -100,16 +108,20 @@ final class Flow {
     private void drain(int at) {
         StageState state = states[at];
         Stage stage = stages.get(at);
-        while (!state.inbox.isEmpty() && (state.hold == Hold.NONE || state.hold == Hold.BODY) && !run.interrupted()) {
+        while (!state.inbox.isEmpty() && takes(state, state.inbox.peek()) && !run.interrupted()) {
             Frame frame = state.inbox.poll();
             state.inboxBytes -= frame.size();
             if (frame instanceof HeadersFrame headers) {
-                if (stage.headers(direction, headers.headers(), headers.endOfStream()).stops()) {
+                FilterHeadersStatus status = stage.headers(direction, headers.headers(), headers.endOfStream());
+                if (status.stops()) {
                     state.hold = Hold.HEADERS;
                     state.heldHeaders = headers;
+                    state.bodyWhileHeadersHeld = status == FilterHeadersStatus.STOP_ITERATION;
                 } else {
                     forward(at, headers);
                 }
+            } else if (frame instanceof DataFrame data && state.hold == Hold.HEADERS) {
+                onDataWhileHeadersHeld(at, state, stage, data);
             } else if (frame instanceof DataFrame data) {
                 onData(at, state, stage, data);
             } else {
@@ -123,6 +135,26 @@ final class Flow {
                     forward(at, trailers);
                 }
             }
+        }
+    }
+
+    /** Whether the stage takes {@code next} now: anything unless it holds headers or trailers; body chunks behind StopIteration headers. */
+    private static boolean takes(StageState state, Frame next) {
+        return switch (state.hold) {
+            case NONE, BODY -> true;
+            case HEADERS -> state.bodyWhileHeadersHeld && next instanceof DataFrame;
+            case TRAILERS -> false;
+        };
+    }
+
+    /** A body callback behind held headers: a plugin that continues releases the headers and the body. */
+    private void onDataWhileHeadersHeld(int at, StageState state, Stage stage, DataFrame data) {
+        state.bodyEnded = data.endOfStream();
+        state.bodyPending = true;
+        if (!stage.body(direction, data.bytes(), data.endOfStream()).stops()) {
+            state.hold = Hold.NONE;
+            forward(at, state.heldHeaders);
+            forwardBody(at, state);
         }
     }
 
@@ -167,7 +199,8 @@ final class Flow {
         StageState next = states[to];
         next.inbox.add(frame);
         next.inboxBytes += frame.size();
-        if (next.hold == Hold.HEADERS && next.inboxBytes > stages.get(to).limits().maxBufferedBody()) {
+        if (next.hold == Hold.HEADERS && !next.bodyWhileHeadersHeld
+                && next.inboxBytes > stages.get(to).limits().maxBufferedBody()) {
             run.onBufferLimit(stages.get(to), direction);
         }
     }

@@ -30,6 +30,11 @@ final class RequestBodyStream extends ServletInputStream {
         }
     }
 
+    /** Bytes that passed the plugins while nobody will read them (the application is done): counted, dropped. */
+    void discard(int length) {
+        passedBytes += length;
+    }
+
     /** The body is complete: reads return -1 once {@link #offer}ed bytes are consumed. */
     void end() {
         ended = true;

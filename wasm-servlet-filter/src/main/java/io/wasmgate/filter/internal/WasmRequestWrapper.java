@@ -172,6 +172,11 @@ final class WasmRequestWrapper extends HttpServletRequestWrapper {
         return !framing.editable() && headersUnchanged();
     }
 
+    /** {@code true} if a plugin in the chain sees the request body. */
+    boolean bodyEditable() {
+        return framing.editable();
+    }
+
     private static boolean isFraming(String name) {
         return name.equalsIgnoreCase("content-length") || name.equalsIgnoreCase("transfer-encoding");
     }

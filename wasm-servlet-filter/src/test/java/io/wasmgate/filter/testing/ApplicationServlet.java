@@ -68,6 +68,9 @@ public final class ApplicationServlet extends HttpServlet {
             } catch (IOException e) {
                 overrunsRejected.incrementAndGet();
             }
+        } else if (path.equals("/ignore-body")) {
+            response.setContentType("text/plain");
+            response.getWriter().write("ignored the body");
         } else if (path.equals("/framing")) {
             framing(request, response);
         } else if (path.equals("/trailers")) {
