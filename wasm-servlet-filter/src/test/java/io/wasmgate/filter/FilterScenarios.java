@@ -52,6 +52,8 @@ abstract class FilterScenarios {
     private final CapturingLog jsonAccessLog = new CapturingLog();
     private TestServer server;
     private TestServer blockingServer;
+    private TestServer stopIterationServer;
+    private final ApplicationServlet stopIterationApplication = new ApplicationServlet();
 
     /** A new, unstarted container. */
     abstract TestServer newServer();
@@ -62,6 +64,11 @@ abstract class FilterScenarios {
         server.start(newFilter(), application, true);
         blockingServer = newServer();
         blockingServer.start(newFilter(), new ApplicationServlet(), false);
+        stopIterationServer = newServer();
+        stopIterationServer.start(new ProxyWasmFilter(List.of(PluginConfig.builder("test-actions")
+                .withModule(Policies.policy("test-actions")).withInstances(1).withAllowOnHeadersStopIteration(true)
+                .withLimits(Limits.defaults().withPauseDeadline(Duration.ofSeconds(2)).withMaxBufferedBody(64 * 1024))
+                .build())), stopIterationApplication, true);
     }
 
     /** test-actions then add-header, with access-log as log plugin. */
@@ -84,6 +91,7 @@ abstract class FilterScenarios {
     void stop() throws Exception {
         server.stop();
         blockingServer.stop();
+        stopIterationServer.stop();
     }
 
     private HttpRequest.Builder request(String path, String action) {
@@ -246,6 +254,32 @@ abstract class FilterScenarios {
         assertThat(response.status()).isEqualTo(400);
         assertThat(response.body()).isEqualTo("body refused");
         assertThat(response.header("x-wasmgate")).isEqualTo("hello");
+    }
+
+    @Test
+    void headersHeldWithStopIterationReachTheApplicationOnlyOnceTheBodyPassedThePlugin() throws Exception {
+        int before = stopIterationApplication.calls();
+        HttpResponse<String> allowed = send(request(stopIterationServer, "/app/framing", "hold-headers-for-body")
+                .POST(BodyPublishers.ofString("hello")));
+        HttpResponse<String> denied = send(request(stopIterationServer, "/app/framing", "hold-headers-for-body")
+                .POST(BodyPublishers.ofInputStream(() -> new ByteArrayInputStream("please deny me".getBytes(StandardCharsets.US_ASCII)))));
+
+        assertThat(allowed.statusCode()).isEqualTo(200);
+        assertThat(allowed.body()).contains("length-before=5\n").endsWith("body=hello");
+        assertThat(denied.statusCode()).isEqualTo(403);
+        assertThat(stopIterationApplication.calls()).as("only the allowed request reached the application").isEqualTo(before + 1);
+    }
+
+    @Test
+    void headersHeldWithoutStopIterationHoldTheBodyTooAndTheApplicationNeverRuns() throws Exception {
+        int before = application.calls();
+        HttpResponse<String> waiting = send(request("/app/echo", "hold-headers-for-body").POST(BodyPublishers.ofString("hello")));
+        HttpResponse<String> tooLarge = send(request("/app/echo", "hold-headers-for-body")
+                .POST(BodyPublishers.ofByteArray(new byte[200 * 1024])));
+
+        assertThat(waiting.statusCode()).as("the plugin never sees the body it waits for: its pause deadline").isEqualTo(504);
+        assertThat(tooLarge.statusCode()).as("the body waiting behind the held headers outgrew max_buffered_body").isEqualTo(413);
+        assertThat(application.calls()).isEqualTo(before);
     }
 
     @Test
