@@ -283,6 +283,39 @@ abstract class FilterScenarios {
     }
 
     @Test
+    void multipartPartsAreParsedFromTheBodyThePluginsLetThrough() throws Exception {
+        String boundary = "wasmgateboundary";
+        String body = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"note\"\r\n\r\nhi\r\n"
+                + "--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.json\"\r\n"
+                + "Content-Type: application/json\r\n\r\n{\"name\":\"x\"}\r\n--" + boundary + "--\r\n";
+        HttpRequest.Builder upload = request("/app/upload", "count-body")
+                .header("content-type", "multipart/form-data; boundary=" + boundary);
+
+        HttpResponse<String> counted = send(upload.POST(BodyPublishers.ofString(body)));
+        HttpResponse<String> replaced = send(request("/app/upload", "body-replace")
+                .header("content-type", "multipart/form-data; boundary=" + boundary).POST(BodyPublishers.ofString(body)));
+
+        assertThat(counted.statusCode()).isEqualTo(200);
+        assertThat(counted.body()).isEqualTo("note=null:hi\nfile=a.json:{\"name\":\"x\"}\nparam.note=hi\n");
+        assertThat(counted.headers().firstValue("x-request-body-bytes")).hasValue(Integer.toString(body.length()));
+        assertThat(replaced.body()).as("the parser saw the plugin's body, which holds no part any more")
+                .isEqualTo("param.note=null\n");
+    }
+
+    @Test
+    void aMultipartBodyOverTheServletsLimitIsRefusedLikeTheContainerWould() throws Exception {
+        String boundary = "b";
+        String body = "--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"big\"\r\n\r\n"
+                + "x".repeat(100 * 1024) + "\r\n--b--\r\n";
+        int before = application.calls();
+        HttpResponse<String> response = send(request("/app/upload", "count-body")
+                .header("content-type", "multipart/form-data; boundary=" + boundary).POST(BodyPublishers.ofString(body)));
+
+        assertThat(response.statusCode()).isEqualTo(500);
+        assertThat(application.calls()).isEqualTo(before + 1);
+    }
+
+    @Test
     void theClientReceivesTheResponseBodyThePluginReplacedWithItsLength() throws Exception {
         HttpResponse<String> response = send(request("/app/echo", "replace-response-body"));
 

@@ -726,6 +726,7 @@ final class FilterChainRun {
         }
         phase = Phase.DONE;
         finishedAt = Instant.now();
+        requestWrapper.deleteParts();
         synchronized (this) {
             continues.clear();
             pendingReply = null;

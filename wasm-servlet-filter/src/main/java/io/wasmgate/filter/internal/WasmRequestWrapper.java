@@ -3,11 +3,13 @@ package io.wasmgate.filter.internal;
 import io.wasmgate.abi.spi.Headers;
 import io.wasmgate.abi.wire.HeaderField;
 import jakarta.servlet.AsyncContext;
+import jakarta.servlet.ServletException;
 import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.ServletRequest;
 import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
+import jakarta.servlet.http.Part;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -17,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.Enumeration;
 import java.util.LinkedHashMap;
@@ -30,8 +33,9 @@ import java.util.Set;
 /**
  * The request the application sees: method, path, query, authority, scheme and headers as the plugins
  * left them in the (live) request header map, the body through {@link RequestBodyStream}, parameters
- * from that query and body, trailers as the plugins left them, and async contexts that tell the run
- * when the application completes. ({@code getParts()} still reads the client's body directly.)
+ * from that query and body, multipart parts parsed from the body the plugins let through (never the
+ * client's raw body), trailers as the plugins left them, and async contexts that tell the run when the
+ * application completes.
  */
 final class WasmRequestWrapper extends HttpServletRequestWrapper {
     private final FilterChainRun run;
@@ -43,6 +47,7 @@ final class WasmRequestWrapper extends HttpServletRequestWrapper {
     private BufferedReader reader;
     private boolean streamUsed;
     private Map<String, String[]> parameters;
+    private MultipartBody multipart;
 
     WasmRequestWrapper(HttpServletRequest request, FilterChainRun run, Headers headers, RequestFraming framing) {
         super(request);
@@ -324,10 +329,56 @@ final class WasmRequestWrapper extends HttpServletRequestWrapper {
                 } catch (IOException e) {
                     throw new UncheckedIOException("cannot read the form parameters", e);
                 }
+            } else if (isMultipart() && (multipart != null || (!streamUsed && reader == null))
+                    && MultipartConfigLookup.find(this).isPresent()) {
+                try {
+                    multipart().addFormFields(collected, getCharacterEncoding() == null ? StandardCharsets.UTF_8 : bodyCharset());
+                } catch (IOException e) {
+                    throw new UncheckedIOException("cannot read the multipart form fields", e);
+                }
             }
             parameters = FormParameters.toArrays(collected);
         }
         return parameters;
+    }
+
+    private boolean isMultipart() {
+        String type = getContentType();
+        return type != null && type.toLowerCase(Locale.ROOT).startsWith("multipart/form-data");
+    }
+
+    // ---- multipart --------------------------------------------------------------------------------
+
+    @Override
+    public Collection<Part> getParts() throws IOException, ServletException {
+        return multipart().parts();
+    }
+
+    @Override
+    public Part getPart(String name) throws IOException, ServletException {
+        for (Part part : multipart().parts()) {
+            if (part.getName().equals(name)) {
+                return part;
+            }
+        }
+        return null;
+    }
+
+    private MultipartBody multipart() throws IOException {
+        if (multipart == null) {
+            if (!isMultipart()) {
+                throw new IllegalStateException("the request is not multipart/form-data: " + getContentType());
+            }
+            multipart = MultipartBody.parse(this);
+        }
+        return multipart;
+    }
+
+    /** Deletes the temporary files of parsed parts: the exchange is over. */
+    void deleteParts() {
+        if (multipart != null) {
+            multipart.delete();
+        }
     }
 
     private boolean isFormPost() {

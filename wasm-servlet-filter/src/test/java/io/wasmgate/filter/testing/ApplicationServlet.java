@@ -1,9 +1,11 @@
 package io.wasmgate.filter.testing;
 
 import jakarta.servlet.AsyncContext;
+import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.Part;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -44,7 +46,7 @@ public final class ApplicationServlet extends HttpServlet {
     }
 
     @Override
-    protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
+    protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException, ServletException {
         calls.incrementAndGet();
         String path = request.getPathInfo() == null ? "/" : request.getPathInfo();
         if (path.equals("/stream")) {
@@ -68,6 +70,15 @@ public final class ApplicationServlet extends HttpServlet {
             } catch (IOException e) {
                 overrunsRejected.incrementAndGet();
             }
+        } else if (path.equals("/upload")) {
+            StringBuilder text = new StringBuilder();
+            for (Part part : request.getParts()) {
+                text.append(part.getName()).append('=').append(part.getSubmittedFileName()).append(':')
+                        .append(new String(part.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).append('\n');
+            }
+            text.append("param.note=").append(request.getParameter("note")).append('\n');
+            response.setContentType("text/plain");
+            response.getWriter().write(text.toString());
         } else if (path.equals("/ignore-body")) {
             response.setContentType("text/plain");
             response.getWriter().write("ignored the body");

@@ -28,6 +28,7 @@ public final class JettyServer implements TestServer {
         context.addFilter(filterHolder, "/*", EnumSet.of(DispatcherType.REQUEST, DispatcherType.ASYNC));
         ServletHolder servletHolder = new ServletHolder(servlet);
         servletHolder.setAsyncSupported(servletAsyncSupported);
+        servletHolder.getRegistration().setMultipartConfig(TestServer.MULTIPART);
         context.addServlet(servletHolder, "/*");
         server.setHandler(context);
         server.start();

@@ -1,11 +1,15 @@
 package io.wasmgate.filter.testing;
 
 import jakarta.servlet.Filter;
+import jakarta.servlet.MultipartConfigElement;
 import jakarta.servlet.http.HttpServlet;
 import java.net.URI;
 
 /** An embedded servlet container on a loopback port: one filter on {@code /*} (REQUEST and ASYNC) in front of one servlet. */
 public interface TestServer {
+    /** The application servlet's multipart limits: 64 KiB a file, 128 KiB a request, parts over 1 KiB on disk. */
+    MultipartConfigElement MULTIPART = new MultipartConfigElement("", 64 * 1024, 128 * 1024, 1024);
+
     /** The context path every test server uses. */
     String CONTEXT = "/app";
 

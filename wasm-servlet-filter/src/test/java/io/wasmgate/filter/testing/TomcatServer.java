@@ -37,6 +37,7 @@ public final class TomcatServer implements TestServer {
         Context context = tomcat.addContext(CONTEXT, Files.createTempDirectory("docs").toString());
         Wrapper wrapper = Tomcat.addServlet(context, "app", servlet);
         wrapper.setAsyncSupported(servletAsyncSupported);
+        wrapper.setMultipartConfigElement(TestServer.MULTIPART);
         context.addServletMappingDecoded("/*", "app");
         FilterDef def = new FilterDef();
         def.setFilterName("wasm");
