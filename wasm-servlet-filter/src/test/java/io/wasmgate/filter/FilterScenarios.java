@@ -20,11 +20,13 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
+import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -313,6 +315,38 @@ abstract class FilterScenarios {
 
         assertThat(response.statusCode()).isEqualTo(500);
         assertThat(application.calls()).isEqualTo(before + 1);
+    }
+
+    @Test
+    void aWebSocketUpgradePassesTheRequestPluginsThenProceedsUntouched() throws Exception {
+        List<String> received = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.concurrent.CompletableFuture<String> echoed = new java.util.concurrent.CompletableFuture<>();
+        WebSocket socket = client.newWebSocketBuilder().header("x-test-action", "count-body")
+                .buildAsync(URI.create("ws://127.0.0.1:" + server.port() + "/app/ws"), new WebSocket.Listener() {
+                    @Override
+                    public java.util.concurrent.CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+                        received.add(data.toString());
+                        echoed.complete(data.toString());
+                        return WebSocket.Listener.super.onText(webSocket, data, last);
+                    }
+                }).get(10, java.util.concurrent.TimeUnit.SECONDS);
+        socket.sendText("hello", true);
+
+        assertThat(echoed.get(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("echo hello");
+        socket.sendClose(WebSocket.NORMAL_CLOSURE, "done").get(10, java.util.concurrent.TimeUnit.SECONDS);
+        awaitLogLine(" access GET /app/ws 101");
+    }
+
+    @Test
+    void aPluginCanRefuseAWebSocketUpgrade() throws Exception {
+        java.util.concurrent.CompletableFuture<WebSocket> upgrade = client.newWebSocketBuilder()
+                .header("x-test-action", "local-reply-403")
+                .buildAsync(URI.create("ws://127.0.0.1:" + server.port() + "/app/ws"), new WebSocket.Listener() { });
+
+        assertThatThrownBy(() -> upgrade.get(10, java.util.concurrent.TimeUnit.SECONDS))
+                .hasCauseInstanceOf(java.net.http.WebSocketHandshakeException.class)
+                .satisfies(e -> assertThat(((java.net.http.WebSocketHandshakeException) e.getCause()).getResponse().statusCode())
+                        .isEqualTo(403));
     }
 
     @Test

@@ -69,6 +69,7 @@ final class FilterChainRun {
     private final List<Stage> logStages = new ArrayList<>();
     private final Headers requestHeaders;
     private final boolean grpc;
+    private final boolean upgrade;
     private final Flow requestFlow;
     private final Flow responseFlow;
     private final RequestBodyStream requestBody = new RequestBodyStream(this);
@@ -111,6 +112,7 @@ final class FilterChainRun {
         this.response = response;
         this.requestHeaders = RequestHeadersAdapter.from(request);
         this.grpc = LocalReplies.isGrpc(requestHeaders);
+        this.upgrade = isUpgrade(request);
         this.attributes = new ExchangeAttributes(this, request, requestHeaders);
         lineup.plugins().forEach(release -> stages.add(new Stage(this, release.pick())));
         lineup.logPlugins().forEach(release -> logStages.add(new Stage(this, release.pick())));
@@ -128,6 +130,21 @@ final class FilterChainRun {
         this.requestWrapper = new WasmRequestWrapper(request, this, requestHeaders,
                 new RequestFraming(request, requestHeaders, requestBody, requestBodyEditable));
         this.responseWrapper = new BufferingResponseWrapper(response, this);
+    }
+
+    /** An HTTP/1.1 protocol upgrade (WebSocket): {@code Upgrade} and {@code Connection: upgrade}. */
+    private static boolean isUpgrade(HttpServletRequest request) {
+        if (request.getHeader("upgrade") == null) {
+            return false;
+        }
+        for (String connection : Collections.list(request.getHeaders("connection"))) {
+            for (String token : connection.split(",")) {
+                if (token.trim().equalsIgnoreCase("upgrade")) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     // ---- entry points: container dispatches ---------------------------------------------------------
@@ -180,7 +197,13 @@ final class FilterChainRun {
             settle();
             switch (phase) {
                 case REQUEST -> {
-                    if (requestHeadersPassed) {
+                    if (requestHeadersPassed && upgrade) {
+                        // The plugins let the upgrade through: it proceeds untouched (the 101 and the
+                        // frames after it are the container's), as the plugins cannot read frames.
+                        phase = Phase.APPLICATION;
+                        invokeApplication(() -> chain.doFilter(requestWrapper, response));
+                        finish();
+                    } else if (requestHeadersPassed) {
                         phase = Phase.APPLICATION;
                         invokeApplication(() -> chain.doFilter(requestWrapper, responseWrapper));
                     } else if (!clientBodyEnded) {
@@ -789,6 +812,9 @@ final class FilterChainRun {
 
     /** The response headers as sent; a failed application is reported as the 500 the container sends. */
     Optional<Headers> responseHeaders() {
+        if (upgrade && phase == Phase.DONE && !replyThroughPlugins && sink.headers() == null) {
+            return Optional.of(new Headers().add(":status", Integer.toString(response.getStatus())));
+        }
         Headers sent = sink.headers();
         if (sent == null && applicationFailed) {
             return Optional.of(new Headers().add(":status", "500"));

@@ -7,6 +7,8 @@ import java.util.EnumSet;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.ee10.websocket.jakarta.server.config.JakartaWebSocketServletContainerInitializer;
+import org.eclipse.jetty.ee10.websocket.servlet.WebSocketUpgradeFilter;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 
@@ -26,10 +28,18 @@ public final class JettyServer implements TestServer {
         FilterHolder filterHolder = new FilterHolder(filter);
         filterHolder.setAsyncSupported(true);
         context.addFilter(filterHolder, "/*", EnumSet.of(DispatcherType.REQUEST, DispatcherType.ASYNC));
+        // Jetty puts its WebSocket upgrade filter first unless the context declares it: declared after
+        // the plugins' filter, upgrades pass the plugins' request callbacks.
+        FilterHolder upgrades = new FilterHolder(WebSocketUpgradeFilter.class);
+        upgrades.setName(WebSocketUpgradeFilter.class.getName());
+        upgrades.setAsyncSupported(true);
+        context.addFilter(upgrades, "/*", EnumSet.of(DispatcherType.REQUEST));
         ServletHolder servletHolder = new ServletHolder(servlet);
         servletHolder.setAsyncSupported(servletAsyncSupported);
         servletHolder.getRegistration().setMultipartConfig(TestServer.MULTIPART);
         context.addServlet(servletHolder, "/*");
+        JakartaWebSocketServletContainerInitializer.configure(context,
+                (servletContext, container) -> container.addEndpoint(EchoEndpoint.class));
         server.setHandler(context);
         server.start();
     }

@@ -4,12 +4,14 @@ import jakarta.servlet.Filter;
 import jakarta.servlet.http.HttpServlet;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Set;
 import org.apache.catalina.Context;
 import org.apache.catalina.Wrapper;
 import org.apache.catalina.connector.Connector;
 import org.apache.catalina.startup.Tomcat;
 import org.apache.tomcat.util.descriptor.web.FilterDef;
 import org.apache.tomcat.util.descriptor.web.FilterMap;
+import org.apache.tomcat.websocket.server.WsSci;
 
 /** Embedded Tomcat 10.1. */
 public final class TomcatServer implements TestServer {
@@ -50,6 +52,7 @@ public final class TomcatServer implements TestServer {
         map.setDispatcher("REQUEST");
         map.setDispatcher("ASYNC");
         context.addFilterMap(map);
+        context.addServletContainerInitializer(new WsSci(), Set.of(EchoEndpoint.class));
         tomcat.start();
     }
 
