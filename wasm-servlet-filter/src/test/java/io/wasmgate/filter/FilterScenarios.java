@@ -309,12 +309,11 @@ abstract class FilterScenarios {
         String boundary = "b";
         String body = "--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"big\"\r\n\r\n"
                 + "x".repeat(100 * 1024) + "\r\n--b--\r\n";
-        int before = application.calls();
         HttpResponse<String> response = send(request("/app/upload", "count-body")
                 .header("content-type", "multipart/form-data; boundary=" + boundary).POST(BodyPublishers.ofString(body)));
 
         assertThat(response.statusCode()).isEqualTo(500);
-        assertThat(application.calls()).isEqualTo(before + 1);
+        assertThat(response.body()).startsWith("error page for 500: the multipart request exceeds its maximum permitted size");
     }
 
     @Test
@@ -347,6 +346,28 @@ abstract class FilterScenarios {
                 .hasCauseInstanceOf(java.net.http.WebSocketHandshakeException.class)
                 .satisfies(e -> assertThat(((java.net.http.WebSocketHandshakeException) e.getCause()).getResponse().statusCode())
                         .isEqualTo(403));
+    }
+
+    @Test
+    void aSentErrorKeepsTheContainersErrorPageAndThePluginsSeeItOnce() throws Exception {
+        HttpResponse<String> response = send(request("/app/send-error?trace=sent-error", "headers"));
+
+        assertThat(response.statusCode()).isEqualTo(404);
+        assertThat(response.body()).isEqualTo("error page for 404: nothing here");
+        assertThat(response.headers().firstValue("x-wasmgate")).hasValue("hello");
+        assertThat(response.headers().firstValue("x-resp-added")).hasValue("yes");
+        awaitLogLine(" access GET /app/send-error?trace=sent-error 404");
+        assertThat(accessLog.lines()).filteredOn(line -> line.contains("trace=sent-error")).hasSize(1);
+    }
+
+    @Test
+    void anApplicationExceptionGetsTheContainersErrorPageThroughThePlugins() throws Exception {
+        HttpResponse<String> response = send(request("/app/throw?trace=thrown", null));
+
+        assertThat(response.statusCode()).isEqualTo(500);
+        assertThat(response.body()).isEqualTo("error page for 500: the application broke");
+        assertThat(response.headers().firstValue("x-wasmgate")).hasValue("hello");
+        awaitLogLine(" access GET /app/throw?trace=thrown 500");
     }
 
     @Test

@@ -48,6 +48,7 @@ final class BufferingResponseWrapper extends HttpServletResponseWrapper {
     private PrintWriter writer;
     private boolean finished;
     private boolean draining;
+    private boolean errorSent;
 
     BufferingResponseWrapper(HttpServletResponse response, FilterChainRun run) {
         super(response);
@@ -97,6 +98,21 @@ final class BufferingResponseWrapper extends HttpServletResponseWrapper {
         return bytes;
     }
 
+    /**
+     * The container renders the error page the application asked for, in an error dispatch through the
+     * filter: its output is this response's body from the start, after the status the application sent.
+     */
+    void startErrorPage() {
+        errorSent = false;
+        bodyClosed = false;
+        pending.reset();
+        bodyBytes = 0;
+        contentLength = -1;
+        stream = null;
+        writer = null;
+        trailers = null;
+    }
+
     /** From now on the application writes into the void: a plugin answered instead. */
     void discard() {
         finished = true;
@@ -108,6 +124,9 @@ final class BufferingResponseWrapper extends HttpServletResponseWrapper {
     void append(byte[] bytes, int offset, int length) throws IOException {
         if (finished) {
             run.checkNotReset();
+            return;
+        }
+        if (errorSent) {
             return;
         }
         if (bodyClosed && !draining) {
@@ -133,13 +152,13 @@ final class BufferingResponseWrapper extends HttpServletResponseWrapper {
     }
 
     void flushPending() throws IOException {
-        if (!finished && !draining && !bodyClosed) {
+        if (!finished && !draining && !bodyClosed && !errorSent) {
             run.responseFlush(takePending());
         }
     }
 
     void closeBody() throws IOException {
-        if (!finished && !bodyClosed) {
+        if (!finished && !bodyClosed && !errorSent) {
             bodyClosed = true;
             run.responseClose();
         }
@@ -196,11 +215,11 @@ final class BufferingResponseWrapper extends HttpServletResponseWrapper {
     /**
      * Once the plugins answered instead (or reset the stream), the application's response is gone: it is
      * not committed from its point of view, so its error handling writes into the void quietly instead of
-     * logging that the response was committed.
+     * logging that the response was committed. After {@code sendError} it is, as on the container.
      */
     @Override
     public boolean isCommitted() {
-        return !finished && run.responseStarted();
+        return !finished && (errorSent || run.responseStarted());
     }
 
     @Override
@@ -239,20 +258,31 @@ final class BufferingResponseWrapper extends HttpServletResponseWrapper {
         return status;
     }
 
-    /** Captured like any status: the plugins see the error, and the body is empty (no container error page). */
+    /**
+     * The container renders its error page (or the framework's) for the status, in an error dispatch the
+     * plugins see like any response, when the run can wait for it; otherwise the status is captured and
+     * the body is empty.
+     */
     @Override
     public void sendError(int sc, String msg) throws IOException {
-        sendError(sc);
+        if (isCommitted()) {
+            throw new IllegalStateException("sendError() after the response was committed");
+        }
+        if (finished) {
+            return;
+        }
+        pending.reset();
+        status = sc;
+        if (run.errorPageRequested(sc, msg)) {
+            errorSent = true;
+        } else {
+            closeBody();
+        }
     }
 
     @Override
     public void sendError(int sc) throws IOException {
-        if (isCommitted()) {
-            throw new IllegalStateException("sendError() after the response was committed");
-        }
-        pending.reset();
-        status = sc;
-        closeBody();
+        sendError(sc, null);
     }
 
     @Override

@@ -10,6 +10,7 @@ import jakarta.servlet.AsyncContext;
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
 import jakarta.servlet.FilterChain;
+import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.ServletRequest;
@@ -53,7 +54,7 @@ final class FilterChainRun {
     private static final Logger LOG = LoggerFactory.getLogger(FilterChainRun.class);
     private static final int CHUNK = 8192;
 
-    private enum Phase { REQUEST, APPLICATION, RESPONSE_END, DONE }
+    private enum Phase { REQUEST, APPLICATION, ERROR_PAGE, RESPONSE_END, DONE }
 
     private record Continue(Stage stage, Direction direction) {}
 
@@ -106,6 +107,11 @@ final class FilterChainRun {
     private volatile String codeDetails = "via_upstream";
     private volatile Instant finishedAt;
     private ApplicationAsyncContext applicationAsync;
+    private ErrorPage errorPage;
+    private boolean inErrorDispatch;
+
+    /** An error the application sent (or threw): the container renders its page for it. */
+    private record ErrorPage(int status, String message) {}
 
     FilterChainRun(HttpServletRequest request, HttpServletResponse response, PluginLineup lineup) {
         this.request = request;
@@ -218,7 +224,14 @@ final class FilterChainRun {
                     if (applicationAsync != null && request.isAsyncStarted()) {
                         return;
                     }
+                    if (errorPage != null) {
+                        awaitErrorPage();
+                        return;
+                    }
                     completeResponse();
+                }
+                case ERROR_PAGE -> {
+                    return;
                 }
                 case RESPONSE_END -> {
                     if (responseFlow.ended()) {
@@ -239,6 +252,15 @@ final class FilterChainRun {
         } catch (IOException | ServletException | RuntimeException e) {
             if (phase == Phase.DONE || reset || clientAborted || replyThroughPlugins) {
                 LOG.debug("application stopped after the plugins ended the exchange: {}", e.toString());
+                return;
+            }
+            Throwable cause = e instanceof ServletException servlet && servlet.getRootCause() != null ? servlet.getRootCause() : e;
+            if (!inErrorDispatch && errorPageRequested(HttpServletResponse.SC_INTERNAL_SERVER_ERROR, cause.getMessage())) {
+                // As the container would: the error page shows the exception, and the plugins see the page.
+                LOG.error("the application failed on {} {}", request.getMethod(), request.getRequestURI(), e);
+                request.setAttribute(RequestDispatcher.ERROR_EXCEPTION, cause);
+                request.setAttribute(RequestDispatcher.ERROR_EXCEPTION_TYPE, cause.getClass());
+                codeDetails = "application_error";
                 return;
             }
             applicationFailed = true;
@@ -425,6 +447,67 @@ final class FilterChainRun {
             driving.unlock();
         }
         return phase == Phase.DONE;
+    }
+
+    // ---- error pages ----------------------------------------------------------------------------------
+
+    /**
+     * The application sent an error (or failed): returns {@code true} if the container is to render its
+     * error page for it later, through the filter, which needs an async cycle of the run's own (the
+     * dispatch that ends it tells the run the exchange is over even when no error dispatch reaches the
+     * filter). {@code false}: the status is captured like any other, with an empty body.
+     */
+    boolean errorPageRequested(int status, String message) {
+        if (phase != Phase.APPLICATION || inErrorDispatch || applicationAsync != null || request.isAsyncStarted()
+                || !request.isAsyncSupported()) {
+            return false;
+        }
+        errorPage = new ErrorPage(status, message);
+        responseWrapper.setStatus(status);
+        return true;
+    }
+
+    /** The application returned after sending an error: the container renders the page when the cycle completes. */
+    private void awaitErrorPage() throws IOException {
+        drainRequestBody();
+        if (phase != Phase.APPLICATION) {
+            return;
+        }
+        phase = Phase.ERROR_PAGE;
+        AsyncContext async = request.startAsync(request, response);
+        async.addListener(listener);
+        if (errorPage.message() == null) {
+            response.sendError(errorPage.status());
+        } else {
+            response.sendError(errorPage.status(), errorPage.message());
+        }
+        async.complete();
+    }
+
+    /** The container's error dispatch for the error the application sent: the page is the response the plugins see. */
+    void errorDispatched(ServletRequest dispatchedRequest, ServletResponse dispatchedResponse, FilterChain chain)
+            throws IOException, ServletException {
+        boolean ours;
+        driving.lock();
+        try {
+            ours = phase == Phase.ERROR_PAGE;
+            if (ours) {
+                phase = Phase.APPLICATION;
+                errorPage = null;
+                inErrorDispatch = true;
+                responseWrapper.startErrorPage();
+            }
+        } finally {
+            driving.unlock();
+        }
+        if (!ours) {
+            chain.doFilter(dispatchedRequest, dispatchedResponse);
+            return;
+        }
+        drive(() -> {
+            invokeApplication(() -> chain.doFilter(dispatchedRequest, responseWrapper));
+            advance(chain);
+        });
     }
 
     // ---- the response ---------------------------------------------------------------------------------
@@ -626,7 +709,7 @@ final class FilterChainRun {
      */
     private boolean suspend(Flow flow) {
         Duration deadline = pauseDeadline(flow);
-        if (!request.isAsyncSupported() && !request.isAsyncStarted()) {
+        if (inErrorDispatch || (!request.isAsyncSupported() && !request.isAsyncStarted())) {
             if (!awaitSignal(flow)) {
                 pauseExpired(flow);
             }
@@ -816,6 +899,9 @@ final class FilterChainRun {
             return Optional.of(new Headers().add(":status", Integer.toString(response.getStatus())));
         }
         Headers sent = sink.headers();
+        if (sent == null && errorPage != null && phase == Phase.DONE) {
+            return Optional.of(new Headers().add(":status", Integer.toString(errorPage.status())));
+        }
         if (sent == null && applicationFailed) {
             return Optional.of(new Headers().add(":status", "500"));
         }

@@ -21,8 +21,9 @@ public final class PluginChain {
     }
 
     /**
-     * Runs a request dispatch through the plugins, or continues the request's run on an async dispatch.
-     * Other dispatches (forward, include, error) of a request already running pass straight through.
+     * Runs a request dispatch through the plugins, or continues the request's run on an async dispatch or
+     * on the error dispatch of an error the application sent. Other dispatches (forward, include) of a
+     * request already running pass straight through.
      */
     public void handle(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
@@ -31,6 +32,8 @@ public final class PluginChain {
             new FilterChainRun(request, response, lineup).start(chain);
         } else if (run != null && request.getDispatcherType() == DispatcherType.ASYNC) {
             run.dispatched(request, response, chain);
+        } else if (run != null && request.getDispatcherType() == DispatcherType.ERROR) {
+            run.errorDispatched(request, response, chain);
         } else {
             chain.doFilter(request, response);
         }

@@ -1,6 +1,7 @@
 package io.wasmgate.filter.testing;
 
 import jakarta.servlet.AsyncContext;
+import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -79,6 +80,16 @@ public final class ApplicationServlet extends HttpServlet {
             text.append("param.note=").append(request.getParameter("note")).append('\n');
             response.setContentType("text/plain");
             response.getWriter().write(text.toString());
+        } else if (path.equals("/send-error")) {
+            response.setHeader("x-before-error", "set");
+            response.sendError(404, "nothing here");
+        } else if (path.equals("/throw")) {
+            throw new IllegalStateException("the application broke");
+        } else if (path.equals("/error-page")) {
+            response.setContentType("text/plain");
+            Object exception = request.getAttribute(RequestDispatcher.ERROR_EXCEPTION);
+            response.getWriter().write("error page for " + request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE) + ": "
+                    + (exception instanceof Throwable t ? t.getMessage() : request.getAttribute(RequestDispatcher.ERROR_MESSAGE)));
         } else if (path.equals("/ignore-body")) {
             response.setContentType("text/plain");
             response.getWriter().write("ignored the body");

@@ -4,6 +4,7 @@ import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
 import jakarta.servlet.http.HttpServlet;
 import java.util.EnumSet;
+import org.eclipse.jetty.ee10.servlet.ErrorPageErrorHandler;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
@@ -27,7 +28,10 @@ public final class JettyServer implements TestServer {
         ServletContextHandler context = new ServletContextHandler(CONTEXT);
         FilterHolder filterHolder = new FilterHolder(filter);
         filterHolder.setAsyncSupported(true);
-        context.addFilter(filterHolder, "/*", EnumSet.of(DispatcherType.REQUEST, DispatcherType.ASYNC));
+        context.addFilter(filterHolder, "/*", EnumSet.of(DispatcherType.REQUEST, DispatcherType.ASYNC, DispatcherType.ERROR));
+        ErrorPageErrorHandler errorPages = new ErrorPageErrorHandler();
+        errorPages.addErrorPage(ErrorPageErrorHandler.GLOBAL_ERROR_PAGE, ERROR_PAGE);
+        context.setErrorHandler(errorPages);
         // Jetty puts its WebSocket upgrade filter first unless the context declares it: declared after
         // the plugins' filter, upgrades pass the plugins' request callbacks.
         FilterHolder upgrades = new FilterHolder(WebSocketUpgradeFilter.class);

@@ -13,6 +13,9 @@ public interface TestServer {
     /** The context path every test server uses. */
     String CONTEXT = "/app";
 
+    /** The context's error page for every status and exception: the application's {@code /error-page}. */
+    String ERROR_PAGE = "/error-page";
+
     /** Starts {@code filter} (async-supported) in front of {@code servlet} (async-supported if asked) under {@link #CONTEXT}. */
     void start(Filter filter, HttpServlet servlet, boolean servletAsyncSupported) throws Exception;
 

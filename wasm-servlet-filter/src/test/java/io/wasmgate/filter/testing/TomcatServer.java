@@ -9,6 +9,7 @@ import org.apache.catalina.Context;
 import org.apache.catalina.Wrapper;
 import org.apache.catalina.connector.Connector;
 import org.apache.catalina.startup.Tomcat;
+import org.apache.tomcat.util.descriptor.web.ErrorPage;
 import org.apache.tomcat.util.descriptor.web.FilterDef;
 import org.apache.tomcat.util.descriptor.web.FilterMap;
 import org.apache.tomcat.websocket.server.WsSci;
@@ -51,6 +52,10 @@ public final class TomcatServer implements TestServer {
         map.addURLPattern("/*");
         map.setDispatcher("REQUEST");
         map.setDispatcher("ASYNC");
+        map.setDispatcher("ERROR");
+        ErrorPage errorPage = new ErrorPage();
+        errorPage.setLocation(ERROR_PAGE);
+        context.addErrorPage(errorPage);
         context.addFilterMap(map);
         context.addServletContainerInitializer(new WsSci(), Set.of(EchoEndpoint.class));
         tomcat.start();
