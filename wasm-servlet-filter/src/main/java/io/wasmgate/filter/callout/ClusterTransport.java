@@ -93,7 +93,7 @@ final class ClusterTransport extends HttpClientTransportDynamic {
         }
 
         private Cluster cluster() {
-            return ((ClusterTransport) getHttpClient().getHttpClientTransport()).cluster(getOrigin());
+            return ((ClusterTransport) getHttpClient().getTransport()).cluster(getOrigin());
         }
     }
 }

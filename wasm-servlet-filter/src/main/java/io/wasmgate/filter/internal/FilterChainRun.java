@@ -50,7 +50,6 @@ import org.slf4j.LoggerFactory;
  * ({@code AsyncContext.dispatch()}); the async timeout is the plugin's pause deadline.
  */
 final class FilterChainRun {
-    static final String ATTRIBUTE = FilterChainRun.class.getName();
     private static final Logger LOG = LoggerFactory.getLogger(FilterChainRun.class);
     private static final int CHUNK = 8192;
 
@@ -155,9 +154,13 @@ final class FilterChainRun {
 
     // ---- entry points: container dispatches ---------------------------------------------------------
 
-    /** The request dispatch: the request headers enter the plugins, and the run goes as far as it can. */
-    void start(FilterChain chain) throws IOException, ServletException {
-        request.setAttribute(ATTRIBUTE, this);
+    /**
+     * The request dispatch: the request headers enter the plugins, and the run goes as far as it can.
+     *
+     * @param attribute the request attribute under which later dispatches find this run
+     */
+    void start(String attribute, FilterChain chain) throws IOException, ServletException {
+        request.setAttribute(attribute, this);
         drive(() -> {
             clientBodyEnded = RequestHeadersAdapter.endsWithHeaders(request);
             requestFlow.push(new HeadersFrame(requestHeaders, clientBodyEnded));

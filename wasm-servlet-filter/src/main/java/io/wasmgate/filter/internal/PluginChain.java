@@ -15,6 +15,8 @@ import java.io.IOException;
  */
 public final class PluginChain {
     private final PluginLineup lineup;
+    /** The request attribute holding this chain's run: each filter in front of a request keeps its own. */
+    private final String attribute = FilterChainRun.class.getName() + "@" + Integer.toHexString(System.identityHashCode(this));
 
     public PluginChain(PluginLineup lineup) {
         this.lineup = lineup;
@@ -27,9 +29,9 @@ public final class PluginChain {
      */
     public void handle(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
-        FilterChainRun run = (FilterChainRun) request.getAttribute(FilterChainRun.ATTRIBUTE);
+        FilterChainRun run = (FilterChainRun) request.getAttribute(attribute);
         if (run == null && request.getDispatcherType() == DispatcherType.REQUEST) {
-            new FilterChainRun(request, response, lineup).start(chain);
+            new FilterChainRun(request, response, lineup).start(attribute, chain);
         } else if (run != null && request.getDispatcherType() == DispatcherType.ASYNC) {
             run.dispatched(request, response, chain);
         } else if (run != null && request.getDispatcherType() == DispatcherType.ERROR) {
