@@ -10,6 +10,7 @@ import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestMethod;
 import org.springframework.web.bind.annotation.RequestParam;
@@ -50,6 +51,12 @@ public class ApiController {
     @PostMapping("/json")
     public Map<String, Object> json(@RequestBody String body) throws IOException {
         return Map.of("name", json.readTree(body).path("name").asText());
+    }
+
+    /** {@link WasmgateFilterConfiguration#CHECKED_PATH}: shows the user the authorization service named. */
+    @GetMapping("/checked")
+    public Map<String, Object> checked(@RequestHeader(name = "x-auth-user", defaultValue = "") String user) {
+        return Map.of("user", user);
     }
 
     /** Completed from another thread, as a callback of some service would. */

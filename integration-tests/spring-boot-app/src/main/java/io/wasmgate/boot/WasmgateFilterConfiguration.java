@@ -3,10 +3,13 @@ package io.wasmgate.boot;
 import io.wasmgate.abi.config.PluginConfig;
 import io.wasmgate.abi.vm.ModuleSource;
 import io.wasmgate.filter.ProxyWasmFilter;
+import io.wasmgate.filter.callout.Cluster;
 import io.wasmgate.filter.config.PluginChainConfig;
 import jakarta.servlet.DispatcherType;
+import java.net.URI;
 import java.util.List;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -15,7 +18,10 @@ import org.springframework.core.Ordered;
 /**
  * Registers {@link ProxyWasmFilter} for every path and dispatch a Boot user would: requests, async dispatches
  * and error pages. {@code wasmgate.enabled=false} leaves it unregistered, so the same application shows what
- * it answers without the filter.
+ * it answers without the filter. With {@code wasmgate.authz-url}, a second filter asks the authorization
+ * service there about {@value #CHECKED_PATH}, whether or not the first one is registered: a filter of its
+ * own, since the filter has no per-path plugins and a callout on every request would tie every test to the
+ * callout client.
  */
 @Configuration(proxyBeanMethods = false)
 public class WasmgateFilterConfiguration {
@@ -24,6 +30,9 @@ public class WasmgateFilterConfiguration {
 
     /** Bodies json-guard refuses, by size. */
     public static final int GUARD_MAX_BODY_BYTES = 4096;
+
+    /** The path the authorization filter guards. */
+    public static final String CHECKED_PATH = "/api/checked";
 
     @Bean
     FilterRegistrationBean<ProxyWasmFilter> wasmgateFilter(@Value("${wasmgate.enabled:true}") boolean enabled) {
@@ -35,6 +44,21 @@ public class WasmgateFilterConfiguration {
         // Before Boot's filters that read the request (form content, multipart), after the encoding one.
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 1);
         registration.setEnabled(enabled);
+        return registration;
+    }
+
+    @Bean
+    @ConditionalOnProperty("wasmgate.authz-url")
+    FilterRegistrationBean<ProxyWasmFilter> wasmgateAuthzFilter(@Value("${wasmgate.authz-url}") URI authzUrl) {
+        PluginChainConfig chain = PluginChainConfig.of(List.of(plugin("ext-authz", "ext_authz",
+                        "{\"cluster\": \"authz\", \"timeout\": \"5s\", \"upstream_headers\": [\"x-auth-user\"]}")))
+                .withClusters(List.of(Cluster.of("authz", authzUrl)));
+        FilterRegistrationBean<ProxyWasmFilter> registration = new FilterRegistrationBean<>(new ProxyWasmFilter(chain));
+        registration.setName("wasmgate-authz");
+        registration.addUrlPatterns(CHECKED_PATH);
+        registration.setAsyncSupported(true);
+        registration.setDispatcherTypes(DispatcherType.REQUEST, DispatcherType.ASYNC);
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 2);
         return registration;
     }
 

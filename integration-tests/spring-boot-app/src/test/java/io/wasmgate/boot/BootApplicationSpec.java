@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -39,12 +40,15 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.boot.web.context.WebServerApplicationContext;
 import org.springframework.boot.web.server.WebServer;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * What a Spring Boot 3 application gets behind the filter, on the container of the module that runs it: every
  * request body passes the plugins (multipart uploads and bodies the application never reads included),
  * WebSocket upgrades work and can be refused, error pages are Boot's own and pass the plugins once, a
- * body-phase refusal keeps the other plugins' response edits, and async and streamed responses arrive whole.
+ * body-phase refusal keeps the other plugins' response edits, async and streamed responses arrive whole, and
+ * callouts work on the libraries Boot manages.
  */
 @SpringBootTest(classes = BootTestApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @ExtendWith(OutputCaptureExtension.class)
@@ -56,8 +60,12 @@ public abstract class BootApplicationSpec {
     private static final String JSON_GUARD_ERROR = "\"error\":\"invalid_request\"";
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
-    /** The same application without the filter: what its error pages look like untouched. */
+    /**
+     * The same application without the filter for every path: its error pages untouched, and the
+     * authorization filter alone on its path.
+     */
     private static ConfigurableApplicationContext withoutFilter;
+    private static AuthorizationService authorization;
 
     private final HttpClient client = HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
@@ -79,16 +87,22 @@ public abstract class BootApplicationSpec {
     /** The embedded server this module must run on. */
     protected abstract Class<? extends WebServer> expectedWebServer();
 
+    @DynamicPropertySource
+    static void authorizationService(DynamicPropertyRegistry registry) {
+        registry.add("wasmgate.authz-url", () -> authorization().url().toString());
+    }
+
     @BeforeAll
     static void startWithoutFilter() {
         withoutFilter = new SpringApplicationBuilder(BootTestApplication.class)
-                .properties("server.port=0", "wasmgate.enabled=false")
+                .properties("server.port=0", "wasmgate.enabled=false", "wasmgate.authz-url=" + authorization().url())
                 .run();
     }
 
     @AfterAll
-    static void stopWithoutFilter() {
+    static void stopOtherServers() {
         withoutFilter.close();
+        authorization.close();
     }
 
     @Test
@@ -104,7 +118,8 @@ public abstract class BootApplicationSpec {
                 .POST(BodyPublishers.ofString(NAMELESS))));
 
         int before = uploads.get();
-        byte[] upload = Multipart.file("file", "payload.json", "application/json", NAMELESS.getBytes(StandardCharsets.UTF_8));
+        byte[] upload = Multipart.file("file", "payload.json", "application/json",
+                NAMELESS.getBytes(StandardCharsets.UTF_8));
         HttpResponse<String> response = send(request("/api/upload").header("content-type", Multipart.contentType())
                 .POST(BodyPublishers.ofByteArray(upload)));
 
@@ -117,12 +132,14 @@ public abstract class BootApplicationSpec {
         byte[] content = "{\"name\": \"Ada\"}".getBytes(StandardCharsets.UTF_8);
         byte[] upload = Multipart.file("file", "payload.json", "application/json", content);
 
+        // PUT: json-guard checks POST only, and would refuse a multipart body as not JSON.
         HttpResponse<String> response = send(request("/api/upload").header(ACTION, "count-body")
                 .header("content-type", Multipart.contentType())
                 .PUT(BodyPublishers.ofByteArray(upload)));
 
         assertThat(response.statusCode()).as("status; body: %s", response.body()).isEqualTo(200);
-        assertThat(json.readTree(response.body()).path("size").asLong()).as("file size the controller got").isEqualTo(content.length);
+        assertThat(json.readTree(response.body()).path("size").asLong()).as("file size the controller got")
+                .isEqualTo(content.length);
         assertThat(number(response, "x-request-body-calls")).as("proxy_on_request_body calls").isPositive();
         assertThat(number(response, "x-request-body-bytes")).as("bytes the plugin saw: the whole multipart body")
                 .isEqualTo(upload.length);
@@ -221,6 +238,7 @@ public abstract class BootApplicationSpec {
 
     @Test
     void aBodyPhaseRefusalKeepsTheOtherPluginsResponseEditsAndTheConnection(CapturedOutput output) throws Exception {
+        int logged = output.getAll().length();
         RawHttp.Response response = RawHttp.exchange(port, "POST", "/api/json", List.of("Content-Type: application/json"),
                 NAMELESS.getBytes(StandardCharsets.UTF_8));
 
@@ -228,8 +246,10 @@ public abstract class BootApplicationSpec {
             softly.assertThat(response.status()).as("status; body: %s", response.text()).isEqualTo(400);
             softly.assertThat(response.text()).contains(JSON_GUARD_ERROR);
             softly.assertThat(response.values(POLICY)).as(POLICY).containsExactly("on");
-            softly.assertThat(response.values("connection")).as("Connection header").noneMatch(v -> v.equalsIgnoreCase("close"));
-            softly.assertThat(output.getAll().lines().filter(line -> line.contains("WARN") && line.contains("committed")))
+            softly.assertThat(response.values("connection")).as("Connection header")
+                    .noneMatch(v -> v.equalsIgnoreCase("close"));
+            softly.assertThat(output.getAll().substring(logged).lines()
+                    .filter(line -> line.contains("WARN") && line.contains("committed")))
                     .as("warnings about a committed response").isEmpty();
         });
     }
@@ -255,6 +275,24 @@ public abstract class BootApplicationSpec {
         assertThat(response.headers().allValues(POLICY)).containsExactly("on");
     }
 
+    // Callouts
+
+    /** Boot manages the Jetty client the filter's callouts use, whatever the container. */
+    @Test
+    void aCalloutThroughAClusterReachesItsService() throws Exception {
+        assertAuthorized(send(HttpRequest.newBuilder(URI.create("http://localhost:" + port(withoutFilter)
+                + WasmgateFilterConfiguration.CHECKED_PATH)).timeout(TIMEOUT).GET()));
+    }
+
+    /** A second filter is how a Boot application gives one path plugins of its own. */
+    @Test
+    void aFilterForOnePathRunsItsPluginsBehindTheFilterForEveryPath() throws Exception {
+        HttpResponse<String> response = send(request(WasmgateFilterConfiguration.CHECKED_PATH).GET());
+
+        assertAuthorized(response);
+        assertThat(response.headers().allValues(POLICY)).containsExactly("on");
+    }
+
     private HttpRequest.Builder request(String path) {
         return HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).timeout(TIMEOUT);
     }
@@ -273,6 +311,18 @@ public abstract class BootApplicationSpec {
 
     private URI webSocketUri() {
         return URI.create("ws://localhost:" + port + "/ws");
+    }
+
+    /** Started by whichever context needs it first: JUnit and Spring decide which comes first. */
+    private static synchronized AuthorizationService authorization() {
+        if (authorization == null) {
+            try {
+                authorization = AuthorizationService.start();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return authorization;
     }
 
     private static int port(ConfigurableApplicationContext application) {
@@ -295,6 +345,12 @@ public abstract class BootApplicationSpec {
     private static void assertRefusedByJsonGuard(HttpResponse<String> response) {
         assertThat(response.statusCode()).as("status; body: %s", response.body()).isEqualTo(400);
         assertThat(response.body()).as("json-guard's refusal").contains(JSON_GUARD_ERROR);
+    }
+
+    private static void assertAuthorized(HttpResponse<String> response) {
+        assertThat(response.statusCode()).as("status; body: %s", response.body()).isEqualTo(200);
+        assertThat(response.body()).as("the user the authorization service named")
+                .isEqualTo("{\"user\":\"" + AuthorizationService.USER + "\"}");
     }
 
     /** Collects the first text message, whole. */

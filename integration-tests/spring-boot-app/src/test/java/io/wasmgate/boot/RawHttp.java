@@ -103,7 +103,8 @@ final class RawHttp {
         List<String[]> headers = new ArrayList<>();
         for (String line = line(in); !line.isEmpty(); line = line(in)) {
             int colon = line.indexOf(':');
-            headers.add(new String[] {line.substring(0, colon).trim().toLowerCase(Locale.ROOT), line.substring(colon + 1).trim()});
+            String name = line.substring(0, colon).trim().toLowerCase(Locale.ROOT);
+            headers.add(new String[] {name, line.substring(colon + 1).trim()});
         }
         Response head = new Response(status, headers, new byte[0]);
         return new Response(status, headers, body(in, head));
