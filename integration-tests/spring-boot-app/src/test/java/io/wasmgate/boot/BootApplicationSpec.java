@@ -241,13 +241,17 @@ public abstract class BootApplicationSpec {
         int logged = output.getAll().length();
         RawHttp.Response response = RawHttp.exchange(port, "POST", "/api/json", List.of("Content-Type: application/json"),
                 NAMELESS.getBytes(StandardCharsets.UTF_8));
+        RawHttp.Response plainBadRequest = RawHttp.exchange(port(withoutFilter), "POST", "/api/json",
+                List.of("Content-Type: application/json"), "{not json".getBytes(StandardCharsets.UTF_8));
 
         SoftAssertions.assertSoftly(softly -> {
             softly.assertThat(response.status()).as("status; body: %s", response.text()).isEqualTo(400);
             softly.assertThat(response.text()).contains(JSON_GUARD_ERROR);
             softly.assertThat(response.values(POLICY)).as(POLICY).containsExactly("on");
-            softly.assertThat(response.values("connection")).as("Connection header")
-                    .noneMatch(v -> v.equalsIgnoreCase("close"));
+            // Tomcat closes the connection after any 400 of its own (its statusDropsConnection): the filter
+            // must not close one the container keeps, so compare with a 400 of the plain application.
+            softly.assertThat(response.values("connection")).as("Connection header, as the container's own 400 has it")
+                    .isEqualTo(plainBadRequest.values("connection"));
             softly.assertThat(output.getAll().substring(logged).lines()
                     .filter(line -> line.contains("WARN") && line.contains("committed")))
                     .as("warnings about a committed response").isEmpty();

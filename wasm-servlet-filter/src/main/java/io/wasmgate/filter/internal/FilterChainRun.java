@@ -530,6 +530,14 @@ final class FilterChainRun {
      * (bounded callbacks, as a proxy reads its upstream), headers first.
      */
     private void pushResponse(byte[] bytes, boolean end) {
+        if (!responseStarted && phase == Phase.APPLICATION && !requestWrapper.bodyOpened()) {
+            // An application that answers without having opened the body will not read it: the body
+            // passes the plugins before the response does, so a body policy can still answer instead.
+            drainRequestBody();
+            if (phase != Phase.APPLICATION) {
+                return;
+            }
+        }
         Headers trailers = end ? responseWrapper.trailers() : null;
         if (!responseStarted) {
             responseStarted = true;

@@ -177,6 +177,11 @@ final class WasmRequestWrapper extends HttpServletRequestWrapper {
         return !framing.editable() && headersUnchanged();
     }
 
+    /** {@code true} once the application asked for the body (stream, reader, form or multipart parameters). */
+    boolean bodyOpened() {
+        return streamUsed || reader != null;
+    }
+
     /** {@code true} if a plugin in the chain sees the request body. */
     boolean bodyEditable() {
         return framing.editable();
