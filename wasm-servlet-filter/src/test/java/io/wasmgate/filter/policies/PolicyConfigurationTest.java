@@ -22,6 +22,8 @@ class PolicyConfigurationTest {
                         "api-key: configuration rejected: keys: give keys, keys_from_shared_data or both"),
                 Arguments.of("api-key", "api_key", "{ keys: [ { name: a, key_sha256: abc } ] }",
                         "api-key: configuration rejected: keys[0].key_sha256: must be 64 hex digits"),
+                Arguments.of("api-key", "api_key", "{ keys: [ { name: a, key: k } ], duplicates: first }",
+                        "api-key: configuration rejected: duplicates: must be \"reject\" or \"check_all\""),
                 Arguments.of("jwt", "jwt", "\"not json\"",
                         "jwt: configuration rejected: not valid JSON: unexpected character at byte 0"),
                 Arguments.of("jwt", "jwt", "{ secret: a, secret_base64: YQ }",
