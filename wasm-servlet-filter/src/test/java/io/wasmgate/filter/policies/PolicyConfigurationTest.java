@@ -28,6 +28,8 @@ class PolicyConfigurationTest {
                         "jwt: configuration rejected: not valid JSON: unexpected character at byte 0"),
                 Arguments.of("jwt", "jwt", "{ secret: a, secret_base64: YQ }",
                         "jwt: configuration rejected: secret: give exactly one of secret and secret_base64"),
+                Arguments.of("jwt", "jwt", "{ secret: a, duplicates: true }",
+                        "jwt: configuration rejected: duplicates: must be a string"),
                 Arguments.of("rate-limit", "rate_limit", "{ max_tokens: 0 }",
                         "rate-limit: configuration rejected: max_tokens: must be between 1 and 1000000000"),
                 Arguments.of("rate-limit", "rate_limit", "{ max_tokens: 5, fill_interval: soon }",
