@@ -45,7 +45,9 @@ class PolicyConfigurationTest {
                 Arguments.of("deny-list", "deny_list_service", "{ cluster: lists }",
                         "deny-list service: configuration rejected: path: is required and must start with /"),
                 Arguments.of("deny-list", "deny_list", "{ key: \"cookie:id\" }",
-                        "deny-list: configuration rejected: key: must be \"source.address\" or \"header:<name>\""));
+                        "deny-list: configuration rejected: key: must be \"source.address\" or \"header:<name>\""),
+                Arguments.of("deny-list", "deny_list", "{ key: \"header:x-client\", duplicates: check_any }",
+                        "deny-list: configuration rejected: duplicates: must be \"reject\" or \"check_all\""));
     }
 
     @ParameterizedTest(name = "{0} ({1}): {2}")
