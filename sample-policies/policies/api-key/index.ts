@@ -12,23 +12,27 @@
 //     "query_param": "api_key",              // optional: also this query parameter
 //     "forward_header": "x-api-key-name",    // the key's name goes upstream in this header (default)
 //     "strip_key": true,                     // remove the key (header and parameter) before the upstream
-//     "realm": "wasmgate"                    // for WWW-Authenticate
+//     "realm": "wasmgate",                   // for WWW-Authenticate
+//     "duplicates": "reject"                 // more than one key: "reject" (default) or "check_all"
 //   }
 // At least one of "keys" / "keys_from_shared_data" is required.
 //
-// A request without a key gets 401 {"error":"unauthorized","reason":"missing API key"}, one with an
-// unknown key 401 with reason "invalid API key"; both carry WWW-Authenticate: ApiKey realm="...". If the
-// only source is shared data and nothing was published yet, the answer is 503 (fail closed). A request with a
-// known key continues with forward_header set to the key's name (a value the client sent in that header
-// is always removed first).
+// The keys a request presents are every non-empty value of the header and of the query parameter. A
+// request without one gets 401 {"error":"unauthorized","reason":"missing API key"}, one with an unknown
+// key 401 with reason "invalid API key"; both carry WWW-Authenticate: ApiKey realm="...". More than one
+// key (a repeated header or parameter, or both places used) gets 401 with reason "more than one API key":
+// the application could read another key than the one checked. With "duplicates": "check_all" every one
+// of them must be known instead, and the first one's name is forwarded. If the only source is shared data
+// and nothing was published yet, the answer is 503 (fail closed). A request with known keys continues with
+// forward_header set to the key's name (a value the client sent in that header is always removed first).
 // Keys are compared as SHA-256 digests in constant time. Counter: api_key.rejected.
 
 export * from "@solo-io/proxy-runtime/proxy"; // the proxy-wasm exports the host calls
 import {
   RootContext, Context, registerRootContext, FilterHeadersStatusValues, stream_context, Counter, log, LogLevelValues,
 } from "@solo-io/proxy-runtime";
-import { Settings, NameValue } from "../lib/config";
-import { requestHeader, jsonReply, queryParam, withoutQueryParam } from "../lib/http";
+import { Settings, NameValue, checksEveryValue } from "../lib/config";
+import { requestHeader, requestHeaderValues, jsonReply, queryParamValues, withoutQueryParam } from "../lib/http";
 import { sha256, utf8, constantTimeEquals } from "../lib/crypto";
 import { SharedList } from "../lib/shared";
 
@@ -65,12 +69,14 @@ class ApiKeyRoot extends RootContext {
   forwardHeader: string = "x-api-key-name";
   stripKey: bool = true;
   challenge: string = "ApiKey realm=\"wasmgate\"";
+  checkAll: bool = false;
   rejected: Counter | null = null;
 
   onConfigure(configuration_size: u32): bool {
     const settings = Settings.read("api-key", configuration_size);
     const root = settings.root;
-    root.allowOnly(["keys", "keys_from_shared_data", "header", "query_param", "forward_header", "strip_key", "realm"]);
+    root.allowOnly(["keys", "keys_from_shared_data", "header", "query_param", "forward_header", "strip_key", "realm",
+      "duplicates"]);
     const keys = new Array<Key>(0);
     const entries = root.sections("keys");
     for (let i = 0; i < entries.length; i++) {
@@ -103,6 +109,7 @@ class ApiKeyRoot extends RootContext {
     if (forwardHeader.length == 0) root.invalid("forward_header", "must not be empty");
     const stripKey = root.boolean("strip_key", true);
     const realm = root.string("realm", "wasmgate");
+    const checkAll = checksEveryValue(root);
     if (!settings.ok()) return false;
     this.keys = keys;
     this.shared = null;
@@ -112,6 +119,7 @@ class ApiKeyRoot extends RootContext {
     this.forwardHeader = forwardHeader;
     this.stripKey = stripKey;
     this.challenge = "ApiKey realm=\"" + realm + "\"";
+    this.checkAll = checkAll;
     this.rejected = new Counter("api_key.rejected");
     return true;
   }
@@ -150,6 +158,20 @@ function find(keys: Array<Key>, digest: Uint8Array): string | null {
   return found;
 }
 
+// The name of key among the configured keys, then the published ones; null if it is neither.
+function ownerOf(key: string, configured: Array<Key>, published: Array<Key>): string | null {
+  const digest = sha256(utf8(key));
+  const name = find(configured, digest);
+  if (name !== null) return name;
+  return find(published, digest);
+}
+
+function addNonEmpty(to: Array<string>, values: Array<string>): void {
+  for (let i = 0; i < values.length; i++) {
+    if (values[i].length > 0) to.push(values[i]);
+  }
+}
+
 class ApiKeyContext extends Context {
   constructor(context_id: u32, private root: ApiKeyRoot) {
     super(context_id, root);
@@ -159,17 +181,10 @@ class ApiKeyContext extends Context {
     const root = this.root;
     const request = stream_context.headers.request;
     request.remove(root.forwardHeader);
-    let presented: string | null = null;
-    if (root.header.length > 0) {
-      const value = requestHeader(root.header);
-      if (value !== null && (value as string).length > 0) presented = value;
-    }
     const path = requestHeader(":path");
-    if (presented === null && root.queryParam.length > 0 && path !== null) {
-      const value = queryParam(path as string, root.queryParam);
-      if (value !== null && (value as string).length > 0) presented = value;
-    }
-    if (presented === null) return this.reject("missing API key");
+    const presented = this.presentedKeys(path);
+    if (presented.length == 0) return this.reject("missing API key");
+    if (presented.length > 1 && !root.checkAll) return this.reject("more than one API key");
 
     const sharedKeys = root.currentSharedKeys();
     if (root.keys.length == 0 && sharedKeys.length == 0) {
@@ -177,10 +192,12 @@ class ApiKeyContext extends Context {
       jsonReply(503, "api_key_keys_unavailable", "unavailable", "API keys are not loaded yet", []);
       return FilterHeadersStatusValues.StopIteration;
     }
-    const digest = sha256(utf8(presented as string));
-    let name = find(root.keys, digest);
-    if (name === null) name = find(sharedKeys, digest);
-    if (name === null) return this.reject("invalid API key");
+    let name: string | null = null;
+    for (let i = 0; i < presented.length; i++) {
+      const owner = ownerOf(presented[i], root.keys, sharedKeys);
+      if (owner === null) return this.reject("invalid API key");
+      if (name === null) name = owner;
+    }
 
     if (root.stripKey) {
       if (root.header.length > 0) request.remove(root.header);
@@ -191,6 +208,15 @@ class ApiKeyContext extends Context {
     }
     request.replace(root.forwardHeader, name as string);
     return FilterHeadersStatusValues.Continue;
+  }
+
+  // Every non-empty key value of the header, then of the query parameter.
+  private presentedKeys(path: string | null): Array<string> {
+    const root = this.root;
+    const keys = new Array<string>(0);
+    if (root.header.length > 0) addNonEmpty(keys, requestHeaderValues(root.header));
+    if (root.queryParam.length > 0 && path !== null) addNonEmpty(keys, queryParamValues(path as string, root.queryParam));
+    return keys;
   }
 
   private reject(reason: string): FilterHeadersStatusValues {

@@ -24,11 +24,16 @@
 //     "key": "source.address",       // who the client is: "source.address" (its IP, default) or
 //                                    // "header:<name>" (e.g. "header:x-api-key-name")
 //     "status": 403,                 // the answer to a listed client (default 403)
-//     "fail_closed": false           // true: answer 503 until a list was published (default false: allow)
+//     "fail_closed": false,          // true: answer 503 until a list was published (default false: allow)
+//     "duplicates": "reject"         // a repeated key header: "reject" (default) or "check_all"
 //   }
 // A listed client gets <status> {"error":"forbidden","reason":"client is on the deny list"}. With
 // source.address, entries are IP addresses or IPv4 CIDR ranges ("10.0.0.0/8"); with a header, exact
-// values. Each VM re-reads the list only when its shared-data entry changed. Counter: deny_list.denied.
+// values. A request repeating the key header gets 403 {"error":"forbidden","reason":"more than one <name>
+// header"}, list or no list: the application could take the client for another value than the one
+// checked. With "duplicates": "check_all" every value is checked instead, and the request is refused if
+// any of them is listed. Each VM re-reads the list only when its shared-data entry changed. Counter:
+// deny_list.denied (listed clients and repeated key headers).
 
 export * from "@solo-io/proxy-runtime/proxy"; // the proxy-wasm exports the host calls
 import {
@@ -37,8 +42,8 @@ import {
 } from "@solo-io/proxy-runtime";
 import { BufferTypeValues, get_buffer_bytes, get_status, HeaderMapTypeValues } from "@solo-io/proxy-runtime/runtime";
 import { proxy_set_tick_period_milliseconds, proxy_record_metric } from "@solo-io/proxy-runtime/imports";
-import { Settings, NameValue } from "../lib/config";
-import { requestHeader, jsonReply, pair, headerValue, nowMillis, clientIp } from "../lib/http";
+import { Settings, NameValue, checksEveryValue } from "../lib/config";
+import { requestHeaderValues, jsonReply, pair, headerValue, nowMillis, clientIp } from "../lib/http";
 import { SharedList, listLines, setSharedText } from "../lib/shared";
 
 // ---- the service ----------------------------------------------------------------------------------------
@@ -175,6 +180,7 @@ class DenyListFilter extends RootContext {
   keyHeader: string = "";
   status: u32 = 403;
   failClosed: bool = false;
+  checkAll: bool = false;
   exact: Set<string> = new Set<string>();
   ranges: Array<Cidr> = new Array<Cidr>(0);
   denied: Counter | null = null;
@@ -182,7 +188,7 @@ class DenyListFilter extends RootContext {
   onConfigure(configuration_size: u32): bool {
     const settings = Settings.read("deny-list", configuration_size);
     const root = settings.root;
-    root.allowOnly(["shared_key", "key", "status", "fail_closed"]);
+    root.allowOnly(["shared_key", "key", "status", "fail_closed", "duplicates"]);
     const sharedKey = root.string("shared_key", "deny_list");
     if (sharedKey.length == 0) root.invalid("shared_key", "must not be empty");
     const key = root.string("key", "source.address");
@@ -194,11 +200,13 @@ class DenyListFilter extends RootContext {
     }
     const status = root.integer("status", 403, 400, 599);
     const failClosed = root.boolean("fail_closed", false);
+    const checkAll = checksEveryValue(root);
     if (!settings.ok()) return false;
     this.list = new SharedList(sharedKey);
     this.keyHeader = keyHeader;
     this.status = <u32>status;
     this.failClosed = failClosed;
+    this.checkAll = checkAll;
     this.denied = new Counter("deny_list.denied");
     return true;
   }
@@ -250,23 +258,31 @@ class DenyListContext extends Context {
 
   onRequestHeaders(headers: u32, end_of_stream: bool): FilterHeadersStatusValues {
     const root = this.root;
+    const clients = this.clients();
+    if (clients.length > 1 && !root.checkAll) {
+      return this.deny(403, "deny_list_repeated_key", "more than one " + root.keyHeader + " header");
+    }
     root.refresh();
     if (!root.list.loaded) {
       if (!root.failClosed) return FilterHeadersStatusValues.Continue;
       jsonReply(503, "deny_list_unavailable", "unavailable", "the deny list is not loaded yet", new Array<NameValue>(0));
       return FilterHeadersStatusValues.StopIteration;
     }
-    let client = "";
-    if (root.keyHeader.length > 0) {
-      const value = requestHeader(root.keyHeader);
-      if (value === null) return FilterHeadersStatusValues.Continue;
-      client = value as string;
-    } else {
-      client = clientIp();
+    for (let i = 0; i < clients.length; i++) {
+      if (root.listed(clients[i])) return this.deny(root.status, "deny_list_denied", "client is on the deny list");
     }
-    if (!root.listed(client)) return FilterHeadersStatusValues.Continue;
-    (root.denied as Counter).increment(1);
-    jsonReply(root.status, "deny_list_denied", "forbidden", "client is on the deny list", new Array<NameValue>(0));
+    return FilterHeadersStatusValues.Continue;
+  }
+
+  // Who the client says it is: every value of the key header (none if absent), or its IP address.
+  private clients(): Array<string> {
+    if (this.root.keyHeader.length > 0) return requestHeaderValues(this.root.keyHeader);
+    return [clientIp()];
+  }
+
+  private deny(status: u32, details: string, reason: string): FilterHeadersStatusValues {
+    (this.root.denied as Counter).increment(1);
+    jsonReply(status, details, "forbidden", reason, new Array<NameValue>(0));
     return FilterHeadersStatusValues.StopIteration;
   }
 }

@@ -13,7 +13,9 @@
 //                                                         // matched without regard to case)
 //     "claims_to_headers": {"sub": "x-jwt-sub", "tenant.id": "x-tenant"},  // dotted paths allowed
 //     "forward_token": true,                              // keep the token header for the upstream
-//     "realm": "wasmgate"
+//     "realm": "wasmgate",
+//     "duplicates": "reject"                              // a repeated token header: "reject" (default)
+//                                                         // or "check_all"
 //   }
 //
 // The token must be three base64url parts whose header says {"alg":"HS256"} (any other alg, "none"
@@ -23,7 +25,12 @@
 //   WWW-Authenticate: Bearer realm="wasmgate", error="invalid_token", error_description="<reason>"
 // (for a missing token: {"error":"unauthorized","reason":"missing bearer token"} and just the realm).
 // Reasons: missing bearer token, malformed token, unsupported algorithm, bad signature, token expired,
-// token not yet valid, token has no exp, wrong issuer, wrong audience.
+// token not yet valid, token has no exp, wrong issuer, wrong audience, more than one <header> header.
+// The header's value must be exactly the prefix and one token: anything more (a second credential after
+// a comma, say) makes a malformed token. A request repeating the header is refused ("more than one
+// authorization header"): the application could read another value than the one checked. With
+// "duplicates": "check_all" every value must be an acceptable token instead (the first refusal is the
+// answer), and the claims come from the first.
 // An accepted request continues with each configured claim header set to the claim (strings as they are,
 // other values as JSON; a list of strings joined with ","); values of those headers sent by the client
 // are always removed first. Counter: jwt.rejected.
@@ -32,8 +39,8 @@ export * from "@solo-io/proxy-runtime/proxy"; // the proxy-wasm exports the host
 import {
   RootContext, Context, registerRootContext, FilterHeadersStatusValues, stream_context, Counter, log, LogLevelValues,
 } from "@solo-io/proxy-runtime";
-import { Settings, NameValue } from "../lib/config";
-import { requestHeader, jsonReply, nowMillis, headerSafe } from "../lib/http";
+import { Settings, NameValue, checksEveryValue } from "../lib/config";
+import { requestHeaderValues, jsonReply, nowMillis, headerSafe } from "../lib/http";
 import { Json, parseJson } from "../lib/json";
 import { hmacSha256, constantTimeEquals, base64Decode, utf8 } from "../lib/crypto";
 
@@ -48,13 +55,14 @@ class JwtRoot extends RootContext {
   claims: Array<NameValue> = new Array<NameValue>(0);
   forwardToken: bool = true;
   realm: string = "wasmgate";
+  checkAll: bool = false;
   rejected: Counter | null = null;
 
   onConfigure(configuration_size: u32): bool {
     const settings = Settings.read("jwt", configuration_size);
     const root = settings.root;
     root.allowOnly(["secret", "secret_base64", "issuer", "audience", "clock_skew_seconds", "require_exp", "header",
-      "prefix", "claims_to_headers", "forward_token", "realm"]);
+      "prefix", "claims_to_headers", "forward_token", "realm", "duplicates"]);
     let secret = new Uint8Array(0);
     if (root.has("secret") == root.has("secret_base64")) {
       root.invalid("secret", "give exactly one of secret and secret_base64");
@@ -80,6 +88,7 @@ class JwtRoot extends RootContext {
     }
     const forwardToken = root.boolean("forward_token", true);
     const realm = root.string("realm", "wasmgate");
+    const checkAll = checksEveryValue(root);
     if (!settings.ok()) return false;
     if (secret.length < 32) {
       log(LogLevelValues.warn, "jwt: the secret has " + secret.length.toString() + " bytes; HS256 wants at least 32");
@@ -94,6 +103,7 @@ class JwtRoot extends RootContext {
     this.claims = claims;
     this.forwardToken = forwardToken;
     this.realm = realm;
+    this.checkAll = checkAll;
     this.rejected = new Counter("jwt.rejected");
     return true;
   }
@@ -152,30 +162,55 @@ class JwtContext extends Context {
     const request = stream_context.headers.request;
     for (let i = 0; i < root.claims.length; i++) request.remove(root.claims[i].value);
 
-    const value = requestHeader(root.header);
-    if (value === null || !(value as string).toLowerCase().startsWith(root.prefix)
-      || (value as string).substring(root.prefix.length).trim().length == 0) {
-      (root.rejected as Counter).increment(1);
-      jsonReply(401, "jwt_missing", "unauthorized", "missing bearer token",
-        [new NameValue("www-authenticate", "Bearer realm=\"" + root.realm + "\"")]);
-      return FilterHeadersStatusValues.StopIteration;
+    const values = requestHeaderValues(root.header);
+    if (values.length == 0) return this.missing();
+    if (values.length > 1 && !root.checkAll) return this.invalid("more than one " + root.header + " header");
+    let payload: Json | null = null;
+    for (let i = 0; i < values.length; i++) {
+      const token = this.tokenIn(values[i]);
+      if (token === null) return this.missing();
+      const verdict = this.verify(token as string);
+      if (verdict.reason.length > 0) return this.invalid(verdict.reason);
+      if (payload === null) payload = verdict.payload;
     }
-    const verdict = this.verify((value as string).substring(root.prefix.length).trim());
-    if (verdict.reason.length > 0) {
-      (root.rejected as Counter).increment(1);
-      const challenge = "Bearer realm=\"" + root.realm + "\", error=\"invalid_token\", error_description=\"" + verdict.reason + "\"";
-      jsonReply(401, "jwt_rejected", "invalid_token", verdict.reason, [new NameValue("www-authenticate", challenge)]);
-      return FilterHeadersStatusValues.StopIteration;
-    }
-    const payload = verdict.payload as Json;
+    this.copyClaims(payload as Json);
+    if (!root.forwardToken) request.remove(root.header);
+    return FilterHeadersStatusValues.Continue;
+  }
+
+  // The token after the prefix in a header value; null if there is none. verify() refuses anything
+  // after the token, so a value carrying more than one credential is never accepted.
+  private tokenIn(value: string): string | null {
+    const prefix = this.root.prefix;
+    if (!value.toLowerCase().startsWith(prefix)) return null;
+    const token = value.substring(prefix.length).trim();
+    if (token.length == 0) return null;
+    return token;
+  }
+
+  private missing(): FilterHeadersStatusValues {
+    (this.root.rejected as Counter).increment(1);
+    jsonReply(401, "jwt_missing", "unauthorized", "missing bearer token",
+      [new NameValue("www-authenticate", "Bearer realm=\"" + this.root.realm + "\"")]);
+    return FilterHeadersStatusValues.StopIteration;
+  }
+
+  private invalid(reason: string): FilterHeadersStatusValues {
+    (this.root.rejected as Counter).increment(1);
+    const challenge = "Bearer realm=\"" + this.root.realm + "\", error=\"invalid_token\", error_description=\"" + reason + "\"";
+    jsonReply(401, "jwt_rejected", "invalid_token", reason, [new NameValue("www-authenticate", challenge)]);
+    return FilterHeadersStatusValues.StopIteration;
+  }
+
+  private copyClaims(payload: Json): void {
+    const root = this.root;
+    const request = stream_context.headers.request;
     for (let i = 0; i < root.claims.length; i++) {
       const claim = payload.path(root.claims[i].name);
       if (claim !== null && !(claim as Json).isNull()) {
         request.replace(root.claims[i].value, headerSafe(claimText(claim as Json)));
       }
     }
-    if (!root.forwardToken) request.remove(root.header);
-    return FilterHeadersStatusValues.Continue;
   }
 
   // "" and the payload if token is acceptable, else the reason.

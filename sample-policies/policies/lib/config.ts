@@ -260,3 +260,14 @@ export function parseDurationMillis(text: string): i64 {
   if (unit == "h") return value * 3600000;
   return -1;
 }
+
+// The "duplicates" option of the policies that decide on one header: "reject" (the default) refuses a
+// request that repeats it, since the application may read another value than the policy checked;
+// "check_all" checks every value instead. true for "check_all".
+export function checksEveryValue(section: Section): bool {
+  const duplicates = section.string("duplicates", "reject");
+  if (duplicates != "reject" && duplicates != "check_all") {
+    section.invalid("duplicates", "must be \"reject\" or \"check_all\"");
+  }
+  return duplicates == "check_all";
+}

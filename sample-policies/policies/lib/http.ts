@@ -3,7 +3,7 @@
 // wrappers are wrong or missing.
 
 import {
-  send_local_response, HeaderPair, Headers, GrpcStatusValues, WasmResultValues,
+  send_local_response, HeaderPair, Headers, GrpcStatusValues, WasmResultValues, stream_context,
 } from "@solo-io/proxy-runtime";
 import { BufferTypeValues, HeaderMapTypeValues, get_current_time_nanoseconds } from "@solo-io/proxy-runtime/runtime";
 import { proxy_get_header_map_value } from "@solo-io/proxy-runtime/imports";
@@ -34,6 +34,19 @@ export function headerValue(map: HeaderMapTypeValues, name: string): string | nu
 
 export function requestHeader(name: string): string | null {
   return headerValue(HeaderMapTypeValues.RequestHeaders, name);
+}
+
+// Every value of request header name, in order. A policy that decides on a header needs them all: a
+// request may repeat it, and the application or upstream may read another value than the first (the only
+// one proxy_get_header_map_value gives).
+export function requestHeaderValues(name: string): Array<string> {
+  const wanted = name.toLowerCase();
+  const pairs = stream_context.headers.request.get_headers();
+  const values = new Array<string>(0);
+  for (let i = 0; i < pairs.length; i++) {
+    if (String.UTF8.decode(pairs[i].key).toLowerCase() == wanted) values.push(String.UTF8.decode(pairs[i].value));
+  }
+  return values;
 }
 
 export function responseHeader(name: string): string | null {
@@ -94,20 +107,21 @@ export function pathOnly(path: string): string {
   return path.substring(0, query);
 }
 
-// The value of query parameter name in path (percent-decoded), or null.
-export function queryParam(path: string, name: string): string | null {
+// Every value of query parameter name in path (percent-decoded; "" for a bare name), in order.
+export function queryParamValues(path: string, name: string): Array<string> {
+  const values = new Array<string>(0);
   const query = path.indexOf("?");
-  if (query < 0) return null;
+  if (query < 0) return values;
   const parts = path.substring(query + 1).split("&");
   for (let i = 0; i < parts.length; i++) {
     const eq = parts[i].indexOf("=");
     if (eq < 0) {
-      if (percentDecode(parts[i]) == name) return "";
+      if (percentDecode(parts[i]) == name) values.push("");
     } else if (percentDecode(parts[i].substring(0, eq)) == name) {
-      return percentDecode(parts[i].substring(eq + 1));
+      values.push(percentDecode(parts[i].substring(eq + 1)));
     }
   }
-  return null;
+  return values;
 }
 
 // path without the query parameter name (every occurrence).

@@ -131,6 +131,21 @@ class ExamplesThroughTheGatewayTest {
     }
 
     @Test
+    void jwtRefusesASecondAuthorizationHeaderBeforeTheBackend(@TempDir Path dir) throws Exception {
+        try (GatewayFixture gateway = gateway(dir, "jwt")) {
+            String valid = Jwt.token(SECRET, "{\"iss\":\"https://auth.example.com\",\"aud\":\"orders\",\"exp\":" + Jwt.now(600) + "}");
+            int served = backend.served();
+
+            HttpResponse<String> attack = gateway.send(request(gateway, "/orders").header("authorization", "Bearer " + valid)
+                    .header("authorization", "Basic YTpi").build());
+
+            assertThat(attack.statusCode()).isEqualTo(401);
+            assertThat(attack.body()).isEqualTo("{\"error\":\"invalid_token\",\"reason\":\"more than one authorization header\"}");
+            assertThat(backend.served()).as("requests the backend served").isEqualTo(served);
+        }
+    }
+
+    @Test
     void rateLimit(@TempDir Path dir) throws Exception {
         try (GatewayFixture gateway = gateway(dir, "rate-limit")) {
             for (int i = 0; i < 10; i++) {

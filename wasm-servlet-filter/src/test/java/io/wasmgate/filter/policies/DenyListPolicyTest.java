@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.wasmgate.filter.policies.PolicyHarness.Container;
 import java.net.http.HttpResponse;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -18,13 +19,16 @@ import org.junit.jupiter.params.provider.EnumSource;
 /**
  * The deny-list service and filter together: the service fetches the list from a real upstream on its
  * tick ({@code proxy_http_call}) and publishes it in shared data; the filters (one by client address,
- * one by header) read it and refuse listed clients.
+ * one by header) read it and refuse listed clients. A repeated key header is refused, or with
+ * {@code duplicates: check_all} refused if any of its values is listed.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DenyListPolicyTest {
     private final Map<Container, PolicyHarness> harnesses = new EnumMap<>(Container.class);
     private PolicyUpstream lists;
     private PolicyHarness failClosed;
+    private final Map<Container, PolicyHarness> byClient = new EnumMap<>(Container.class);
+    private PolicyHarness checkAll;
 
     @BeforeAll
     void start() throws Exception {
@@ -74,6 +78,33 @@ class DenyListPolicyTest {
                 clusters:
                   - { name: lists, url: "%s" }
                 """.formatted(lists.url()));
+        lists.list("clients", "mallory\n");
+        for (Container container : Container.values()) {
+            byClient.put(container, PolicyHarness.start(container, byClientConfig("")));
+        }
+        checkAll = PolicyHarness.start(Container.JETTY, byClientConfig(", duplicates: check_all"));
+    }
+
+    /** The service publishing the list {@code clients} and a filter by {@code x-client} with {@code options}. */
+    private String byClientConfig(String options) {
+        return """
+                services:
+                  - name: clients-service
+                    module: { classpath: wasmgate/policies/deny-list.wasm }
+                    root_id: deny_list_service
+                    vm_id: clients
+                    instances: 1
+                    configuration: { cluster: lists, path: /lists/clients, interval: 100ms, shared_key: clients }
+                plugins:
+                  - name: deny-by-client
+                    module: { classpath: wasmgate/policies/deny-list.wasm }
+                    root_id: deny_list
+                    vm_id: clients
+                    instances: 1
+                    configuration: { shared_key: clients, key: "header:x-client", status: 451%s }
+                clusters:
+                  - { name: lists, url: "%s" }
+                """.formatted(options, lists.url());
     }
 
     @AfterEach
@@ -87,6 +118,10 @@ class DenyListPolicyTest {
             harness.close();
         }
         failClosed.close();
+        for (PolicyHarness harness : byClient.values()) {
+            harness.close();
+        }
+        checkAll.close();
         lists.close();
     }
 
@@ -154,5 +189,40 @@ class DenyListPolicyTest {
 
         lists.list("missing", "192.0.2.1\n");
         PolicyHarness.until("the list to arrive", () -> failClosed.get("/echo").statusCode() == 200);
+    }
+
+    private static HttpResponse<String> withClients(PolicyHarness harness, String first, String second) throws Exception {
+        return harness.send(harness.request("/echo").header("x-client", first).header("x-client", second));
+    }
+
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void aRepeatedClientHeaderIsRefusedAsAnAttack(Container container) throws Exception {
+        PolicyHarness harness = byClient.get(container);
+        PolicyHarness.until("mallory to be refused", () -> status(harness, "mallory") == 451);
+        int calls = harness.app().calls();
+        HttpResponse<String> response = withClients(harness, "alice", "bob");
+
+        assertThat(response.statusCode()).as("403, not the status for listed clients").isEqualTo(403);
+        assertThat(response.headers().firstValue("content-type")).hasValue("application/json");
+        assertThat(response.body()).isEqualTo("{\"error\":\"forbidden\",\"reason\":\"more than one x-client header\"}");
+        assertThat(withClients(harness, "alice", "mallory").statusCode()).isEqualTo(403);
+        assertThat(harness.app().calls()).as("requests the application served").isEqualTo(calls);
+        assertThat(status(harness, "alice")).isEqualTo(200);
+    }
+
+    @Test
+    void withCheckAllARepeatedClientHeaderIsRefusedIfAnyValueIsListed() throws Exception {
+        PolicyHarness.until("mallory to be refused", () -> status(checkAll, "mallory") == 451);
+        int calls = checkAll.app().calls();
+        HttpResponse<String> listedLast = withClients(checkAll, "alice", "mallory");
+        HttpResponse<String> listedFirst = withClients(checkAll, "mallory", "alice");
+
+        for (HttpResponse<String> response : List.of(listedLast, listedFirst)) {
+            assertThat(response.statusCode()).isEqualTo(451);
+            assertThat(response.body()).isEqualTo("{\"error\":\"forbidden\",\"reason\":\"client is on the deny list\"}");
+        }
+        assertThat(checkAll.app().calls()).as("requests the application served").isEqualTo(calls);
+        assertThat(withClients(checkAll, "alice", "bob").statusCode()).isEqualTo(200);
     }
 }

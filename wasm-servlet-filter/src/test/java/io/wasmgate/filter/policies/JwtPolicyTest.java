@@ -7,6 +7,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
@@ -18,7 +19,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The jwt policy with tokens made by the JDK: signature (the policy's own SHA-256 and HMAC), exp and nbf
- * with clock skew, issuer, audience, claims copied into headers, and the reasons of 401s.
+ * with clock skew, issuer, audience, claims copied into headers, and the reasons of 401s; a repeated
+ * authorization header refused, or with {@code duplicates: check_all} every value checked.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class JwtPolicyTest {
@@ -32,6 +34,7 @@ class JwtPolicyTest {
 
     private final Map<Container, PolicyHarness> harnesses = new EnumMap<>(Container.class);
     private PolicyHarness longSecret;
+    private PolicyHarness checkAll;
 
     @BeforeAll
     void start() throws Exception {
@@ -64,6 +67,19 @@ class JwtPolicyTest {
                       prefix: ""
                       forward_token: false
                 """.formatted(Base64.getEncoder().encodeToString(LONG_SECRET)));
+        checkAll = PolicyHarness.start(Container.JETTY, """
+                plugins:
+                  - name: jwt-check-all
+                    module: { classpath: wasmgate/policies/jwt.wasm }
+                    root_id: jwt
+                    instances: 1
+                    configuration:
+                      secret: "%s"
+                      issuer: https://auth.example.com
+                      audience: orders
+                      claims_to_headers: { sub: x-jwt-sub }
+                      duplicates: check_all
+                """.formatted(SECRET));
     }
 
     @AfterAll
@@ -72,6 +88,7 @@ class JwtPolicyTest {
             harness.close();
         }
         longSecret.close();
+        checkAll.close();
     }
 
     private static String claims(String extra) {
@@ -121,7 +138,7 @@ class JwtPolicyTest {
         HttpResponse<String> missing = harness.get("/echo");
         HttpResponse<String> basic = harness.send(harness.request("/echo").header("authorization", "Basic YTpi"));
 
-        for (HttpResponse<String> response : java.util.List.of(missing, basic)) {
+        for (HttpResponse<String> response : List.of(missing, basic)) {
             assertThat(response.statusCode()).isEqualTo(401);
             assertThat(response.body()).isEqualTo("{\"error\":\"unauthorized\",\"reason\":\"missing bearer token\"}");
             assertThat(response.headers().firstValue("www-authenticate")).hasValue("Bearer realm=\"wasmgate\"");
@@ -204,5 +221,59 @@ class JwtPolicyTest {
         }
         String wrongKey = Jwt.token(SECRET.getBytes(StandardCharsets.UTF_8), Jwt.HS256, "{}");
         assertThat(longSecret.send(longSecret.request("/echo").header("x-token", wrongKey)).statusCode()).isEqualTo(401);
+    }
+
+    private static HttpResponse<String> withAuthorizations(PolicyHarness harness, String first, String second) throws Exception {
+        return harness.send(harness.request("/echo").header("authorization", first).header("authorization", second));
+    }
+
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void aSecondAuthorizationHeaderIsRefusedAsAnAttack(Container container) throws Exception {
+        PolicyHarness harness = harnesses.get(container);
+        int calls = harness.app().calls();
+        String good = Jwt.token(SECRET, claims(""));
+
+        assertRejected(withAuthorizations(harness, "Bearer " + good, "Basic YTpi"), "more than one authorization header");
+        assertRejected(withAuthorizations(harness, "Bearer " + good, "Bearer " + good), "more than one authorization header");
+        assertThat(harness.app().calls()).as("requests the application served").isEqualTo(calls);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void aValueWithMoreThanOneCredentialIsRefused(Container container) throws Exception {
+        PolicyHarness harness = harnesses.get(container);
+        int calls = harness.app().calls();
+        String good = Jwt.token(SECRET, claims(""));
+
+        assertRejected(withToken(harness, good + ", Basic YTpi"), "malformed token");
+        assertRejected(withToken(harness, good + " Bearer " + good), "malformed token");
+        assertThat(harness.app().calls()).isEqualTo(calls);
+    }
+
+    @Test
+    void withCheckAllTwoValidTokensPassWithTheClaimsOfTheFirst() throws Exception {
+        String first = Jwt.token(SECRET, claims("").replace("user-42", "user-1"));
+        String second = Jwt.token(SECRET, claims("").replace("user-42", "user-2"));
+        HttpResponse<String> response = withAuthorizations(checkAll, "Bearer " + first, "Bearer " + second);
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).contains("header.x-jwt-sub=user-1\n");
+    }
+
+    @Test
+    void withCheckAllOneRefusedValueRefusesTheRequest() throws Exception {
+        int calls = checkAll.app().calls();
+        String good = Jwt.token(SECRET, claims(""));
+        String expired = Jwt.token(SECRET, "{\"iss\":\"https://auth.example.com\",\"aud\":\"orders\",\"exp\":" + Jwt.now(-600) + "}");
+        HttpResponse<String> goodThenBasic = withAuthorizations(checkAll, "Bearer " + good, "Basic YTpi");
+        HttpResponse<String> basicThenGood = withAuthorizations(checkAll, "Basic YTpi", "Bearer " + good);
+
+        for (HttpResponse<String> response : List.of(goodThenBasic, basicThenGood)) {
+            assertThat(response.statusCode()).isEqualTo(401);
+            assertThat(response.body()).isEqualTo("{\"error\":\"unauthorized\",\"reason\":\"missing bearer token\"}");
+        }
+        assertRejected(withAuthorizations(checkAll, "Bearer " + good, "Bearer " + expired), "token expired");
+        assertThat(checkAll.app().calls()).as("requests the application served").isEqualTo(calls);
     }
 }

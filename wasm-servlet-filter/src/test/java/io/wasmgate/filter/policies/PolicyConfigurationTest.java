@@ -22,10 +22,14 @@ class PolicyConfigurationTest {
                         "api-key: configuration rejected: keys: give keys, keys_from_shared_data or both"),
                 Arguments.of("api-key", "api_key", "{ keys: [ { name: a, key_sha256: abc } ] }",
                         "api-key: configuration rejected: keys[0].key_sha256: must be 64 hex digits"),
+                Arguments.of("api-key", "api_key", "{ keys: [ { name: a, key: k } ], duplicates: first }",
+                        "api-key: configuration rejected: duplicates: must be \"reject\" or \"check_all\""),
                 Arguments.of("jwt", "jwt", "\"not json\"",
                         "jwt: configuration rejected: not valid JSON: unexpected character at byte 0"),
                 Arguments.of("jwt", "jwt", "{ secret: a, secret_base64: YQ }",
                         "jwt: configuration rejected: secret: give exactly one of secret and secret_base64"),
+                Arguments.of("jwt", "jwt", "{ secret: a, duplicates: true }",
+                        "jwt: configuration rejected: duplicates: must be a string"),
                 Arguments.of("rate-limit", "rate_limit", "{ max_tokens: 0 }",
                         "rate-limit: configuration rejected: max_tokens: must be between 1 and 1000000000"),
                 Arguments.of("rate-limit", "rate_limit", "{ max_tokens: 5, fill_interval: soon }",
@@ -41,7 +45,9 @@ class PolicyConfigurationTest {
                 Arguments.of("deny-list", "deny_list_service", "{ cluster: lists }",
                         "deny-list service: configuration rejected: path: is required and must start with /"),
                 Arguments.of("deny-list", "deny_list", "{ key: \"cookie:id\" }",
-                        "deny-list: configuration rejected: key: must be \"source.address\" or \"header:<name>\""));
+                        "deny-list: configuration rejected: key: must be \"source.address\" or \"header:<name>\""),
+                Arguments.of("deny-list", "deny_list", "{ key: \"header:x-client\", duplicates: check_any }",
+                        "deny-list: configuration rejected: duplicates: must be \"reject\" or \"check_all\""));
     }
 
     @ParameterizedTest(name = "{0} ({1}): {2}")
