@@ -20,8 +20,11 @@ import java.util.Objects;
  *     means no limit beyond the plugin's own
  * @param maxConnections connections opened to the cluster at most; calls beyond them wait (HTTP/1.1) or
  *     share them (HTTP/2 streams)
+ * @param tls how an {@code https} cluster checks its upstream's certificate; {@link ClusterTls#NONE} (also for
+ *     {@code null}) is the JDK's trust store and the URL's host. Only the defaults with {@code http} URLs
  */
-public record Cluster(String name, URI url, boolean http2, Duration connectTimeout, Duration timeout, int maxConnections) {
+public record Cluster(String name, URI url, boolean http2, Duration connectTimeout, Duration timeout, int maxConnections,
+        ClusterTls tls) {
     /** What the configuration contract defaults to for {@code connect_timeout}. */
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(2);
     /** What the configuration contract defaults to for {@code timeout}. */
@@ -35,6 +38,7 @@ public record Cluster(String name, URI url, boolean http2, Duration connectTimeo
         Objects.requireNonNull(url, "url");
         Objects.requireNonNull(connectTimeout, "connectTimeout");
         Objects.requireNonNull(timeout, "timeout");
+        tls = tls == null ? ClusterTls.NONE : tls;
         if (name.isBlank()) {
             throw new IllegalArgumentException("a cluster needs a name");
         }
@@ -50,6 +54,9 @@ public record Cluster(String name, URI url, boolean http2, Duration connectTimeo
         if (http2 && scheme.equals("https")) {
             throw invalid(name, "http2", "HTTP/2 is supported over cleartext (h2c) only, not with " + url);
         }
+        if (tls.isSet() && !scheme.equals("https")) {
+            throw invalid(name, "tls", "applies to https:// URLs only, not to " + url);
+        }
         if (connectTimeout.isNegative() || connectTimeout.isZero()) {
             throw invalid(name, "connect_timeout", connectTimeout + " is not positive");
         }
@@ -61,14 +68,19 @@ public record Cluster(String name, URI url, boolean http2, Duration connectTimeo
         }
     }
 
+    /** A cluster with the default {@link ClusterTls#NONE TLS settings}. */
+    public Cluster(String name, URI url, boolean http2, Duration connectTimeout, Duration timeout, int maxConnections) {
+        this(name, url, http2, connectTimeout, timeout, maxConnections, ClusterTls.NONE);
+    }
+
     /** An HTTP/1.1 cluster with the contract's default timeouts and connection limit. */
     public static Cluster of(String name, URI url) {
-        return new Cluster(name, url, false, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, DEFAULT_MAX_CONNECTIONS);
+        return new Cluster(name, url, false, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, DEFAULT_MAX_CONNECTIONS, ClusterTls.NONE);
     }
 
     /** An h2c cluster with the contract's default timeouts and connection limit. */
     public static Cluster http2(String name, URI url) {
-        return new Cluster(name, url, true, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, DEFAULT_MAX_CONNECTIONS);
+        return new Cluster(name, url, true, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, DEFAULT_MAX_CONNECTIONS, ClusterTls.NONE);
     }
 
     /**
