@@ -1,6 +1,8 @@
 package io.wasmgate.gateway.proxy;
 
 import io.wasmgate.filter.callout.Cluster;
+import io.wasmgate.filter.callout.ClusterTls;
+import io.wasmgate.filter.callout.TlsFailureLog;
 import jakarta.servlet.ServletConfig;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletException;
@@ -79,11 +81,13 @@ public final class UpstreamProxy extends ProxyServlet implements AutoCloseable {
         connector.setConnectTimeout(cluster.connectTimeout());
         connector.setExecutor(executor);
         connector.setSelectors(1);
+        connector.setSslContextFactory(ClusterTls.clientContext(cluster));
         HttpClientTransport transport = cluster.http2()
                 ? new HttpClientTransportOverHTTP2(new HTTP2Client(connector))
                 : new HttpClientTransportOverHTTP(connector);
         HttpClient client = new HttpClient(transport);
         client.setName("wasmgate-upstream-" + cluster.name());
+        client.addBean(new TlsFailureLog("cluster '" + cluster.name() + "' (" + cluster.url() + ")"));
         client.setExecutor(executor);
         client.setMaxConnectionsPerDestination(cluster.maxConnections());
         // A proxy passes what the client and the upstream said: no redirects followed, no cookies kept,
