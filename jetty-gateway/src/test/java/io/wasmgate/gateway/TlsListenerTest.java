@@ -96,6 +96,15 @@ class TlsListenerTest {
     }
 
     @Test
+    void theConfigDumpShowsWhichCertificateServes() throws Exception {
+        String dump = gateway.adminGet("/config_dump").body();
+
+        assertThat(dump).contains("\"certificate\" : \"" + dir.resolve("cert.pem") + "\"")
+                .contains("\"private_key\" : \"" + dir.resolve("key.pem") + "\"").contains("\"subject\" : \"CN=localhost\"")
+                .doesNotContain("PRIVATE KEY-----");
+    }
+
+    @Test
     void aReloadWithANewCertificateAndKeyServesThemOnNewConnections(@TempDir Path folder) throws Exception {
         try (GatewayFixture rotating = tlsGateway(folder, TestCa.create("First CA"))) {
             TestCa next = TestCa.create("Next CA");
