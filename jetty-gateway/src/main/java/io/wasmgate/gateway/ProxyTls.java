@@ -31,7 +31,11 @@ final class ProxyTls {
     /** The connection factories of the proxy connector: TLS, then ALPN, then h2 or HTTP/1.1. */
     ConnectionFactory[] connectionFactories(HttpConfiguration http) {
         HttpConfiguration https = new HttpConfiguration(http);
-        https.addCustomizer(new SecureRequestCustomizer());
+        SecureRequestCustomizer secure = new SecureRequestCustomizer();
+        // Clients that reach the proxy by address, or name a Host the certificate does not, are served as
+        // Envoy and nginx serve them; Jetty's default would answer 400.
+        secure.setSniHostCheck(false);
+        https.addCustomizer(secure);
         HttpConnectionFactory http11 = new HttpConnectionFactory(https);
         HTTP2ServerConnectionFactory h2 = new HTTP2ServerConnectionFactory(https);
         // Without a list, ALPN offers what the connector's later factories speak, by their ALPN names (h2, http/1.1).

@@ -8,6 +8,8 @@ import io.wasmgate.gateway.testing.TestCa;
 import io.wasmgate.gateway.testing.Upstream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -52,10 +54,13 @@ class TlsListenerTest {
                 """.formatted(upstream.uri()));
     }
 
-    private static Curl.Result curl(GatewayFixture gateway, Path caFile, String protocol, String path) throws Exception {
+    private static Curl.Result curl(GatewayFixture gateway, Path caFile, String protocol, String path, String... more)
+            throws Exception {
         int port = gateway.gateway().proxyUri().getPort();
-        return Curl.run(protocol, "--cacert", caFile.toString(), "--resolve", "localhost:" + port + ":127.0.0.1",
-                "https://localhost:" + port + path);
+        List<String> args = new ArrayList<>(List.of(protocol, "--cacert", caFile.toString(), "--resolve",
+                "localhost:" + port + ":127.0.0.1", "https://localhost:" + port + path));
+        args.addAll(List.of(more));
+        return Curl.run(args.toArray(String[]::new));
     }
 
     @Test
@@ -77,6 +82,14 @@ class TlsListenerTest {
 
         assertThat(result.exitCode()).as(result.errors()).isZero();
         assertThat(result.output()).startsWith("HTTP/1.1 200").contains("x-wasmgate: tls").endsWith("backend GET /hello");
+    }
+
+    @Test
+    void aHostThatIsNotANameOfTheCertificateIsStillServed() throws Exception {
+        Curl.Result result = curl(gateway, dir.resolve("ca.pem"), "--http1.1", "/other-host", "-H", "Host: api.example");
+
+        assertThat(result.output()).startsWith("HTTP/1.1 200");
+        assertThat(Upstream.header(upstream.last(), "host")).isEqualTo("api.example");
     }
 
     @Test
