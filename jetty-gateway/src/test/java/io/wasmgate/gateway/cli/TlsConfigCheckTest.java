@@ -75,7 +75,7 @@ class TlsConfigCheckTest {
         assertThat(check(listening("{ certificate: cert.pem, private_key: key.pem }"))).isEqualTo(1);
 
         assertThat(err.toString()).contains("listen: tls.private_key = 'key.pem': " + dir.resolve("key.pem")
-                + ": a RSA key in its legacy format (BEGIN RSA PRIVATE KEY); write it as PKCS#8: "
+                + ": the key is in the legacy RSA format (BEGIN RSA PRIVATE KEY); write it as PKCS#8: "
                 + "openssl pkcs8 -topk8 -nocrypt -in key.pem -out key-pkcs8.pem");
     }
 

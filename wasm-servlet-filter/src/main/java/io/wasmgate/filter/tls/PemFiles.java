@@ -70,8 +70,8 @@ public final class PemFiles {
                 case "PRIVATE KEY":
                     return pkcs8(block.der());
                 case "RSA PRIVATE KEY", "EC PRIVATE KEY":
-                    throw new IllegalArgumentException("a " + block.type().replace(" PRIVATE KEY", "")
-                            + " key in its legacy format (BEGIN " + block.type() + "); write it as PKCS#8: " + CONVERT);
+                    throw new IllegalArgumentException("the key is in the legacy " + block.type().replace(" PRIVATE KEY", "")
+                            + " format (BEGIN " + block.type() + "); write it as PKCS#8: " + CONVERT);
                 case "ENCRYPTED PRIVATE KEY":
                     throw new IllegalArgumentException("the key is encrypted; write it unencrypted as PKCS#8 (and keep "
                             + "the file readable by the gateway only): " + CONVERT);
@@ -92,8 +92,8 @@ public final class PemFiles {
         PublicKey publicKey = certificate.getPublicKey();
         String mismatch = "the private key does not match the certificate (" + certificate.getSubjectX500Principal() + ")";
         if (!publicKey.getAlgorithm().equals(key.getAlgorithm())) {
-            throw new IllegalArgumentException(mismatch + ": a " + key.getAlgorithm() + " key for a "
-                    + publicKey.getAlgorithm() + " certificate");
+            throw new IllegalArgumentException(mismatch + ": the key is " + key.getAlgorithm() + ", the certificate's "
+                    + publicKey.getAlgorithm());
         }
         byte[] probe = "wasmgate key check".getBytes(StandardCharsets.US_ASCII);
         try {
