@@ -6,6 +6,7 @@ import io.wasmgate.gateway.testing.Curl;
 import io.wasmgate.gateway.testing.GatewayFixture;
 import io.wasmgate.gateway.testing.TestCa;
 import io.wasmgate.gateway.testing.Upstream;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -106,6 +107,34 @@ class TlsListenerTest {
         Curl.Result result = curl(gateway, stranger, "--http2", "/hello");
 
         assertThat(result.exitCode()).as("curl's exit code for an untrusted certificate").isEqualTo(60);
+    }
+
+    @Test
+    void renewedCertificateAndKeyFilesAreReloadedByTheWatcher(@TempDir Path folder) throws Exception {
+        try (GatewayFixture rotating = tlsGateway(folder, TestCa.create("First CA"))) {
+            TestCa next = TestCa.create("Next CA");
+            Path nextCa = next.writeCertificate(folder.resolve("next-ca.pem"));
+            TestCa.Issued renewed = next.issue("localhost", "127.0.0.1");
+            renewed.writeCertificate(folder.resolve("cert.pem"));
+            renewed.writeKey(folder.resolve("key.pem"));
+
+            Polling.until(() -> curl(rotating, nextCa, "--http2", "/renewed").exitCode() == 0);
+        }
+    }
+
+    @Test
+    void aReloadWhoseKeyDoesNotMatchItsCertificateIsRejectedAndTheOldOneServes(@TempDir Path folder) throws Exception {
+        try (GatewayFixture rotating = tlsGateway(folder, TestCa.create("First CA"))) {
+            TestCa next = TestCa.create("Next CA");
+            next.issue("localhost").writeCertificate(folder.resolve("cert.pem"));
+            next.issue("localhost").writeKey(folder.resolve("key.pem"));
+
+            HttpResponse<String> reload = rotating.reload();
+
+            assertThat(reload.statusCode()).isEqualTo(500);
+            assertThat(reload.body()).contains("tls.private_key", "does not match the certificate");
+            assertThat(curl(rotating, folder.resolve("ca.pem"), "--http2", "/still").output()).startsWith("HTTP/2 200");
+        }
     }
 
     @Test
