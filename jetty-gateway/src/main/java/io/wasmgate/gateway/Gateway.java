@@ -30,7 +30,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The Wasmgate gateway: one Jetty 12 server with a proxy connector (HTTP/1.1 and h2c, or with
- * {@code listen.tls} HTTPS: HTTP/2 and HTTP/1.1 by ALPN, {@link ProxyTls}) and an admin connector. Proxy requests go through {@link GatewayHandler} (route match) into one servlet context whose
+ * {@code listen.tls} HTTPS: HTTP/2 and HTTP/1.1 by ALPN, {@link ProxyTls}) and an admin connector. Proxy
+ * requests go through {@link GatewayHandler} (route match) into one servlet context whose
  * {@link RouteServlet} runs the route's plugins in front of the route's cluster; admin requests go to the
  * {@link AdminHandler}. The plugins, routes and clients live in a {@link GatewayRuntime}, which reloads
  * them without a restart; a reload also replaces the proxy's certificate, while the rest of {@code listen}

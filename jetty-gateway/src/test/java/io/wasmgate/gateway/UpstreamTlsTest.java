@@ -70,8 +70,8 @@ class UpstreamTlsTest {
             assertThat(gateway.get("/hello").statusCode()).isEqualTo(502);
 
             Polling.until(() -> log().contains("TLS handshake"));
-            assertThat(log()).contains("cluster 'secure' (" + upstream.uri() + "): TLS handshake with 127.0.0.1:" + upstream.port()
-                    + " failed").contains("PKIX path building failed");
+            assertThat(log()).contains("cluster 'secure' (" + upstream.uri() + ", trusting tls.ca_file " + dir.resolve("ca.pem")
+                    + "): TLS handshake with 127.0.0.1:" + upstream.port() + " failed").contains("PKIX path building failed");
         }
     }
 

@@ -87,7 +87,7 @@ public final class UpstreamProxy extends ProxyServlet implements AutoCloseable {
                 : new HttpClientTransportOverHTTP(connector);
         HttpClient client = new HttpClient(transport);
         client.setName("wasmgate-upstream-" + cluster.name());
-        client.addBean(new TlsFailureLog("cluster '" + cluster.name() + "' (" + cluster.url() + ")"));
+        client.addBean(TlsFailureLog.of(cluster));
         client.setExecutor(executor);
         client.setMaxConnectionsPerDestination(cluster.maxConnections());
         // A proxy passes what the client and the upstream said: no redirects followed, no cookies kept,

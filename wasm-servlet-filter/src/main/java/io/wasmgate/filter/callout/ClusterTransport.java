@@ -2,7 +2,6 @@ package io.wasmgate.filter.callout;
 
 import java.util.Map;
 import org.eclipse.jetty.client.Destination;
-import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.MultiplexConnectionPool;
 import org.eclipse.jetty.client.Origin;
 import org.eclipse.jetty.client.Request;
@@ -48,8 +47,7 @@ final class ClusterTransport extends HttpClientTransportDynamic {
     @Override
     public Destination newDestination(Origin origin) {
         SslContextFactory.Client tls = tlsContexts.get(String.valueOf(origin.getTag()));
-        HttpClient client = getHttpClient();
-        return new HttpDestination(client, origin) {
+        return new HttpDestination(getHttpClient(), origin) {
             @Override
             public SslContextFactory.Client resolveSslContextFactory() {
                 return tls != null ? tls : super.resolveSslContextFactory();

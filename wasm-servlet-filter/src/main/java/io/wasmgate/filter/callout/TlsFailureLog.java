@@ -14,9 +14,16 @@ public final class TlsFailureLog implements SslHandshakeListener {
 
     private final String client;
 
-    /** @param client who connects, for the log, e.g. {@code cluster 'backend'} */
+    /** @param client who connects, for the log, e.g. {@code callout client} */
     public TlsFailureLog(String client) {
         this.client = client;
+    }
+
+    /** The log of {@code cluster}'s own client: it names the cluster, its URL and what it trusts. */
+    public static TlsFailureLog of(Cluster cluster) {
+        ClusterTls tls = cluster.tls();
+        String trust = tls.caFile() != null ? "trusting tls.ca_file " + tls.caFile() : "trusting the JDK's trust store";
+        return new TlsFailureLog("cluster '" + cluster.name() + "' (" + cluster.url() + ", " + trust + ")");
     }
 
     @Override
