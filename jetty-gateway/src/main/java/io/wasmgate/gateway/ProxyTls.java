@@ -2,6 +2,7 @@ package io.wasmgate.gateway;
 
 import io.wasmgate.gateway.config.ListenerTls;
 import org.eclipse.jetty.alpn.server.ALPNServerConnectionFactory;
+import org.eclipse.jetty.http2.HTTP2Cipher;
 import org.eclipse.jetty.http2.server.HTTP2ServerConnectionFactory;
 import org.eclipse.jetty.server.ConnectionFactory;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -26,6 +27,9 @@ final class ProxyTls {
         serving = tls;
         context.setKeyStore(tls.keyStore());
         context.setKeyStorePassword(ListenerTls.KEY_STORE_PASSWORD);
+        // TLS 1.2 clients offering h2 must not settle on a cipher HTTP/2 forbids (RFC 9113, appendix A).
+        context.setCipherComparator(HTTP2Cipher.COMPARATOR);
+        context.setUseCipherSuitesOrder(true);
     }
 
     /** The connection factories of the proxy connector: TLS, then ALPN, then h2 or HTTP/1.1. */

@@ -78,6 +78,14 @@ class TlsListenerTest {
     }
 
     @Test
+    void http2IsServedToTls12ClientsToo() throws Exception {
+        Curl.Result result = curl(gateway, dir.resolve("ca.pem"), "--http2", "/hello", "--tlsv1.2", "--tls-max", "1.2");
+
+        assertThat(result.exitCode()).as(result.errors()).isZero();
+        assertThat(result.output()).startsWith("HTTP/2 200");
+    }
+
+    @Test
     void theListenerServesHttp11OverTlsToClientsThatAskForIt() throws Exception {
         Curl.Result result = curl(gateway, dir.resolve("ca.pem"), "--http1.1", "/hello");
 
