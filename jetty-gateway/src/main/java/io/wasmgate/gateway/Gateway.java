@@ -4,6 +4,7 @@ import io.wasmgate.gateway.admin.AdminHandler;
 import io.wasmgate.gateway.admin.GatewayMeters;
 import io.wasmgate.gateway.config.Endpoint;
 import io.wasmgate.gateway.config.GatewayConfig;
+import io.wasmgate.gateway.config.ListenerTls;
 import io.wasmgate.gateway.proxy.GatewayHandler;
 import io.wasmgate.gateway.proxy.RequestMetrics;
 import io.wasmgate.gateway.proxy.RouteServlet;
@@ -28,11 +29,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Wasmgate gateway: one Jetty 12 server with a proxy connector (HTTP/1.1 and h2c) and an admin
- * connector. Proxy requests go through {@link GatewayHandler} (route match) into one servlet context whose
+ * The Wasmgate gateway: one Jetty 12 server with a proxy connector (HTTP/1.1 and h2c, or with
+ * {@code listen.tls} HTTPS: HTTP/2 and HTTP/1.1 by ALPN, {@link ProxyTls}) and an admin connector. Proxy
+ * requests go through {@link GatewayHandler} (route match) into one servlet context whose
  * {@link RouteServlet} runs the route's plugins in front of the route's cluster; admin requests go to the
  * {@link AdminHandler}. The plugins, routes and clients live in a {@link GatewayRuntime}, which reloads
- * them without a restart.
+ * them without a restart; a reload also replaces the proxy's certificate, while the rest of {@code listen}
+ * (host, port, TLS or not) is read at start only.
  *
  * <p>{@link #stop()} drains: the connectors stop accepting, requests in flight get up to the configured
  * {@code drain_timeout} to finish, then the plugins stop.
@@ -53,6 +56,7 @@ public final class Gateway extends AbstractLifeCycle {
     private final ServerConnector adminConnector;
     private final GatewayRuntime runtime;
     private final GracefulHandler graceful;
+    private final ProxyTls proxyTls;
 
     public Gateway(GatewayConfig config) {
         this.config = config;
@@ -60,13 +64,15 @@ public final class Gateway extends AbstractLifeCycle {
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);
         http.setSendDateHeader(false);
-        proxyConnector = connector("proxy", config.listen(), new HttpConnectionFactory(http), new HTTP2CServerConnectionFactory(http));
+        proxyTls = config.listenTls() == null ? null : new ProxyTls(config.listenTls());
+        proxyConnector = connector("proxy", config.listen(), proxyTls != null ? proxyTls.connectionFactories(http)
+                : new ConnectionFactory[] {new HttpConnectionFactory(http), new HTTP2CServerConnectionFactory(http)});
         adminConnector = connector("admin", config.admin().endpoint(), new HttpConnectionFactory());
         ServletContextHandler servlets = new ServletContextHandler("/");
         ServletHolder routes = new ServletHolder("routes", new RouteServlet());
         routes.setAsyncSupported(true);
         servlets.addServlet(routes, "/");
-        runtime = new GatewayRuntime(config, meters.registry(), servlets.getServletContext(), threads);
+        runtime = new GatewayRuntime(config, meters.registry(), servlets.getServletContext(), threads, this::reloaded);
         GatewayHandler proxy = new GatewayHandler(proxyConnector, runtime.generations(),
                 new RequestMetrics(meters.registry()), servlets);
         AdminHandler admin = new AdminHandler(adminConnector, config.admin(), runtime, meters);
@@ -82,6 +88,22 @@ public final class Gateway extends AbstractLifeCycle {
         connector.setPort(endpoint.port());
         server.addConnector(connector);
         return connector;
+    }
+
+    /** What a reload can change of {@code listen}: the certificate; the rest waits for a restart, as the log says. */
+    private void reloaded(GatewayConfig reloaded) {
+        ListenerTls tls = reloaded.listenTls();
+        if (!reloaded.listen().equals(config.listen()) || (tls == null) != (proxyTls == null)) {
+            LOG.warn("listen.host, listen.port and turning listen.tls on or off take a restart: the proxy keeps {}",
+                    proxyUri());
+        }
+        if (tls != null && proxyTls != null) {
+            try {
+                proxyTls.update(tls);
+            } catch (Exception e) {
+                LOG.error("the proxy keeps its certificate: the one of {} did not load: {}", tls.certificate(), e.toString());
+            }
+        }
     }
 
     /** Starts the server, then the plugins; a plugin that cannot start stops the server again and fails the start. */
@@ -128,18 +150,18 @@ public final class Gateway extends AbstractLifeCycle {
         server.join();
     }
 
-    /** {@code http://host:port} of the proxy connector (its actual port once started). */
+    /** {@code http://host:port}, or {@code https://} with TLS, of the proxy connector (its actual port once started). */
     public URI proxyUri() {
-        return uri(proxyConnector);
+        return uri(proxyTls == null ? "http" : "https", proxyConnector);
     }
 
     /** {@code http://host:port} of the admin connector (its actual port once started). */
     public URI adminUri() {
-        return uri(adminConnector);
+        return uri("http", adminConnector);
     }
 
-    private static URI uri(ServerConnector connector) {
+    private static URI uri(String scheme, ServerConnector connector) {
         String host = connector.getHost() == null || connector.getHost().equals("0.0.0.0") ? "127.0.0.1" : connector.getHost();
-        return URI.create("http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + connector.getLocalPort());
+        return URI.create(scheme + "://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + connector.getLocalPort());
     }
 }

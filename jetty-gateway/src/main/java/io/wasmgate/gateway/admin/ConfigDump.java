@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.wasmgate.abi.config.PluginConfig;
 import io.wasmgate.filter.callout.Cluster;
+import io.wasmgate.filter.callout.ClusterTls;
 import io.wasmgate.filter.config.Canary;
 import io.wasmgate.gateway.config.AdminConfig;
 import io.wasmgate.gateway.config.Endpoint;
@@ -35,7 +36,15 @@ final class ConfigDump {
     ObjectNode build(GatewayConfig config) {
         ObjectNode dump = json.createObjectNode();
         dump.put("file", config.file() == null ? null : config.file().toString());
-        endpoint(dump.putObject("listen"), config.listen()).put("drain_timeout_ms", config.drainTimeout().toMillis());
+        ObjectNode listen = endpoint(dump.putObject("listen"), config.listen())
+                .put("drain_timeout_ms", config.drainTimeout().toMillis());
+        if (config.listenTls() != null) {
+            listen.putObject("tls")
+                    .put("certificate", config.listenTls().certificate().toString())
+                    .put("private_key", config.listenTls().privateKey().toString())
+                    .put("subject", config.listenTls().chain().get(0).getSubjectX500Principal().getName())
+                    .put("not_after", config.listenTls().chain().get(0).getNotAfter().toInstant().toString());
+        }
         ObjectNode adminNode = endpoint(dump.putObject("admin"), admin.endpoint())
                 .put("expose_configuration", admin.exposeConfiguration())
                 .put("token_file", admin.tokenFile() == null ? null : admin.tokenFile().toString());
@@ -45,7 +54,7 @@ final class ConfigDump {
         plugins(dump.putArray("log_plugins"), config.plugins().logPlugins(), config);
         plugins(dump.putArray("services"), config.plugins().services(), config);
         ArrayNode clusters = dump.putArray("clusters");
-        config.plugins().clusters().forEach(cluster -> clusters.add(cluster(cluster)));
+        config.plugins().clusters().forEach(cluster -> clusters.add(tls(cluster(cluster), cluster.tls())));
         ArrayNode routes = dump.putArray("routes");
         config.routes().forEach(route -> routes.add(route(route)));
         return dump;
@@ -115,6 +124,17 @@ final class ConfigDump {
                 .put("connect_timeout_ms", cluster.connectTimeout().toMillis())
                 .put("timeout_ms", cluster.timeout().toMillis())
                 .put("max_connections", cluster.maxConnections());
+    }
+
+    /** A cluster's {@code tls}, shown when any of it is set. */
+    private static ObjectNode tls(ObjectNode cluster, ClusterTls tls) {
+        if (tls.isSet()) {
+            cluster.putObject("tls")
+                    .put("ca_file", tls.caFile() == null ? null : tls.caFile().toString())
+                    .put("verify", tls.verify())
+                    .put("server_name", tls.serverName());
+        }
+        return cluster;
     }
 
     private ObjectNode route(RouteConfig route) {

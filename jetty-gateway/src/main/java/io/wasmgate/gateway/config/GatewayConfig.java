@@ -19,11 +19,13 @@ import java.util.Set;
  * @param admin where the admin endpoints listen and how they guard themselves
  * @param plugins the plugin definitions; routes pick theirs by name
  * @param routes the routes, first match wins
- * @param watchedFiles the files whose change triggers a reload: the configuration file and every module file
+ * @param watchedFiles the files whose change triggers a reload: the configuration file, every module file and
+ *     the listener's certificate and key
  * @param watchSettle how long the watched files must stay unchanged before the watcher reloads
+ * @param listenTls the proxy's certificate and key ({@code listen.tls}), or {@code null}: HTTP/1.1 and h2c in clear
  */
 public record GatewayConfig(Path file, Endpoint listen, Duration drainTimeout, AdminConfig admin, PluginChainConfig plugins,
-        List<RouteConfig> routes, Set<Path> watchedFiles, Duration watchSettle) {
+        List<RouteConfig> routes, Set<Path> watchedFiles, Duration watchSettle, ListenerTls listenTls) {
     public GatewayConfig {
         routes = List.copyOf(routes);
         watchedFiles = Set.copyOf(watchedFiles);

@@ -72,16 +72,18 @@ public final class GatewayConfigLoader {
         Path baseDir = file.toAbsolutePath().getParent();
         PluginConfigFactory factory = new PluginConfigFactory(baseDir, problems);
         PluginChainConfig plugins = factory.chain(spec.plugins(), spec.logPlugins(), spec.services(), spec.clusters());
-        ListenSpec listen = spec.listen() == null ? new ListenSpec(null, null, null) : spec.listen();
+        ListenSpec listen = spec.listen() == null ? new ListenSpec(null, null, null, null) : spec.listen();
         Endpoint listenAt = endpoint("listen", listen.host(), listen.port(), DEFAULT_LISTEN, problems);
         Duration drain = duration("listen", "drain_timeout", listen.drainTimeout(), DEFAULT_DRAIN, problems);
+        ListenerTls listenTls = listen.tls() == null ? null : ListenerTls.read(listen.tls(), baseDir, problems);
         AdminConfig admin = admin(spec.admin() == null ? new AdminSpec(null, null, null, null, null) : spec.admin(),
                 baseDir, problems);
         Duration settle = duration("watch", "settle", spec.watch() == null ? null : spec.watch().settle(), DEFAULT_SETTLE,
                 problems);
         List<RouteConfig> routes = routes(spec, plugins, problems);
         problems.throwIfAny();
-        return new GatewayConfig(file, listenAt, drain, admin, plugins, routes, watchedFiles(file, baseDir, spec), settle);
+        return new GatewayConfig(file, listenAt, drain, admin, plugins, routes, watchedFiles(file, baseDir, spec), settle,
+                listenTls);
     }
 
     private static AdminConfig admin(AdminSpec spec, Path baseDir, ConfigProblems problems) {
@@ -218,10 +220,15 @@ public final class GatewayConfigLoader {
         return names;
     }
 
-    /** The configuration file and every module {@code file} it names (canaries' too). */
+    /** The configuration file, every module {@code file} it names (canaries' too) and the listener's PEM files. */
     private static Set<Path> watchedFiles(Path file, Path baseDir, GatewayFileSpec spec) {
         Set<Path> files = new LinkedHashSet<>();
         files.add(file.toAbsolutePath().normalize());
+        ListenTlsSpec tls = spec.listen() == null ? null : spec.listen().tls();
+        if (tls != null) {
+            Stream.of(tls.certificate(), tls.privateKey()).filter(name -> name != null)
+                    .forEach(name -> files.add(baseDir.resolve(name).normalize()));
+        }
         Stream.of(spec.plugins(), spec.logPlugins(), spec.services())
                 .filter(list -> list != null)
                 .flatMap(List::stream)

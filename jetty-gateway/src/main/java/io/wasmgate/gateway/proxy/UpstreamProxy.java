@@ -3,6 +3,8 @@ package io.wasmgate.gateway.proxy;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.wasmgate.filter.ProxyWasmFilter;
 import io.wasmgate.filter.callout.Cluster;
+import io.wasmgate.filter.callout.ClusterTls;
+import io.wasmgate.filter.callout.TlsFailureLog;
 import jakarta.servlet.ServletConfig;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletException;
@@ -93,11 +95,13 @@ public final class UpstreamProxy extends ProxyServlet implements AutoCloseable {
         connector.setConnectTimeout(cluster.connectTimeout());
         connector.setExecutor(executor);
         connector.setSelectors(1);
+        connector.setSslContextFactory(ClusterTls.clientContext(cluster));
         HttpClientTransport transport = cluster.http2()
                 ? new HttpClientTransportOverHTTP2(new HTTP2Client(connector))
                 : new HttpClientTransportOverHTTP(connector);
         HttpClient client = new HttpClient(transport);
         client.setName("wasmgate-upstream-" + cluster.name());
+        client.addBean(TlsFailureLog.of(cluster));
         client.setExecutor(executor);
         client.setMaxConnectionsPerDestination(cluster.maxConnections());
         // One destination per cluster: its queue is the cluster's. Jetty fails a request over it at once.

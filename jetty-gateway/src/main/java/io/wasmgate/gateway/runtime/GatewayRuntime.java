@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executor;
+import java.util.function.Consumer;
 import org.eclipse.jetty.util.component.AbstractLifeCycle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,6 +37,7 @@ public final class GatewayRuntime extends AbstractLifeCycle {
     private final MeterRegistry registry;
     private final ServletContext context;
     private final Executor executor;
+    private final Consumer<GatewayConfig> onReload;
     private final Generations generations = new Generations();
     private final SwitchingCalloutClient callouts = new SwitchingCalloutClient();
     private HostServices services;
@@ -46,12 +48,15 @@ public final class GatewayRuntime extends AbstractLifeCycle {
     /**
      * @param context the servlet context the upstream proxies belong to
      * @param executor the threads of the upstream clients (the server's)
+     * @param onReload told of each configuration a reload started serving, for what lives outside the runtime
      */
-    public GatewayRuntime(GatewayConfig initial, MeterRegistry registry, ServletContext context, Executor executor) {
+    public GatewayRuntime(GatewayConfig initial, MeterRegistry registry, ServletContext context, Executor executor,
+            Consumer<GatewayConfig> onReload) {
         this.initial = initial;
         this.registry = registry;
         this.context = context;
         this.executor = executor;
+        this.onReload = onReload;
     }
 
     @Override
@@ -118,6 +123,7 @@ public final class GatewayRuntime extends AbstractLifeCycle {
             try {
                 GatewayConfig config = text == null ? GatewayConfigLoader.load(file) : GatewayConfigLoader.load(file, text);
                 generations.swap(factory.build(config, true));
+                onReload.accept(config);
                 result = new ReloadResult(Instant.now(), trigger, true, null, Map.of());
                 LOG.info("reloaded {} ({})", file, trigger);
             } catch (ConfigException e) {

@@ -22,9 +22,11 @@ import java.util.Objects;
  *     share them (HTTP/2 streams)
  * @param maxPendingRequests requests that may wait for a connection at once (Envoy's circuit-breaker
  *     name); one more fails at once instead of waiting. At least 1
+ * @param tls how an {@code https} cluster checks its upstream's certificate; {@link ClusterTls#NONE} (also for
+ *     {@code null}) is the JDK's trust store and the URL's host. Only the defaults with {@code http} URLs
  */
 public record Cluster(String name, URI url, boolean http2, Duration connectTimeout, Duration timeout, int maxConnections,
-        int maxPendingRequests) {
+        int maxPendingRequests, ClusterTls tls) {
     /** What the configuration contract defaults to for {@code connect_timeout}. */
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(2);
     /** What the configuration contract defaults to for {@code timeout}. */
@@ -40,6 +42,7 @@ public record Cluster(String name, URI url, boolean http2, Duration connectTimeo
         Objects.requireNonNull(url, "url");
         Objects.requireNonNull(connectTimeout, "connectTimeout");
         Objects.requireNonNull(timeout, "timeout");
+        tls = tls == null ? ClusterTls.NONE : tls;
         if (name.isBlank()) {
             throw new IllegalArgumentException("a cluster needs a name");
         }
@@ -55,6 +58,9 @@ public record Cluster(String name, URI url, boolean http2, Duration connectTimeo
         if (http2 && scheme.equals("https")) {
             throw invalid(name, "http2", "HTTP/2 is supported over cleartext (h2c) only, not with " + url);
         }
+        if (tls.isSet() && !scheme.equals("https")) {
+            throw invalid(name, "tls", "applies to https:// URLs only, not to " + url);
+        }
         if (connectTimeout.isNegative() || connectTimeout.isZero()) {
             throw invalid(name, "connect_timeout", connectTimeout + " is not positive");
         }
@@ -69,21 +75,33 @@ public record Cluster(String name, URI url, boolean http2, Duration connectTimeo
         }
     }
 
-    /** A cluster with the contract's default {@code max_pending_requests}. */
+    /** A cluster with the contract's default {@code max_pending_requests} and {@link ClusterTls#NONE TLS settings}. */
     public Cluster(String name, URI url, boolean http2, Duration connectTimeout, Duration timeout, int maxConnections) {
-        this(name, url, http2, connectTimeout, timeout, maxConnections, DEFAULT_MAX_PENDING_REQUESTS);
+        this(name, url, http2, connectTimeout, timeout, maxConnections, DEFAULT_MAX_PENDING_REQUESTS, ClusterTls.NONE);
+    }
+
+    /** A cluster with the default {@link ClusterTls#NONE TLS settings}. */
+    public Cluster(String name, URI url, boolean http2, Duration connectTimeout, Duration timeout, int maxConnections,
+            int maxPendingRequests) {
+        this(name, url, http2, connectTimeout, timeout, maxConnections, maxPendingRequests, ClusterTls.NONE);
+    }
+
+    /** A cluster with the contract's default {@code max_pending_requests}. */
+    public Cluster(String name, URI url, boolean http2, Duration connectTimeout, Duration timeout, int maxConnections,
+            ClusterTls tls) {
+        this(name, url, http2, connectTimeout, timeout, maxConnections, DEFAULT_MAX_PENDING_REQUESTS, tls);
     }
 
     /** An HTTP/1.1 cluster with the contract's default timeouts and connection and queue limits. */
     public static Cluster of(String name, URI url) {
         return new Cluster(name, url, false, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, DEFAULT_MAX_CONNECTIONS,
-                DEFAULT_MAX_PENDING_REQUESTS);
+                DEFAULT_MAX_PENDING_REQUESTS, ClusterTls.NONE);
     }
 
     /** An h2c cluster with the contract's default timeouts and connection and queue limits. */
     public static Cluster http2(String name, URI url) {
         return new Cluster(name, url, true, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, DEFAULT_MAX_CONNECTIONS,
-                DEFAULT_MAX_PENDING_REQUESTS);
+                DEFAULT_MAX_PENDING_REQUESTS, ClusterTls.NONE);
     }
 
     /**

@@ -16,6 +16,7 @@ import org.eclipse.jetty.http2.client.HTTP2Client;
 import org.eclipse.jetty.http2.client.transport.ClientConnectionFactoryOverHTTP2;
 import org.eclipse.jetty.io.ClientConnector;
 import org.eclipse.jetty.util.BlockingArrayQueue;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 
 /**
  * Jetty's dynamic transport (HTTP/1.1, and h2c when a request asks for HTTP/2) routed by cluster: a
@@ -24,14 +25,18 @@ import org.eclipse.jetty.util.BlockingArrayQueue;
  * {@code :authority}) without deciding where the connection goes. Each cluster has pools of its own,
  * at most {@link Cluster#maxConnections()} connections each, and a queue of its own for calls waiting for
  * one: at most {@link Cluster#maxPendingRequests()}; a call over it fails at once with
- * {@link PendingOverflowException}.
+ * {@link PendingOverflowException}. An {@code https} cluster's connections use the TLS context of its own
+ * {@link ClusterTls}.
  */
 final class ClusterTransport extends HttpClientTransportDynamic {
     private final Map<String, Cluster> clusters;
+    private final Map<String, SslContextFactory.Client> tlsContexts;
 
-    ClusterTransport(ClientConnector connector, Map<String, Cluster> clusters) {
+    /** @param tlsContexts the TLS context of each {@code https} cluster, by name, started with the client */
+    ClusterTransport(ClientConnector connector, Map<String, Cluster> clusters, Map<String, SslContextFactory.Client> tlsContexts) {
         super(connector, HttpClientConnectionFactory.HTTP11, new ClientConnectionFactoryOverHTTP2.HTTP2(new HTTP2Client(connector)));
         this.clusters = clusters;
+        this.tlsContexts = tlsContexts;
         setConnectionPoolFactory(destination -> new MultiplexConnectionPool(destination, cluster(destination).maxConnections(), 1));
     }
 
@@ -48,7 +53,7 @@ final class ClusterTransport extends HttpClientTransportDynamic {
 
     @Override
     public Destination newDestination(Origin origin) {
-        return new ClusterDestination(getHttpClient(), origin);
+        return new ClusterDestination(getHttpClient(), origin, tlsContexts.get(String.valueOf(origin.getTag())));
     }
 
     private Cluster cluster(Destination destination) {
@@ -69,10 +74,22 @@ final class ClusterTransport extends HttpClientTransportDynamic {
         }
     }
 
-    /** A cluster's destination: its queue holds the cluster's {@code max_pending_requests}, not the client's. */
+    /**
+     * A cluster's destination: its queue holds the cluster's {@code max_pending_requests}, not the client's,
+     * and an {@code https} cluster's connections use its own TLS context.
+     */
     private static final class ClusterDestination extends HttpDestination {
-        ClusterDestination(HttpClient client, Origin origin) {
+        private final SslContextFactory.Client tls;
+
+        /** @param tls the cluster's TLS context, or {@code null} for the client's */
+        ClusterDestination(HttpClient client, Origin origin, SslContextFactory.Client tls) {
             super(client, origin);
+            this.tls = tls;
+        }
+
+        @Override
+        public SslContextFactory.Client resolveSslContextFactory() {
+            return tls != null ? tls : super.resolveSslContextFactory();
         }
 
         /** Called by the super constructor, after it has set the origin (whose tag names the cluster). */

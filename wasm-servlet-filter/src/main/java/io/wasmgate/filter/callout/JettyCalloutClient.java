@@ -19,6 +19,7 @@ import org.eclipse.jetty.client.Request;
 import org.eclipse.jetty.http.HttpCookieStore;
 import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.io.ClientConnector;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.Scheduler;
 
 /**
@@ -29,7 +30,8 @@ import org.eclipse.jetty.util.thread.Scheduler;
  * <p>One client speaks HTTP/1.1 and HTTP/2 cleartext (prior knowledge) through Jetty's dynamic transport:
  * each request asks for its cluster's protocol. Requests carry the plugin's {@code :authority} (as
  * {@code Host}, or HTTP/2 {@code :authority}) yet connect to their cluster's address, on pools of the
- * cluster's own of at most {@code maxConnections} connections ({@code ClusterTransport}).
+ * cluster's own of at most {@code maxConnections} connections ({@code ClusterTransport}). {@code https}
+ * clusters speak HTTP/1.1 over TLS, checking the upstream as their {@link ClusterTls} says.
  *
  * <p>Timeouts: a call may take the shorter of what the plugin asked and the cluster's {@code timeout},
  * either being zero for "no limit" ({@link Cluster#deadline}); a call still without a connection after the
@@ -83,8 +85,13 @@ public final class JettyCalloutClient implements CalloutClient, AutoCloseable {
         // Jetty's own connect timeout is one for all; the longest lets each cluster apply its own (see newRequest).
         connector.setConnectTimeout(clusters.values().stream().map(Cluster::connectTimeout)
                 .max(Duration::compareTo).orElse(Cluster.DEFAULT_CONNECT_TIMEOUT));
-        HttpClient httpClient = new HttpClient(new ClusterTransport(connector, clusters));
+        Map<String, SslContextFactory.Client> tlsContexts = new HashMap<>();
+        clusters.values().stream().filter(cluster -> cluster.scheme().equals("https"))
+                .forEach(cluster -> tlsContexts.put(cluster.name(), ClusterTls.clientContext(cluster)));
+        HttpClient httpClient = new HttpClient(new ClusterTransport(connector, clusters, Map.copyOf(tlsContexts)));
         httpClient.setName("wasmgate-callout");
+        tlsContexts.values().forEach(httpClient::addBean);
+        httpClient.addBean(new TlsFailureLog("callout client"));
         // A callout carries what the plugin wrote and hands back what the upstream said: no redirects
         // followed, no cookies kept, no User-Agent or Accept-Encoding added, no body decoded.
         httpClient.setFollowRedirects(false);

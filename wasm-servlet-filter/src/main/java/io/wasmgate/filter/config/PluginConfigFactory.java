@@ -7,10 +7,15 @@ import io.wasmgate.abi.config.PluginConfig;
 import io.wasmgate.abi.vm.Engine;
 import io.wasmgate.abi.vm.ModuleSource;
 import io.wasmgate.filter.callout.Cluster;
+import io.wasmgate.filter.callout.ClusterTls;
+import io.wasmgate.filter.tls.PemFiles;
+import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -30,12 +35,14 @@ import java.util.Set;
  * every list given to one factory.
  */
 public final class PluginConfigFactory {
+    private final Path baseDir;
     private final ConfigProblems problems;
     private final ModuleResolver modules;
     private final Set<String> names = new HashSet<>();
     private final Map<String, Canary> canaries = new LinkedHashMap<>();
 
     public PluginConfigFactory(Path baseDir, ConfigProblems problems) {
+        this.baseDir = baseDir;
         this.problems = problems;
         this.modules = new ModuleResolver(baseDir, problems);
     }
@@ -220,16 +227,48 @@ public final class PluginConfigFactory {
             if (maxPending < 1) {
                 problems.add(path, "max_pending_requests", Integer.toString(maxPending), "must be at least 1");
             }
+            ClusterTls tls = spec.tls() == null ? ClusterTls.NONE : clusterTls(path, url, spec.tls());
             if (problems.problems().size() == before) {
                 try {
                     clusters.add(new Cluster(spec.name(), url, Boolean.TRUE.equals(spec.http2()), connect, timeout, maxConnections,
-                            maxPending));
+                            maxPending, tls));
                 } catch (IllegalArgumentException e) {
                     problems.add(path, "", null, e.getMessage());
                 }
             }
         }
         return clusters;
+    }
+
+    /** A cluster's {@code tls}; its {@code ca_file} is read now, so a reload sees a changed bundle. */
+    private ClusterTls clusterTls(String path, URI url, ClusterTlsSpec spec) {
+        if (url != null && !"https".equalsIgnoreCase(url.getScheme())) {
+            problems.add(path, "tls", null, "applies to https:// clusters only, not to " + url);
+        }
+        boolean verify = !Boolean.FALSE.equals(spec.verify());
+        if (!verify && spec.caFile() != null) {
+            problems.add(path, "tls.ca_file", spec.caFile(), "has no use with verify: false; remove one of them");
+        }
+        String serverName = spec.serverName();
+        if (serverName != null && (serverName.isBlank() || !serverName.matches("[A-Za-z0-9._-]+"))) {
+            problems.add(path, "tls.server_name", serverName, "must be a host name, e.g. api.example.com");
+        }
+        Path caFile = spec.caFile() == null ? null : baseDir.resolve(spec.caFile()).normalize();
+        List<X509Certificate> trusted = caFile == null ? List.of() : caCertificates(path, spec.caFile(), caFile);
+        return new ClusterTls(caFile, trusted, verify, serverName);
+    }
+
+    private List<X509Certificate> caCertificates(String path, String written, Path file) {
+        try {
+            return PemFiles.certificates(file);
+        } catch (NoSuchFileException e) {
+            problems.add(path, "tls.ca_file", written, "no such file: " + file);
+        } catch (IOException e) {
+            problems.add(path, "tls.ca_file", written, "cannot read " + file + ": " + e);
+        } catch (IllegalArgumentException e) {
+            problems.add(path, "tls.ca_file", written, file + ": " + e.getMessage());
+        }
+        return List.of();
     }
 
     private URI url(String path, String text) {
