@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
-import org.springframework.boot.web.server.LocalServerPort;
+import org.springframework.boot.test.web.server.LocalServerPort;
 
 /** The javax filter in a Spring Boot 2.7 application on its embedded Tomcat 9, through real HTTP. */
 @SpringBootTest(classes = Boot2Application.class, webEnvironment = WebEnvironment.RANDOM_PORT)

@@ -37,7 +37,7 @@ public final class TomcatServer implements TestServer {
         Context context = tomcat.addContext(CONTEXT, Files.createTempDirectory("docs").toString());
         Wrapper wrapper = Tomcat.addServlet(context, "app", servlet);
         wrapper.setAsyncSupported(servletAsyncSupported);
-        context.addServletMappingDecoded("/*", "app");
+        context.addServletMappingDecoded("/*", "app", false);
         FilterDef def = new FilterDef();
         def.setFilterName("wasm");
         def.setFilter(filter);
