@@ -45,6 +45,7 @@ class Boot2CalloutTest {
         });
         upstream.start();
         Path config = Files.createTempFile("wasmgate-relay", ".yaml");
+        config.toFile().deleteOnExit();
         Files.writeString(config, """
                 plugins:
                   - name: relay
@@ -63,8 +64,8 @@ class Boot2CalloutTest {
 
     @Test
     void theControllerSeesTheAnswerThePluginFetchedFromItsCluster() throws Exception {
-        HttpResponse<String> response = HttpClient.newHttpClient().send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/answer")).build(), BodyHandlers.ofString());
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/answer")).build();
+        HttpResponse<String> response = HttpClient.newHttpClient().send(request, BodyHandlers.ofString());
 
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.body()).isEqualTo("answer=upstream saw /answer");
