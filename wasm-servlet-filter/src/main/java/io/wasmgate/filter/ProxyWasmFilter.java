@@ -21,9 +21,10 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * A Jakarta Servlet 6 filter that runs proxy-wasm plugins in front of the application, as Envoy runs a
- * chain of Wasm HTTP filters: the request through the plugins in order, the response in reverse order,
- * then {@code proxy_on_log} for every plugin and log plugin.
+ * A Servlet filter (Jakarta Servlet 6, or Servlet 4 in the javax build of the same source) that runs
+ * proxy-wasm plugins in front of the application, as Envoy runs a chain of Wasm HTTP filters: the request
+ * through the plugins in order, the response in reverse order, then {@code proxy_on_log} for every plugin
+ * and log plugin.
  *
  * <p>Configure it with the init-param {@value #CONFIG_PARAM}, a YAML file as CONFIG.md describes (an
  * absolute path, or a path relative to the web application's root such as {@code WEB-INF/wasmgate.yaml}),

@@ -10,7 +10,7 @@ final class SetCookie {
     static String format(Cookie cookie) {
         StringBuilder header = new StringBuilder(cookie.getName()).append('=')
                 .append(cookie.getValue() == null ? "" : cookie.getValue());
-        for (Map.Entry<String, String> attribute : cookie.getAttributes().entrySet()) {
+        for (Map.Entry<String, String> attribute : CookieAttributes.of(cookie).entrySet()) {
             String name = attribute.getKey();
             String value = attribute.getValue();
             boolean flag = name.equalsIgnoreCase("Secure") || name.equalsIgnoreCase("HttpOnly");

@@ -1,0 +1,72 @@
+package io.wasmgate.filter.javax.testing;
+
+import javax.servlet.Filter;
+import javax.servlet.http.HttpServlet;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.apache.catalina.Context;
+import org.apache.catalina.Wrapper;
+import org.apache.catalina.connector.Connector;
+import org.apache.catalina.startup.Tomcat;
+import org.apache.tomcat.util.descriptor.web.FilterDef;
+import org.apache.tomcat.util.descriptor.web.FilterMap;
+
+/** Embedded Tomcat 9.0, the Servlet 4 container of the javax filter's tests. */
+public final class TomcatServer implements TestServer {
+    private Tomcat tomcat;
+    private Connector connector;
+
+    /** A Tomcat with one loopback connector and a temporary base directory, not started. */
+    public static Tomcat newTomcat() throws Exception {
+        Tomcat tomcat = new Tomcat();
+        Path base = Files.createTempDirectory("tomcat");
+        tomcat.setBaseDir(base.toString());
+        tomcat.getHost().setAppBase(base.toString());
+        Connector connector = new Connector();
+        connector.setPort(0);
+        connector.setProperty("address", "127.0.0.1");
+        tomcat.setConnector(connector);
+        return tomcat;
+    }
+
+    @Override
+    public void start(Filter filter, HttpServlet servlet, boolean servletAsyncSupported) throws Exception {
+        tomcat = newTomcat();
+        connector = tomcat.getConnector();
+        connector.setProperty("allowedTrailerHeaders", "x-checksum");
+        Context context = tomcat.addContext(CONTEXT, Files.createTempDirectory("docs").toString());
+        Wrapper wrapper = Tomcat.addServlet(context, "app", servlet);
+        wrapper.setAsyncSupported(servletAsyncSupported);
+        context.addServletMappingDecoded("/*", "app", false);
+        FilterDef def = new FilterDef();
+        def.setFilterName("wasm");
+        def.setFilter(filter);
+        def.setAsyncSupported("true");
+        context.addFilterDef(def);
+        FilterMap map = new FilterMap();
+        map.setFilterName("wasm");
+        map.addURLPattern("/*");
+        map.setDispatcher("REQUEST");
+        map.setDispatcher("ASYNC");
+        context.addFilterMap(map);
+        tomcat.start();
+    }
+
+    @Override
+    public int port() {
+        return connector.getLocalPort();
+    }
+
+    @Override
+    public void stop() throws Exception {
+        if (tomcat != null) {
+            tomcat.stop();
+            tomcat.destroy();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Tomcat 9.0";
+    }
+}
