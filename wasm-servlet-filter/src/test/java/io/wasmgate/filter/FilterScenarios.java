@@ -2,6 +2,7 @@ package io.wasmgate.filter;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.wasmgate.abi.config.FailurePolicy;
 import io.wasmgate.abi.config.Limits;
@@ -318,6 +319,7 @@ abstract class FilterScenarios {
 
     @Test
     void aWebSocketUpgradePassesTheRequestPluginsThenProceedsUntouched() throws Exception {
+        assumeTrue(server.servesWebSockets(), server + " has no WebSocket implementation in this build");
         List<String> received = new java.util.concurrent.CopyOnWriteArrayList<>();
         java.util.concurrent.CompletableFuture<String> echoed = new java.util.concurrent.CompletableFuture<>();
         WebSocket socket = client.newWebSocketBuilder().header("x-test-action", "count-body")
@@ -337,7 +339,19 @@ abstract class FilterScenarios {
     }
 
     @Test
+    void anH2cUpgradeOfferTheContainerDeclinesIsAnOrdinaryRequestThroughThePlugins() throws Exception {
+        RawResponse response = RawResponse.parseAll(exchangeRaw("GET /app/echo HTTP/1.1\r\nHost: app\r\n"
+                + "Connection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\nHTTP2-Settings: AAMAAABkAAQBAAAAAAIAAAAA\r\n"
+                + "x-test-action: headers\r\n\r\n")).get(0);
+
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(response.header("x-wasmgate")).isEqualTo("hello");
+        assertThat(response.header("x-resp-added")).isEqualTo("yes");
+    }
+
+    @Test
     void aPluginCanRefuseAWebSocketUpgrade() throws Exception {
+        assumeTrue(server.servesWebSockets(), server + " has no WebSocket implementation in this build");
         java.util.concurrent.CompletableFuture<WebSocket> upgrade = client.newWebSocketBuilder()
                 .header("x-test-action", "local-reply-403")
                 .buildAsync(URI.create("ws://127.0.0.1:" + server.port() + "/app/ws"), new WebSocket.Listener() { });

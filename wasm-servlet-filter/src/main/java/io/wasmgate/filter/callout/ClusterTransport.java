@@ -53,7 +53,7 @@ final class ClusterTransport extends HttpClientTransportDynamic {
 
     @Override
     public Destination newDestination(Origin origin) {
-        return new ClusterDestination(getHttpClient(), origin, tlsContexts.get(String.valueOf(origin.getTag())));
+        return new ClusterDestination(getHttpClient(), origin, cluster(origin), tlsContexts.get(String.valueOf(origin.getTag())));
     }
 
     private Cluster cluster(Destination destination) {
@@ -79,11 +79,13 @@ final class ClusterTransport extends HttpClientTransportDynamic {
      * and an {@code https} cluster's connections use its own TLS context.
      */
     private static final class ClusterDestination extends HttpDestination {
+        private final Cluster cluster;
         private final SslContextFactory.Client tls;
 
         /** @param tls the cluster's TLS context, or {@code null} for the client's */
-        ClusterDestination(HttpClient client, Origin origin, SslContextFactory.Client tls) {
+        ClusterDestination(HttpClient client, Origin origin, Cluster cluster, SslContextFactory.Client tls) {
             super(client, origin);
+            this.cluster = cluster;
             this.tls = tls;
         }
 
@@ -92,25 +94,23 @@ final class ClusterTransport extends HttpClientTransportDynamic {
             return tls != null ? tls : super.resolveSslContextFactory();
         }
 
-        /** Called by the super constructor, after it has set the origin (whose tag names the cluster). */
+        /**
+         * A queue that grows as needed: {@link #enqueue} bounds it by the cluster's limit (the super
+         * constructor asks for the queue before this destination knows its cluster).
+         */
         @Override
         protected Queue<HttpExchange> newExchangeQueue(HttpClient client) {
-            int capacity = cluster().maxPendingRequests();
-            return new BlockingArrayQueue<>(Math.min(capacity, 32), 32, capacity);
+            return new BlockingArrayQueue<>(32, 32);
         }
 
         /** Aborts a call over the limit with why before Jetty does (its RejectedExecutionException also means "stopped"). */
         @Override
         protected boolean enqueue(Queue<HttpExchange> queue, HttpExchange exchange) {
-            if (super.enqueue(queue, exchange)) {
+            if (queue.size() < cluster.maxPendingRequests() && super.enqueue(queue, exchange)) {
                 return true;
             }
-            exchange.getRequest().abort(new PendingOverflowException(cluster()));
+            exchange.getRequest().abort(new PendingOverflowException(cluster));
             return false;
-        }
-
-        private Cluster cluster() {
-            return ((ClusterTransport) getHttpClient().getTransport()).cluster(getOrigin());
         }
     }
 }

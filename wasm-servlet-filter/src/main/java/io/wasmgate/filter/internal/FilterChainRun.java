@@ -137,9 +137,14 @@ final class FilterChainRun {
         this.responseWrapper = new BufferingResponseWrapper(response, this);
     }
 
-    /** An HTTP/1.1 protocol upgrade (WebSocket): {@code Upgrade} and {@code Connection: upgrade}. */
+    /**
+     * An HTTP/1.1 protocol upgrade (WebSocket): {@code Upgrade} and {@code Connection: upgrade}. An offer of
+     * {@code h2c} alone is not one: the container takes it before any filter, or answers in HTTP/1.1 (the
+     * JDK's HTTP client offers it on every request).
+     */
     private static boolean isUpgrade(HttpServletRequest request) {
-        if (request.getHeader("upgrade") == null) {
+        String upgrade = request.getHeader("upgrade");
+        if (upgrade == null || Arrays.stream(upgrade.split(",")).map(String::trim).allMatch(p -> p.equalsIgnoreCase("h2c"))) {
             return false;
         }
         for (String connection : Collections.list(request.getHeaders("connection"))) {
@@ -400,6 +405,10 @@ final class FilterChainRun {
         } catch (UncheckedIOException e) {
             clientAborted = true;
             throw e.getCause();
+        } catch (IOException e) {
+            // The container could not write to the client: it went away.
+            clientAborted = true;
+            throw e;
         } catch (ServletException e) {
             throw new IOException(e);
         } finally {

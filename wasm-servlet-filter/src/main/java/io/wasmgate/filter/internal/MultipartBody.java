@@ -16,7 +16,6 @@ import org.apache.commons.fileupload2.core.DiskFileItem;
 import org.apache.commons.fileupload2.core.DiskFileItemFactory;
 import org.apache.commons.fileupload2.core.FileUploadException;
 import org.apache.commons.fileupload2.core.FileUploadSizeException;
-import org.apache.commons.fileupload2.jakarta.servlet6.JakartaServletDiskFileUpload;
 
 /**
  * A {@code multipart/form-data} body parsed from the request as the plugins let it through (Commons
@@ -47,13 +46,10 @@ final class MultipartBody {
         Path location = location(request.getServletContext(), config);
         DiskFileItemFactory factory = DiskFileItemFactory.builder().setPath(location)
                 .setBufferSize(Math.max(1, config.getFileSizeThreshold())).get();
-        JakartaServletDiskFileUpload upload = new JakartaServletDiskFileUpload(factory);
-        upload.setFileSizeMax(config.getMaxFileSize());
-        upload.setSizeMax(config.getMaxRequestSize());
-        upload.setFileCountMax(MAX_PARTS);
         try {
             List<FilePart> parts = new ArrayList<>();
-            for (DiskFileItem item : upload.parseRequest(request)) {
+            for (DiskFileItem item : MultipartParser.parse(request, factory, config.getMaxFileSize(), config.getMaxRequestSize(),
+                    MAX_PARTS)) {
                 parts.add(new FilePart(item, location));
             }
             return new MultipartBody(Collections.unmodifiableList(parts));

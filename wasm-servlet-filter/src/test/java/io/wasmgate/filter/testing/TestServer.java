@@ -16,6 +16,11 @@ public interface TestServer {
     /** The context's error page for every status and exception: the application's {@code /error-page}. */
     String ERROR_PAGE = "/error-page";
 
+    /** {@code true} if the container serves the WebSocket endpoint {@link EchoEndpoint} at {@code /app/ws}. */
+    default boolean servesWebSockets() {
+        return true;
+    }
+
     /** Starts {@code filter} (async-supported) in front of {@code servlet} (async-supported if asked) under {@link #CONTEXT}. */
     void start(Filter filter, HttpServlet servlet, boolean servletAsyncSupported) throws Exception;
 

@@ -4,6 +4,7 @@ import javax.servlet.DispatcherType;
 import javax.servlet.Filter;
 import javax.servlet.http.HttpServlet;
 import java.util.EnumSet;
+import org.eclipse.jetty.ee8.servlet.ErrorPageErrorHandler;
 import org.eclipse.jetty.ee8.servlet.FilterHolder;
 import org.eclipse.jetty.ee8.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee8.servlet.ServletHolder;
@@ -26,12 +27,22 @@ public final class JettyServer implements TestServer {
         context.setContextPath(CONTEXT);
         FilterHolder filterHolder = new FilterHolder(filter);
         filterHolder.setAsyncSupported(true);
-        context.addFilter(filterHolder, "/*", EnumSet.of(DispatcherType.REQUEST, DispatcherType.ASYNC));
+        context.addFilter(filterHolder, "/*", EnumSet.of(DispatcherType.REQUEST, DispatcherType.ASYNC, DispatcherType.ERROR));
+        ErrorPageErrorHandler errorPages = new ErrorPageErrorHandler();
+        errorPages.addErrorPage(ErrorPageErrorHandler.GLOBAL_ERROR_PAGE, ERROR_PAGE);
+        context.setErrorHandler(errorPages);
         ServletHolder servletHolder = new ServletHolder(servlet);
         servletHolder.setAsyncSupported(servletAsyncSupported);
+        servletHolder.getRegistration().setMultipartConfig(TestServer.MULTIPART);
         context.addServlet(servletHolder, "/*");
         server.setHandler(context);
         server.start();
+    }
+
+    /** Jetty's ee8 WebSocket modules are not on Maven Central for Jetty 12.1. */
+    @Override
+    public boolean servesWebSockets() {
+        return false;
     }
 
     @Override

@@ -4,12 +4,15 @@ import javax.servlet.Filter;
 import javax.servlet.http.HttpServlet;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Set;
 import org.apache.catalina.Context;
 import org.apache.catalina.Wrapper;
 import org.apache.catalina.connector.Connector;
 import org.apache.catalina.startup.Tomcat;
+import org.apache.tomcat.util.descriptor.web.ErrorPage;
 import org.apache.tomcat.util.descriptor.web.FilterDef;
 import org.apache.tomcat.util.descriptor.web.FilterMap;
+import org.apache.tomcat.websocket.server.WsSci;
 
 /** Embedded Tomcat 9.0, the Servlet 4 container of the javax filter's tests. */
 public final class TomcatServer implements TestServer {
@@ -37,6 +40,7 @@ public final class TomcatServer implements TestServer {
         Context context = tomcat.addContext(CONTEXT, Files.createTempDirectory("docs").toString());
         Wrapper wrapper = Tomcat.addServlet(context, "app", servlet);
         wrapper.setAsyncSupported(servletAsyncSupported);
+        wrapper.setMultipartConfigElement(TestServer.MULTIPART);
         context.addServletMappingDecoded("/*", "app", false);
         FilterDef def = new FilterDef();
         def.setFilterName("wasm");
@@ -48,7 +52,12 @@ public final class TomcatServer implements TestServer {
         map.addURLPattern("/*");
         map.setDispatcher("REQUEST");
         map.setDispatcher("ASYNC");
+        map.setDispatcher("ERROR");
+        ErrorPage errorPage = new ErrorPage();
+        errorPage.setLocation(ERROR_PAGE);
+        context.addErrorPage(errorPage);
         context.addFilterMap(map);
+        context.addServletContainerInitializer(new WsSci(), Set.of(EchoEndpoint.class));
         tomcat.start();
     }
 
