@@ -341,7 +341,7 @@ abstract class FilterScenarios {
     @Test
     void anH2cUpgradeOfferTheContainerDeclinesIsAnOrdinaryRequestThroughThePlugins() throws Exception {
         RawResponse response = RawResponse.parseAll(exchangeRaw("GET /app/echo HTTP/1.1\r\nHost: app\r\n"
-                + "Connection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\nHTTP2-Settings: AAMAAABkAAQBAAAAAAIAAAAA\r\n"
+                + "Connection: Upgrade, HTTP2-Settings, close\r\nUpgrade: h2c\r\nHTTP2-Settings: AAMAAABkAAQBAAAAAAIAAAAA\r\n"
                 + "x-test-action: headers\r\n\r\n")).get(0);
 
         assertThat(response.status()).isEqualTo(200);
