@@ -350,6 +350,19 @@ abstract class FilterScenarios {
     }
 
     @Test
+    void anApplicationReadingAndWritingWithListenersGetsTheBodyThePluginsLeft() throws Exception {
+        HttpResponse<String> response = send(request("/app/nio-echo", "body-prepend-append")
+                .POST(BodyPublishers.ofString("hello")));
+        HttpResponse<String> counted = send(request("/app/nio-echo", "count-body")
+                .POST(BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(new byte[20_000]))));
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).isEqualTo("echo:prepend.hello.append");
+        assertThat(counted.body()).hasSize("echo:".length() + 20_000);
+        assertThat(counted.headers().firstValue("x-request-body-bytes")).hasValue("20000");
+    }
+
+    @Test
     void aPluginCanRefuseAWebSocketUpgrade() throws Exception {
         assumeTrue(server.servesWebSockets(), server + " has no WebSocket implementation in this build");
         java.util.concurrent.CompletableFuture<WebSocket> upgrade = client.newWebSocketBuilder()

@@ -113,6 +113,11 @@ final class BufferingResponseWrapper extends HttpServletResponseWrapper {
         trailers = null;
     }
 
+    /** Runs an application's write listener on a container thread of its async cycle. */
+    void onContainerThread(Runnable callback) {
+        run.onContainerThread(callback);
+    }
+
     /** From now on the application writes into the void: a plugin answered instead. */
     void discard() {
         finished = true;

@@ -436,6 +436,19 @@ final class FilterChainRun {
         return applicationAsync;
     }
 
+    /**
+     * Runs a non-blocking I/O callback of the application on a container thread of its async cycle (the
+     * servlet API allows read and write listeners only in async mode).
+     *
+     * @throws IllegalStateException if the application has not started async mode
+     */
+    void onContainerThread(Runnable callback) {
+        if (applicationAsync == null || !request.isAsyncStarted()) {
+            throw new IllegalStateException("non-blocking I/O needs async mode: call startAsync() first");
+        }
+        applicationAsync.start(callback);
+    }
+
     Optional<AsyncContext> applicationAsyncContext() {
         return Optional.ofNullable(applicationAsync);
     }

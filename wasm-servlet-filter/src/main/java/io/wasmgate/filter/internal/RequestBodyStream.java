@@ -4,11 +4,17 @@ import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletInputStream;
 import java.io.IOException;
 import java.util.ArrayDeque;
+import java.util.Objects;
 
 /**
  * The request body as the application reads it: what passed every plugin. Each read that finds nothing
  * ready asks the run for more, which reads the next chunk from the client and sends it through the
  * plugins (so they see the body chunk by chunk, as it is read).
+ *
+ * <p>Non-blocking reads ({@link ReadListener}) are served on top of that: {@link #isReady()} is always
+ * {@code true} (a read may wait for the client and the plugins), {@code onDataAvailable} runs on a
+ * container thread of the application's async cycle, and {@code onAllDataRead} follows once a read found
+ * the end, so frameworks that read this way by default work unchanged behind the filter.
  */
 final class RequestBodyStream extends ServletInputStream {
     private final FilterChainRun run;
@@ -17,6 +23,8 @@ final class RequestBodyStream extends ServletInputStream {
     private int position;
     private boolean ended;
     private long passedBytes;
+    private ReadListener listener;
+    private boolean allDataReadDelivered;
 
     RequestBodyStream(FilterChainRun run) {
         this.run = run;
@@ -70,9 +78,18 @@ final class RequestBodyStream extends ServletInputStream {
                 current = next;
                 position = 0;
             } else if (ended) {
+                allDataRead();
                 return -1;
             } else {
-                run.requestBodyNeeded();
+                try {
+                    run.requestBodyNeeded();
+                } catch (IOException e) {
+                    if (listener != null) {
+                        ReadListener failed = listener;
+                        run.onContainerThread(() -> failed.onError(e));
+                    }
+                    throw e;
+                }
             }
         }
         int n = Math.min(len, current.length - position);
@@ -91,7 +108,7 @@ final class RequestBodyStream extends ServletInputStream {
         return ended && !hasReady();
     }
 
-    /** Reads are blocking behind the filter: each one may run the plugins. */
+    /** Reads wait behind the filter (each one may run the plugins), so a read is always possible. */
     @Override
     public boolean isReady() {
         return true;
@@ -99,6 +116,34 @@ final class RequestBodyStream extends ServletInputStream {
 
     @Override
     public void setReadListener(ReadListener readListener) {
-        throw new IllegalStateException("non-blocking reads (ReadListener) are not supported behind ProxyWasmFilter");
+        if (listener != null) {
+            throw new IllegalStateException("a ReadListener is already set");
+        }
+        listener = Objects.requireNonNull(readListener, "readListener");
+        run.onContainerThread(() -> {
+            try {
+                readListener.onDataAvailable();
+                if (isFinished()) {
+                    allDataRead();
+                }
+            } catch (IOException | RuntimeException e) {
+                readListener.onError(e);
+            }
+        });
+    }
+
+    /** The end was read: a listener hears of it once, on its own container thread. */
+    private void allDataRead() {
+        if (listener != null && !allDataReadDelivered) {
+            allDataReadDelivered = true;
+            ReadListener done = listener;
+            run.onContainerThread(() -> {
+                try {
+                    done.onAllDataRead();
+                } catch (IOException | RuntimeException e) {
+                    done.onError(e);
+                }
+            });
+        }
     }
 }

@@ -3,6 +3,7 @@ package io.wasmgate.filter.internal;
 import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.WriteListener;
 import java.io.IOException;
+import java.util.Objects;
 
 /** The output stream the application writes to; bytes go to the {@link BufferingResponseWrapper}. */
 final class ResponseBodyStream extends ServletOutputStream {
@@ -32,7 +33,11 @@ final class ResponseBodyStream extends ServletOutputStream {
         response.closeBody();
     }
 
-    /** Writes are blocking behind the filter: the plugins see every chunk before the client does. */
+    /**
+     * Writes wait behind the filter (the plugins see every chunk before the client does), so a write is
+     * always possible; a {@link WriteListener} hears {@code onWritePossible} once, on a container thread
+     * of the application's async cycle.
+     */
     @Override
     public boolean isReady() {
         return true;
@@ -40,6 +45,13 @@ final class ResponseBodyStream extends ServletOutputStream {
 
     @Override
     public void setWriteListener(WriteListener writeListener) {
-        throw new IllegalStateException("non-blocking writes (WriteListener) are not supported behind ProxyWasmFilter");
+        Objects.requireNonNull(writeListener, "writeListener");
+        response.onContainerThread(() -> {
+            try {
+                writeListener.onWritePossible();
+            } catch (IOException | RuntimeException e) {
+                writeListener.onError(e);
+            }
+        });
     }
 }

@@ -1,12 +1,17 @@
 package io.wasmgate.filter.testing;
 
 import jakarta.servlet.AsyncContext;
+import jakarta.servlet.ReadListener;
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletInputStream;
+import jakarta.servlet.ServletOutputStream;
+import jakarta.servlet.WriteListener;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.Part;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -90,6 +95,8 @@ public final class ApplicationServlet extends HttpServlet {
             Object exception = request.getAttribute(RequestDispatcher.ERROR_EXCEPTION);
             response.getWriter().write("error page for " + request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE) + ": "
                     + (exception instanceof Throwable t ? t.getMessage() : request.getAttribute(RequestDispatcher.ERROR_MESSAGE)));
+        } else if (path.equals("/nio-echo")) {
+            nonBlockingEcho(request);
         } else if (path.equals("/ignore-body")) {
             response.setContentType("text/plain");
             response.getWriter().write("ignored the body");
@@ -132,6 +139,49 @@ public final class ApplicationServlet extends HttpServlet {
         response.setHeader("x-resp-remove", "gone");
         response.setContentLength(out.length);
         response.getOutputStream().write(out);
+    }
+
+    /** Reads the body with a ReadListener and writes it back with a WriteListener, as reactive frameworks do. */
+    private static void nonBlockingEcho(HttpServletRequest request) throws IOException {
+        AsyncContext async = request.startAsync();
+        ServletInputStream in = request.getInputStream();
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        in.setReadListener(new ReadListener() {
+            @Override
+            public void onDataAvailable() throws IOException {
+                byte[] buffer = new byte[1024];
+                while (in.isReady() && !in.isFinished()) {
+                    int n = in.read(buffer);
+                    if (n > 0) {
+                        body.write(buffer, 0, n);
+                    }
+                }
+            }
+
+            @Override
+            public void onAllDataRead() throws IOException {
+                ServletOutputStream out = async.getResponse().getOutputStream();
+                out.setWriteListener(new WriteListener() {
+                    @Override
+                    public void onWritePossible() throws IOException {
+                        if (out.isReady()) {
+                            out.write(("echo:" + body.toString(StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8));
+                            async.complete();
+                        }
+                    }
+
+                    @Override
+                    public void onError(Throwable failure) {
+                        async.complete();
+                    }
+                });
+            }
+
+            @Override
+            public void onError(Throwable failure) {
+                async.complete();
+            }
+        });
     }
 
     /** How the body was framed for the application, before and after it read it, and the body. */
