@@ -64,7 +64,7 @@ abstract class FilterScenarios {
     @BeforeAll
     void start() throws Exception {
         server = newServer();
-        server.start(newFilter(), application, true);
+        server.start(newFilter(), application, true, true);
         blockingServer = newServer();
         blockingServer.start(newFilter(), new ApplicationServlet(), false);
         stopIterationServer = newServer();
@@ -340,7 +340,8 @@ abstract class FilterScenarios {
 
     @Test
     void anH2cUpgradeOfferTheContainerDeclinesIsAnOrdinaryRequestThroughThePlugins() throws Exception {
-        RawResponse response = RawResponse.parseAll(exchangeRaw("GET /app/echo HTTP/1.1\r\nHost: app\r\n"
+        // The blocking server's container speaks no h2c, so it answers the offer in HTTP/1.1.
+        RawResponse response = RawResponse.parseAll(exchangeRaw(blockingServer, "GET /app/echo HTTP/1.1\r\nHost: app\r\n"
                 + "Connection: Upgrade, HTTP2-Settings, close\r\nUpgrade: h2c\r\nHTTP2-Settings: AAMAAABkAAQBAAAAAAIAAAAA\r\n"
                 + "x-test-action: headers\r\n\r\n")).get(0);
 
@@ -395,6 +396,42 @@ abstract class FilterScenarios {
         assertThat(response.body()).isEqualTo("error page for 500: the application broke");
         assertThat(response.headers().firstValue("x-wasmgate")).hasValue("hello");
         awaitLogLine(" access GET /app/throw?trace=thrown 500");
+    }
+
+    /** Over h2c the body has no chunks and may have no length: the application still reads exactly what the plugins left. */
+    @ParameterizedTest(name = "{0} declared={1}")
+    @CsvSource({
+            "body-replace, true, replace",
+            "body-replace, false, replace",
+            "body-append-no-length, true, hello.append",
+            "count-body, false, hello"})
+    void overH2cTheApplicationReadsExactlyTheBodyThePluginsLeft(String action, boolean declared, String expected)
+            throws Exception {
+        org.eclipse.jetty.client.HttpClient h2 = new org.eclipse.jetty.client.HttpClient(
+                new org.eclipse.jetty.http2.client.transport.HttpClientTransportOverHTTP2(
+                        new org.eclipse.jetty.http2.client.HTTP2Client()));
+        h2.start();
+        try {
+            byte[] hello = "hello".getBytes(StandardCharsets.US_ASCII);
+            org.eclipse.jetty.client.Request request = h2.newRequest(server.uri("/app/framing")).method("POST")
+                    .timeout(10, java.util.concurrent.TimeUnit.SECONDS)
+                    .headers(headers -> headers.put("x-test-action", action));
+            if (declared) {
+                request.body(new org.eclipse.jetty.client.BytesRequestContent(hello));
+            } else {
+                org.eclipse.jetty.client.AsyncRequestContent content = new org.eclipse.jetty.client.AsyncRequestContent();
+                content.write(java.nio.ByteBuffer.wrap(hello), org.eclipse.jetty.util.Callback.NOOP);
+                content.close();
+                request.body(content);
+            }
+            org.eclipse.jetty.client.ContentResponse response = request.send();
+
+            assertThat(response.getVersion()).isEqualTo(org.eclipse.jetty.http.HttpVersion.HTTP_2);
+            assertThat(response.getContentAsString()).endsWith("\nbody=" + expected)
+                    .contains("length-after=" + expected.length() + "\n");
+        } finally {
+            h2.stop();
+        }
     }
 
     @Test
@@ -600,7 +637,12 @@ abstract class FilterScenarios {
 
     /** Sends {@code request} as is on a new connection and reads the whole response (the request asks to close). */
     private String exchangeRaw(String request) throws IOException {
-        try (Socket socket = new Socket("127.0.0.1", server.port())) {
+        return exchangeRaw(server, request);
+    }
+
+    /** {@link #exchangeRaw(String)} to {@code target}. */
+    private static String exchangeRaw(TestServer target, String request) throws IOException {
+        try (Socket socket = new Socket("127.0.0.1", target.port())) {
             socket.setSoTimeout(10_000);
             socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
             return new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);

@@ -10,6 +10,9 @@ import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.ee10.websocket.jakarta.server.config.JakartaWebSocketServletContainerInitializer;
 import org.eclipse.jetty.ee10.websocket.servlet.WebSocketUpgradeFilter;
+import org.eclipse.jetty.http2.server.HTTP2CServerConnectionFactory;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 
@@ -19,9 +22,11 @@ public final class JettyServer implements TestServer {
     private ServerConnector connector;
 
     @Override
-    public void start(Filter filter, HttpServlet servlet, boolean servletAsyncSupported) throws Exception {
+    public void start(Filter filter, HttpServlet servlet, boolean servletAsyncSupported, boolean h2c) throws Exception {
         server = new Server();
-        connector = new ServerConnector(server);
+        HttpConfiguration http = new HttpConfiguration();
+        connector = h2c ? new ServerConnector(server, new HttpConnectionFactory(http), new HTTP2CServerConnectionFactory(http))
+                : new ServerConnector(server, new HttpConnectionFactory(http));
         connector.setHost("127.0.0.1");
         connector.setPort(0);
         server.addConnector(connector);

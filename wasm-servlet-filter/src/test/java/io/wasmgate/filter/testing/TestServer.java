@@ -22,7 +22,12 @@ public interface TestServer {
     }
 
     /** Starts {@code filter} (async-supported) in front of {@code servlet} (async-supported if asked) under {@link #CONTEXT}. */
-    void start(Filter filter, HttpServlet servlet, boolean servletAsyncSupported) throws Exception;
+    default void start(Filter filter, HttpServlet servlet, boolean servletAsyncSupported) throws Exception {
+        start(filter, servlet, servletAsyncSupported, false);
+    }
+
+    /** As {@link #start(Filter, HttpServlet, boolean)}, speaking h2c (prior knowledge and upgrade) too if {@code h2c}. */
+    void start(Filter filter, HttpServlet servlet, boolean servletAsyncSupported, boolean h2c) throws Exception;
 
     /** The port it listens on (127.0.0.1). */
     int port();

@@ -9,6 +9,7 @@ import org.apache.catalina.Context;
 import org.apache.catalina.Wrapper;
 import org.apache.catalina.connector.Connector;
 import org.apache.catalina.startup.Tomcat;
+import org.apache.coyote.http2.Http2Protocol;
 import org.apache.tomcat.util.descriptor.web.ErrorPage;
 import org.apache.tomcat.util.descriptor.web.FilterDef;
 import org.apache.tomcat.util.descriptor.web.FilterMap;
@@ -33,10 +34,13 @@ public final class TomcatServer implements TestServer {
     }
 
     @Override
-    public void start(Filter filter, HttpServlet servlet, boolean servletAsyncSupported) throws Exception {
+    public void start(Filter filter, HttpServlet servlet, boolean servletAsyncSupported, boolean h2c) throws Exception {
         tomcat = newTomcat();
         connector = tomcat.getConnector();
         connector.setProperty("allowedTrailerHeaders", "x-checksum");
+        if (h2c) {
+            connector.addUpgradeProtocol(new Http2Protocol());
+        }
         Context context = tomcat.addContext(CONTEXT, Files.createTempDirectory("docs").toString());
         Wrapper wrapper = Tomcat.addServlet(context, "app", servlet);
         wrapper.setAsyncSupported(servletAsyncSupported);
