@@ -26,7 +26,15 @@ public final class SerialExecutor implements Executor {
             }
             running = true;
         }
-        threads.execute(this::drain);
+        try {
+            threads.execute(this::drain);
+        } catch (RuntimeException e) {
+            // Refused (the pool is stopping): the next task must try again, not find "running" stuck.
+            synchronized (tasks) {
+                running = false;
+            }
+            throw e;
+        }
     }
 
     private void drain() {
@@ -41,7 +49,8 @@ public final class SerialExecutor implements Executor {
             }
             try {
                 task.run();
-            } catch (RuntimeException e) {
+            } catch (Throwable e) {
+                // Reported, and the queue goes on: one failing task must not stall every later one.
                 Thread thread = Thread.currentThread();
                 thread.getUncaughtExceptionHandler().uncaughtException(thread, e);
             }

@@ -90,7 +90,10 @@ public final class GatewayRuntime extends AbstractLifeCycle {
         if (watcher != null) {
             watcher.stop();
         }
-        generations.swap(null);
+        // Under the monitor reload holds: a reload in progress swaps its generation in first, not after.
+        synchronized (this) {
+            generations.swap(null);
+        }
         services.close();
     }
 

@@ -48,6 +48,10 @@ import org.slf4j.LoggerFactory;
  * any thread, e.g. a tick: they are queued here and wake the run. A run that waits for a plugin holds no
  * thread: it puts the request in async mode and the wake-up re-dispatches it through the filter
  * ({@code AsyncContext.dispatch()}); the async timeout is the plugin's pause deadline.
+ *
+ * <p>Locks, in this order: {@link #driving}, then a VM's lock (inside plugin callbacks), then this run's
+ * monitor (the queue of effects). The container is never called under the run's monitor: a wake-up
+ * records the dispatch under it and makes it after leaving it.
  */
 final class FilterChainRun {
     private static final Logger LOG = LoggerFactory.getLogger(FilterChainRun.class);
@@ -608,15 +612,18 @@ final class FilterChainRun {
     // ---- plugins' effects -----------------------------------------------------------------------------
 
     void onContinue(Stage stage, Direction direction) {
+        AsyncContext suspendedRequest = null;
         synchronized (this) {
             if (finishedAt == null) {
                 continues.add(new Continue(stage, direction));
-                wake();
+                suspendedRequest = wake();
             }
         }
+        redispatch(suspendedRequest);
     }
 
     void onLocalReply(Stage stage, LocalReply reply) {
+        AsyncContext suspendedRequest;
         synchronized (this) {
             if (pendingReply == null || (reply.isFailure() && !pendingReply.isFailure())) {
                 pendingReply = reply;
@@ -626,17 +633,20 @@ final class FilterChainRun {
                 LOG.debug("plugin '{}' failed: answering per its failure policy", stage.name());
             }
             interrupted = true;
-            wake();
+            suspendedRequest = wake();
         }
+        redispatch(suspendedRequest);
     }
 
     void onClose(Stage stage) {
+        AsyncContext suspendedRequest;
         synchronized (this) {
             LOG.debug("plugin '{}' closed the stream", stage.name());
             closeRequested = true;
             interrupted = true;
-            wake();
+            suspendedRequest = wake();
         }
+        redispatch(suspendedRequest);
     }
 
     /** Body waiting behind a plugin's held headers outgrew its {@code max_buffered_body}: 413 / 502. */
@@ -656,14 +666,24 @@ final class FilterChainRun {
         return interrupted;
     }
 
-    /** Wakes the driver: re-dispatches a suspended request, or notifies a thread waiting in {@link #awaitSignal}. */
-    private void wake() {
+    /**
+     * Wakes the driver (holding this monitor): notifies a thread waiting in {@link #awaitSignal}, or returns
+     * the suspended request's async context, which the caller re-dispatches once it left the monitor.
+     */
+    private AsyncContext wake() {
         if (suspended) {
             suspended = false;
             dispatchPending = true;
-            suspendedOn.dispatch();
-        } else {
-            notifyAll();
+            return suspendedOn;
+        }
+        notifyAll();
+        return null;
+    }
+
+    /** Re-dispatches a request {@link #wake} took out of its wait: a container call, made outside this monitor. */
+    private static void redispatch(AsyncContext suspendedRequest) {
+        if (suspendedRequest != null) {
+            suspendedRequest.dispatch();
         }
     }
 

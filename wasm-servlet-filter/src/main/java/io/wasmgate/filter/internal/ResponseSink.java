@@ -25,11 +25,12 @@ final class ResponseSink implements Consumer<Frame> {
     private final HttpServletResponse client;
     private final boolean head;
     private final boolean editable;
-    private Headers headers;
+    // Read by attribute look-ups on tick and callout threads: published to them.
+    private volatile Headers headers;
     private Headers trailers;
     private boolean committed;
     private long declaredLength = -1;
-    private long written;
+    private volatile long written;
 
     /** @param editable {@code true} if a plugin sees the response body, and so may change its size */
     ResponseSink(HttpServletResponse client, boolean head, boolean editable) {
