@@ -79,7 +79,8 @@ final class ClusterTransport extends HttpClientTransportDynamic {
         @Override
         protected Queue<HttpExchange> newExchangeQueue(HttpClient client) {
             int capacity = cluster().maxPendingRequests();
-            return new BlockingArrayQueue<>(Math.min(capacity, 32), 32, capacity);
+            // As Jetty's own destinations do: a large cap starts small and grows.
+            return capacity > 32 ? BlockingArrayQueue.newInstance(32, capacity) : new BlockingArrayQueue<>(capacity);
         }
 
         /** Aborts a call over the limit with why before Jetty does (its RejectedExecutionException also means "stopped"). */
