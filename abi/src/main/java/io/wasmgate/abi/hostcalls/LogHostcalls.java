@@ -27,11 +27,8 @@ final class LogHostcalls {
         if (logLevel.isEmpty()) {
             return WasmResult.BAD_ARGUMENT;
         }
-        if (logLevel.get().compareTo(vm.config().log().level()) < 0) {
-            vm.memory().check(messagePtr, messageLen);
-            return WasmResult.OK;
-        }
-        vm.log(logLevel.get(), vm.memory().readUtf8(messagePtr, messageLen));
+        vm.memory().check(messagePtr, messageLen);
+        vm.guestLog(logLevel.get(), () -> vm.memory().readUtf8(messagePtr, messageLen));
         return WasmResult.OK;
     }
 
