@@ -269,6 +269,38 @@ class YamlConfigLoaderTest {
     }
 
     @Test
+    void aServiceRunsOneInstanceWhateverThePluginDefault() throws Exception {
+        PluginChainConfig config = YamlConfigLoader.load(yaml("""
+                plugins:
+                  - name: headers
+                    module: { file: policies/add-header.wasm }
+                services:
+                  - name: ticker
+                    module: { file: policies/add-header.wasm }
+                  - name: explicit
+                    module: { file: policies/add-header.wasm }
+                    instances: 1
+                """));
+
+        assertThat(config.services()).extracting(PluginConfig::instances).containsExactly(1, 1);
+        assertThat(config.plugins().get(0).instances()).as("a plugin's default: one per core").isEqualTo(Runtime.getRuntime().availableProcessors());
+    }
+
+    @Test
+    void aServiceWithMoreThanOneInstanceIsRejected() throws Exception {
+        ConfigException e = rejected("""
+                services:
+                  - name: deny
+                    module: { file: policies/add-header.wasm }
+                    instances: 2
+                """);
+
+        assertThat(e.problems()).extracting(ConfigProblem::describe).containsExactly(
+                "services[0] 'deny': instances = '2': a service is one root context (a singleton, as in Envoy); "
+                        + "leave instances out or set 1");
+    }
+
+    @Test
     void urlModulesAreDownloadedAndMustMatchTheirSha256() throws Exception {
         HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/p.wasm", exchange -> {
