@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
@@ -24,7 +25,10 @@ import java.nio.file.Path;
  * it binds any record type with the same rules.
  */
 public final class YamlConfigLoader {
-    private static final ObjectMapper MAPPER = JsonMapper.builder(YAMLFactory.builder().build())
+    // No buffer recycling: Jackson's default pool keeps a buffer per thread in a ThreadLocal, which would
+    // hold a web application's class loader on the container's threads after undeploy. Files are small.
+    private static final ObjectMapper MAPPER = JsonMapper.builder(YAMLFactory.builder()
+                    .recyclerPool(JsonRecyclerPools.nonRecyclingPool()).build())
             .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
