@@ -13,6 +13,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import org.apache.catalina.Context;
 import org.apache.catalina.startup.Tomcat;
 import org.junit.jupiter.api.AfterEach;
@@ -26,10 +32,27 @@ class ExampleWarUndeployIT {
     private static final int CYCLES = 3;
     private static final int GC_ATTEMPTS = 20;
 
+    /** The logger the WAR's SLF4J provider writes the access-log plugin's lines to. */
+    private static final Logger ACCESS_LOG = Logger.getLogger("wasmgate.plugin.access-log");
+
+    private final BlockingQueue<String> accessLines = new LinkedBlockingQueue<>();
+    private final Handler capture = new Handler() {
+        @Override
+        public void publish(LogRecord record) {
+            accessLines.add(record.getMessage());
+        }
+
+        @Override
+        public void flush() {}
+
+        @Override
+        public void close() {}
+    };
     private Tomcat tomcat;
 
     @AfterEach
     void stop() throws Exception {
+        ACCESS_LOG.removeHandler(capture);
         if (tomcat != null) {
             tomcat.stop();
             tomcat.destroy();
@@ -43,6 +66,7 @@ class ExampleWarUndeployIT {
         tomcat = TomcatServer.newTomcat();
         tomcat.setAddDefaultWebXmlToWebapp(false);
         tomcat.start();
+        ACCESS_LOG.addHandler(capture);
 
         List<WeakReference<ClassLoader>> loaders = new ArrayList<>();
         for (int cycle = 0; cycle < CYCLES; cycle++) {
@@ -60,6 +84,7 @@ class ExampleWarUndeployIT {
         HttpResponse<String> response = client.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).build(),
                 BodyHandlers.ofString());
         assertThat(response.headers().firstValue("x-served-by")).as("the policy ran").hasValue("wasmgate");
+        assertThat(accessLines.poll(10, TimeUnit.SECONDS)).as("the request's log phase is over").contains("/example/hello");
 
         WeakReference<ClassLoader> loader = new WeakReference<>(context.getLoader().getClassLoader());
         tomcat.getHost().removeChild(context);
