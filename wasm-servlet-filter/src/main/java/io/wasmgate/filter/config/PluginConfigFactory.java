@@ -25,8 +25,9 @@ import java.util.Set;
 /**
  * Validates plugin and cluster entries as written in YAML and builds the host's {@link PluginConfig}s,
  * their {@link Canary canaries} and the callout {@link Cluster}s. Every problem goes to the
- * {@link ConfigProblems} collector; an entry with problems yields nothing. Module files are resolved
- * against {@code baseDir}, the folder of the file that names them. Names are checked for uniqueness across
+ * {@link ConfigProblems} collector; an entry with problems yields nothing. Relative module files are
+ * resolved against {@code baseDir}, the folder of the file that names them ({@code null} when the
+ * configuration has no folder: then they are problems). Names are checked for uniqueness across
  * every list given to one factory.
  */
 public final class PluginConfigFactory {
