@@ -194,7 +194,7 @@ public final class ProxyWasmVm {
         }
     }
 
-    /** Queues {@code action} to run after the outermost VM call returns (reference §1, re-entrancy). */
+    /** Queues {@code action} to run after the outermost VM call returns (re-entrancy). */
     void defer(Runnable action) {
         deferred.add(action);
     }

@@ -16,7 +16,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The plugin's root context in one VM (reference §4.2, §4.7): started with
+ * The plugin's root context in one VM: started with
  * {@code proxy_on_context_create(R, 0)}, {@code proxy_on_vm_start} and {@code proxy_on_configure}; the
  * parent of every stream context; shut down with {@code proxy_on_done}, possibly deferred until the
  * guest calls {@code proxy_done}.

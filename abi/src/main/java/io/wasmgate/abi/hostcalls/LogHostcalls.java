@@ -8,7 +8,7 @@ import io.wasmgate.abi.wire.WasmResult;
 import java.time.Instant;
 import java.util.Optional;
 
-/** Logging and clocks (reference §2.1): {@code proxy_log}, {@code proxy_get_log_level}, {@code proxy_get_current_time_nanoseconds}. */
+/** Logging and clocks: {@code proxy_log}, {@code proxy_get_log_level}, {@code proxy_get_current_time_nanoseconds}. */
 final class LogHostcalls {
     private final ProxyWasmVm vm;
 

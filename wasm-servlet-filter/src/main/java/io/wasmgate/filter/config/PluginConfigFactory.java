@@ -299,7 +299,7 @@ public final class PluginConfigFactory {
         return duration.get();
     }
 
-    /** A string as UTF-8; a map or list as JSON (CONFIG.md); other scalars as their text; absent as nothing. */
+    /** A string as UTF-8; a map or list as JSON (docs/configuration.md); other scalars as their text; absent as nothing. */
     private static byte[] bytes(JsonNode node) {
         if (node == null || node.isNull()) {
             return new byte[0];
