@@ -25,7 +25,7 @@ import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-/** {@code proxy_log}, {@code proxy_get_log_level} and {@code proxy_get_current_time_nanoseconds} (reference §2.1). */
+/** {@code proxy_log}, {@code proxy_get_log_level} and {@code proxy_get_current_time_nanoseconds}. */
 class LogHostcallsTest {
 
     @ParameterizedTest
