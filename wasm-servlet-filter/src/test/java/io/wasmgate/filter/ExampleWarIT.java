@@ -2,6 +2,7 @@ package io.wasmgate.filter;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.wasmgate.filter.testing.LoggedLines;
 import io.wasmgate.filter.testing.TomcatServer;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -10,39 +11,19 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.apache.catalina.startup.Tomcat;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** The example WAR the build packages, deployed into Tomcat as a .war file and called over HTTP. */
 class ExampleWarIT {
-    /** The logger the WAR's SLF4J provider (slf4j-jdk14) writes the access-log plugin's lines to. */
-    private static final Logger ACCESS_LOG = Logger.getLogger("wasmgate.plugin.access-log");
-
-    private final BlockingQueue<String> accessLines = new LinkedBlockingQueue<>();
-    private final Handler capture = new Handler() {
-        @Override
-        public void publish(LogRecord record) {
-            accessLines.add(record.getMessage());
-        }
-
-        @Override
-        public void flush() {}
-
-        @Override
-        public void close() {}
-    };
+    /** What the WAR's SLF4J provider (slf4j-jdk14) writes of the access-log plugin's lines. */
+    private final LoggedLines accessLines = LoggedLines.of("wasmgate.plugin.access-log");
     private Tomcat tomcat;
 
     @AfterEach
     void stop() throws Exception {
-        ACCESS_LOG.removeHandler(capture);
+        accessLines.close();
         if (tomcat != null) {
             tomcat.stop();
             tomcat.destroy();
@@ -72,7 +53,6 @@ class ExampleWarIT {
 
     @Test
     void thePluginsLogsReachTheContainersLoggingThroughTheProviderTheWarShips() throws Exception {
-        ACCESS_LOG.addHandler(capture);
         Path war = Path.of(System.getProperty("example.war", "target/example.war"));
         tomcat = TomcatServer.newTomcat();
         tomcat.setAddDefaultWebXmlToWebapp(false);
@@ -84,6 +64,6 @@ class ExampleWarIT {
         client.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).build(), BodyHandlers.discarding());
 
         // proxy_on_log runs once the response is complete, possibly after the client has it.
-        assertThat(accessLines.poll(10, TimeUnit.SECONDS)).isEqualTo("wasm log access-log: access GET /example/hello 200");
+        assertThat(accessLines.next(Duration.ofSeconds(10))).isEqualTo("wasm log access-log: access GET /example/hello 200");
     }
 }
