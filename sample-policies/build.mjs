@@ -1,8 +1,10 @@
-// Rebuilds every .wasm under src/main/resources/wasmgate/ from its source:
+// Rebuilds every .wasm under src/{main,test}/resources/wasmgate/ from its source:
 //   policies/<name>/index.ts  -> src/main/resources/wasmgate/policies/<name>.wasm  (AssemblyScript, asc)
-//   fixtures/<name>.wat       -> src/main/resources/wasmgate/fixtures/<name>.wasm  (WAT, wabt)
-// Any other file in those two output folders is deleted, so the committed outputs always match the
-// sources. Output is deterministic: two runs give byte-identical files.
+//                                (test-only policies: src/test/resources/wasmgate/policies/<name>.wasm)
+//   fixtures/<name>.wat       -> src/test/resources/wasmgate/fixtures/<name>.wasm  (WAT, wabt)
+// The main resources are the published jar; the test resources are the test-jar, for tests (and the
+// benchmarks) only. Any other file in those output folders is deleted, so the committed outputs always
+// match the sources. Output is deterministic: two runs give byte-identical files.
 // Usage: npm ci && npm run build
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -13,6 +15,9 @@ import { fileURLToPath } from "node:url";
 const require = createRequire(import.meta.url);
 const root = dirname(fileURLToPath(import.meta.url));
 const out = join(root, "src", "main", "resources", "wasmgate");
+const testOut = join(root, "src", "test", "resources", "wasmgate");
+// Policies that exist to drive tests, not to be used: they go to the test-jar.
+const TEST_POLICIES = new Set(["test-actions"]);
 const rel = (p) => relative(root, p);
 
 function fail(message) {
@@ -40,12 +45,14 @@ function removeStale(dir, expected) {
 function buildPolicies() {
   const srcDir = join(root, "policies");
   const outDir = join(out, "policies");
+  const testOutDir = join(testOut, "policies");
   const names = list(srcDir, (e) => e.isDirectory() && existsSync(join(srcDir, e.name, "index.ts")));
   mkdirSync(outDir, { recursive: true });
+  mkdirSync(testOutDir, { recursive: true });
   const asc = join(dirname(require.resolve("assemblyscript/package.json")), "bin", "asc");
   for (const name of names) {
     const src = join(srcDir, name, "index.ts");
-    const dst = join(outDir, `${name}.wasm`);
+    const dst = join(TEST_POLICIES.has(name) ? testOutDir : outDir, `${name}.wasm`);
     try {
       execFileSync(process.execPath, [asc, rel(src), "--binaryFile", rel(dst),
         "--optimize", "--use", "abort=abort_proc_exit"], { cwd: root, stdio: "inherit" });
@@ -54,7 +61,9 @@ function buildPolicies() {
     }
     console.log(`built ${rel(dst)} (${readFileSync(dst).length} bytes) from ${rel(src)}`);
   }
-  removeStale(outDir, new Set(names.map((n) => `${n}.wasm`)));
+  const wasm = (keep) => new Set(names.filter(keep).map((n) => `${n}.wasm`));
+  removeStale(outDir, wasm((n) => !TEST_POLICIES.has(n)));
+  removeStale(testOutDir, wasm((n) => TEST_POLICIES.has(n)));
 }
 
 // WAT fixtures. The finished post-MVP features (wabt's defaults) are spelled out here.
@@ -65,7 +74,7 @@ const FEATURES = {
 
 async function buildFixtures() {
   const srcDir = join(root, "fixtures");
-  const outDir = join(out, "fixtures");
+  const outDir = join(testOut, "fixtures");
   const names = list(srcDir, (e) => e.isFile() && e.name.endsWith(".wat")).map((n) => n.slice(0, -4));
   mkdirSync(outDir, { recursive: true });
   const wabt = await require("wabt")();

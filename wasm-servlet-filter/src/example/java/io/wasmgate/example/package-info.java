@@ -1,5 +1,5 @@
 /**
- * The example web application packaged as {@code wasm-servlet-filter-<version>-example.war}: one servlet,
+ * The example web application packaged as {@code target/example/wasm-servlet-filter-<version>.war} (not published): one servlet,
  * with {@code ProxyWasmFilter} and the add-header policy configured in {@code WEB-INF/web.xml} and
  * {@code WEB-INF/wasmgate.yaml}.
  */

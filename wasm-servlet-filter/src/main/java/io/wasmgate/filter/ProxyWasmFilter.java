@@ -26,7 +26,7 @@ import java.util.Objects;
  * through the plugins in order, the response in reverse order, then {@code proxy_on_log} for every plugin
  * and log plugin.
  *
- * <p>Configure it with the init-param {@value #CONFIG_PARAM}, a YAML file as CONFIG.md describes (an
+ * <p>Configure it with the init-param {@value #CONFIG_PARAM}, a YAML file as docs/configuration.md describes (an
  * absolute path, or a path relative to the web application's root such as {@code WEB-INF/wasmgate.yaml}),
  * or in code with {@link #ProxyWasmFilter(PluginChainConfig)} for Spring-style registration (an embedding
  * host that starts and reloads plugins itself passes a {@link PluginLineup}). Map it with

@@ -2,6 +2,7 @@ package io.wasmgate.filter;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.wasmgate.filter.testing.LoggedLines;
 import io.wasmgate.filter.testing.TomcatServer;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -17,10 +18,13 @@ import org.junit.jupiter.api.Test;
 
 /** The example WAR the build packages, deployed into Tomcat as a .war file and called over HTTP. */
 class ExampleWarIT {
+    /** What the WAR's SLF4J provider (slf4j-jdk14) writes of the access-log plugin's lines. */
+    private final LoggedLines accessLines = LoggedLines.of("wasmgate.plugin.access-log");
     private Tomcat tomcat;
 
     @AfterEach
     void stop() throws Exception {
+        accessLines.close();
         if (tomcat != null) {
             tomcat.stop();
             tomcat.destroy();
@@ -49,5 +53,21 @@ class ExampleWarIT {
         assertThat(response.headers().firstValue("x-served-by")).hasValue("wasmgate");
         assertThat(response.headers().firstValue("cache-control")).hasValue("no-store");
         assertThat(tomcat.getHost().getAppBaseFile().toPath().resolve("example")).as("Tomcat unpacked the WAR").isDirectory();
+    }
+
+    @Test
+    void thePluginsLogsReachTheContainersLoggingThroughTheProviderTheWarShips() throws Exception {
+        Path war = Path.of(System.getProperty("example.war", "target/example.war"));
+        tomcat = TomcatServer.newTomcat();
+        tomcat.setAddDefaultWebXmlToWebapp(false);
+        tomcat.addWebapp("/example", war.toAbsolutePath().toString());
+        tomcat.start();
+
+        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        URI uri = URI.create("http://127.0.0.1:" + tomcat.getConnector().getLocalPort() + "/example/hello");
+        client.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).build(), BodyHandlers.discarding());
+
+        // proxy_on_log runs once the response is complete, possibly after the client has it.
+        assertThat(accessLines.next(Duration.ofSeconds(10))).isEqualTo("wasm log access-log: access GET /example/hello 200");
     }
 }

@@ -120,6 +120,26 @@ class ProxyWasmFilterInitTest {
     }
 
     @Test
+    void aConfigurationThePluginRejectsFailsInitWithThePluginsOwnReason() throws Exception {
+        try (InputStream in = getClass().getClassLoader().getResourceAsStream("wasmgate/policies/add-header.wasm")) {
+            Files.write(dir.resolve("add-header.wasm"), in.readAllBytes());
+        }
+        Path file = yaml("""
+                plugins:
+                  - name: headers
+                    module: { file: add-header.wasm }
+                    root_id: add_header
+                    configuration: ": no name"
+                """);
+
+        assertThatThrownBy(() -> init(file)).isInstanceOf(ServletException.class)
+                .hasMessageContaining("ProxyWasmFilter 'wasm' cannot start")
+                .hasMessageContaining("plugin 'headers'")
+                .hasMessageContaining("proxy_on_configure returned false")
+                .hasMessageContaining("the plugin logged: add-header: bad configuration line");
+    }
+
+    @Test
     void withoutTheInitParamInitSaysWhatIsMissing() {
         assertThatThrownBy(() -> new ProxyWasmFilter().init(params(Map.of()))).isInstanceOf(ServletException.class)
                 .hasMessageContaining("init-param 'config'");

@@ -1,6 +1,6 @@
 package io.wasmgate.abi.config;
 
-/** What happens to streams when a plugin's VM fails (reference §8.2, §8.3). */
+/** What happens to streams when a plugin's VM fails. */
 public enum FailurePolicy {
     /** The failing stream, and new streams while no healthy VM is available, are answered 503. The default. */
     FAIL_CLOSED,

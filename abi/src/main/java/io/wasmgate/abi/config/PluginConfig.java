@@ -10,7 +10,7 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * One plugin as CONFIG.md describes it: the module, which root context it starts ({@code root_id}), the
+ * One plugin as docs/configuration.md describes it: the module, which root context it starts ({@code root_id}), the
  * vm_id namespace, its configuration bytes, the engine, the pool size and the failure policy. Immutable;
  * build with {@link #builder(String)}.
  */

@@ -11,7 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Envoy's attribute names (reference §9) that the host can answer itself: the {@code plugin_*} identity,
+ * Envoy's attribute names that the host can answer itself: the {@code plugin_*} identity,
  * {@code request.*} derived from the request headers and {@code response.*} derived from the response
  * headers. The rest comes from the integration through {@code HttpExchange.attribute}.
  */

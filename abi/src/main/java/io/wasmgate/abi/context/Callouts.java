@@ -20,7 +20,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The callouts of one root context (reference §2.5, §2.6, §3.6): tokens unique per VM with the kind in
+ * The callouts of one root context: tokens unique per VM with the kind in
  * their low two bits (HTTP calls {@code 4k}, gRPC unary calls {@code 4k+1}, gRPC streams {@code 4k+2}),
  * the calls in flight and the context that made each, what the guest may read while a response callback
  * runs, and what {@code proxy_get_status} reports.

@@ -54,7 +54,7 @@ public abstract sealed class ContextBase permits RootContext, StreamContext {
 
     /**
      * {@code true} while {@code proxy_on_log} runs for this context: Envoy's access-log phase, in which a map
-     * that never arrived has no values rather than being a bad argument (reference §2.4).
+     * that never arrived has no values rather than being a bad argument.
      */
     public boolean accessLogPhase() {
         return false;
@@ -62,7 +62,7 @@ public abstract sealed class ContextBase permits RootContext, StreamContext {
 
     /**
      * The buffer a buffer hostcall addresses; empty means NOT_FOUND. Bodies of a context without a stream
-     * read as empty (reference §2.3), configuration buffers come from the root context.
+     * read as empty, configuration buffers come from the root context.
      */
     public Optional<Body> buffer(BufferType type) {
         return switch (type) {
@@ -79,7 +79,7 @@ public abstract sealed class ContextBase permits RootContext, StreamContext {
         return false;
     }
 
-    /** An attribute by path (reference §9); empty means NOT_FOUND. */
+    /** An attribute by path; empty means NOT_FOUND. */
     public Optional<PropertyValue> property(List<String> path) {
         return Attributes.plugin(vm.config(), path);
     }

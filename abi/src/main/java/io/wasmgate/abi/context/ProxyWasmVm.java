@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * One VM instance running one plugin: its contexts, which context a hostcall acts on, the actions
@@ -193,7 +194,7 @@ public final class ProxyWasmVm {
         }
     }
 
-    /** Queues {@code action} to run after the outermost VM call returns (reference §1, re-entrancy). */
+    /** Queues {@code action} to run after the outermost VM call returns (re-entrancy). */
     void defer(Runnable action) {
         deferred.add(action);
     }
@@ -364,12 +365,32 @@ public final class ProxyWasmVm {
         return failure != null;
     }
 
-    /** Writes a line to the plugin's log, prefixed as Envoy does with name, root id and vm id. */
+    /** Writes a line to the plugin's log, prefixed with the plugin's name ({@code wasm log <name>: }). */
     public void log(LogLevel level, String message) {
         config.log().log(level, prefix() + message);
     }
 
+    /**
+     * A guest's {@code proxy_log} line: written if the plugin log's level lets it through, and kept for
+     * the error if it is a warning or worse during a start callback that then fails. {@code message}
+     * is only decoded when one of the two needs it.
+     */
+    public void guestLog(LogLevel level, Supplier<String> message) {
+        boolean written = level.compareTo(config.log().level()) >= 0;
+        boolean quoted = root != null && root.quotesLogAt(level);
+        if (!written && !quoted) {
+            return;
+        }
+        String text = message.get();
+        if (quoted) {
+            root.quoteLog(text);
+        }
+        if (written) {
+            log(level, text);
+        }
+    }
+
     private String prefix() {
-        return "wasm log " + config.name() + " " + config.rootId() + " " + config.vmId() + ": ";
+        return "wasm log " + config.name() + ": ";
     }
 }

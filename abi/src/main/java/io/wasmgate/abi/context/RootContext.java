@@ -7,13 +7,16 @@ import io.wasmgate.abi.spi.GrpcCallRequest;
 import io.wasmgate.abi.spi.HttpCallRequest;
 import io.wasmgate.abi.vm.Callback;
 import io.wasmgate.abi.wire.BufferType;
+import io.wasmgate.abi.wire.LogLevel;
 import io.wasmgate.abi.wire.WasmResult;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.Optional;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The plugin's root context in one VM (reference §4.2, §4.7): started with
+ * The plugin's root context in one VM: started with
  * {@code proxy_on_context_create(R, 0)}, {@code proxy_on_vm_start} and {@code proxy_on_configure}; the
  * parent of every stream context; shut down with {@code proxy_on_done}, possibly deferred until the
  * guest calls {@code proxy_done}.
@@ -21,10 +24,13 @@ import java.util.concurrent.TimeUnit;
 public final class RootContext extends ContextBase {
     /** The shortest tick period: a guest asking for less gets this, so a timer cannot monopolise a VM. */
     public static final long MIN_TICK_MILLIS = 10;
+    /** How many of a failed start callback's last warn-or-worse log lines its error quotes. */
+    static final int QUOTED_LOG_LINES = 3;
 
     private final Body vmConfiguration = new Body();
     private final Body pluginConfiguration = new Body();
     private Callback starting;
+    private final Deque<String> startComplaints = new ArrayDeque<>(QUOTED_LOG_LINES);
     private boolean pendingDone;
     private ScheduledFuture<?> ticker;
     private final Callouts callouts;
@@ -54,6 +60,7 @@ public final class RootContext extends ContextBase {
 
     private long callStartPhase(Callback phase, int size) {
         starting = phase;
+        startComplaints.clear();
         try {
             return vm.call(this, phase, id(), size);
         } finally {
@@ -61,8 +68,26 @@ public final class RootContext extends ContextBase {
         }
     }
 
+    /**
+     * The plugin's own reason, when it logged one, travels with the error: the operator may not see the
+     * plugin's log (no SLF4J provider, a level above warn) but always sees the exception.
+     */
     private PluginStartException rejected(String reason) {
-        return new PluginStartException(vm.config().name(), vm.config().module().origin(), reason, null);
+        String quoted = startComplaints.isEmpty() ? "" : "; the plugin logged: " + String.join(" | ", startComplaints);
+        return new PluginStartException(vm.config().name(), vm.config().module().origin(), reason + quoted, null);
+    }
+
+    /** {@code true} if a {@code proxy_log} line at {@code level} now would be quoted should the start fail. */
+    boolean quotesLogAt(LogLevel level) {
+        return starting != null && level.compareTo(LogLevel.WARN) >= 0;
+    }
+
+    /** Keeps a warn-or-worse line of the running start callback, the last {@link #QUOTED_LOG_LINES} only. */
+    void quoteLog(String message) {
+        if (startComplaints.size() == QUOTED_LOG_LINES) {
+            startComplaints.removeFirst();
+        }
+        startComplaints.addLast(message);
     }
 
     /**

@@ -25,7 +25,7 @@ import java.util.OptionalInt;
 import java.util.function.Supplier;
 
 /**
- * One HTTP stream through one plugin: the callback sequence of reference §4.3, driven by an integration.
+ * One HTTP stream through one plugin: the callback sequence of the proxy-wasm spec, driven by an integration.
  *
  * <p>The integration calls, in order: {@link #onRequestHeaders}, {@link #onRequestBody} per chunk,
  * {@link #onRequestTrailers} if any, the three response equivalents, {@link #onLog} once the response is

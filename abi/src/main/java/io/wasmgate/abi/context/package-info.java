@@ -1,5 +1,5 @@
 /**
- * Proxy-wasm contexts and their lifecycle (reference §4): {@link io.wasmgate.abi.context.ProxyWasmVm} owns
+ * Proxy-wasm contexts and their lifecycle: {@link io.wasmgate.abi.context.ProxyWasmVm} owns
  * one VM instance, its contexts, the effective context and the deferred actions;
  * {@link io.wasmgate.abi.context.RootContext} starts and configures the plugin;
  * {@link io.wasmgate.abi.context.StreamContext} runs an HTTP stream's callbacks and applies the failure

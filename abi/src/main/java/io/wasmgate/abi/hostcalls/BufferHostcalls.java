@@ -12,7 +12,7 @@ import io.wasmgate.abi.wire.WasmResult;
 import java.util.Optional;
 
 /**
- * Byte buffers (reference §2.3): bodies, configuration, call responses. Offsets and sizes are unsigned and
+ * Byte buffers: bodies, configuration, call responses. Offsets and sizes are unsigned and
  * clamped, so the Rust SDK's {@code (0, 0xFFFFFFFF)} reads everything and the Go SDK's append at
  * {@code 0x7FFFFFFF} works.
  */

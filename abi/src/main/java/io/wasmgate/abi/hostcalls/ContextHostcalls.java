@@ -5,7 +5,7 @@ import static io.wasmgate.abi.hostcalls.HostcallTable.i32;
 import io.wasmgate.abi.context.ProxyWasmVm;
 import io.wasmgate.abi.wire.WasmResult;
 
-/** Context management (reference §2.2): {@code proxy_set_effective_context}, {@code proxy_done}. */
+/** Context management: {@code proxy_set_effective_context}, {@code proxy_done}. */
 final class ContextHostcalls {
     private final ProxyWasmVm vm;
 

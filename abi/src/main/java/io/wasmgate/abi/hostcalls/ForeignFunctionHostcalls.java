@@ -10,7 +10,7 @@ import io.wasmgate.abi.wire.WasmResult;
 import java.util.Optional;
 
 /**
- * {@code proxy_call_foreign_function} (reference §2.11): host extensions by name. An unknown name is
+ * {@code proxy_call_foreign_function}: host extensions by name. An unknown name is
  * {@code NOT_FOUND}; a function failing unexpectedly is {@code INTERNAL_FAILURE}, never a trap.
  */
 final class ForeignFunctionHostcalls {

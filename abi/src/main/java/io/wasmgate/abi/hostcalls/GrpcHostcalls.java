@@ -11,7 +11,7 @@ import io.wasmgate.abi.wire.WasmResult;
 import java.time.Duration;
 
 /**
- * gRPC callouts (reference §2.6): unary calls and streams to a named cluster, always owned by the root
+ * gRPC callouts: unary calls and streams to a named cluster, always owned by the root
  * context. An unknown cluster is {@code PARSE_FAILURE} (the spec's status for an upstream that is neither
  * a cluster nor a parsable GrpcService), which the Rust SDK reports as an error instead of panicking.
  */

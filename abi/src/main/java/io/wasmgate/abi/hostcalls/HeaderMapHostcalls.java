@@ -11,7 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 
 /**
- * Header, trailer and metadata maps (reference §2.4). A map the context does not have now, or may not
+ * Header, trailer and metadata maps. A map the context does not have now, or may not
  * change now, is {@code BAD_ARGUMENT}; names are lower-cased; values are bytes, one char each.
  */
 final class HeaderMapHostcalls {

@@ -13,7 +13,7 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * HTTP callouts (reference §2.5): {@code proxy_http_call} to a named cluster, answered later with
+ * HTTP callouts: {@code proxy_http_call} to a named cluster, answered later with
  * {@code proxy_on_http_call_response} on the root context, and {@code proxy_get_status} for the outcome.
  */
 final class HttpCallHostcalls {

@@ -8,7 +8,7 @@ import io.wasmgate.abi.wire.WasmResult;
 import java.time.Instant;
 import java.util.Optional;
 
-/** Logging and clocks (reference §2.1): {@code proxy_log}, {@code proxy_get_log_level}, {@code proxy_get_current_time_nanoseconds}. */
+/** Logging and clocks: {@code proxy_log}, {@code proxy_get_log_level}, {@code proxy_get_current_time_nanoseconds}. */
 final class LogHostcalls {
     private final ProxyWasmVm vm;
 
@@ -27,11 +27,8 @@ final class LogHostcalls {
         if (logLevel.isEmpty()) {
             return WasmResult.BAD_ARGUMENT;
         }
-        if (logLevel.get().compareTo(vm.config().log().level()) < 0) {
-            vm.memory().check(messagePtr, messageLen);
-            return WasmResult.OK;
-        }
-        vm.log(logLevel.get(), vm.memory().readUtf8(messagePtr, messageLen));
+        vm.memory().check(messagePtr, messageLen);
+        vm.guestLog(logLevel.get(), () -> vm.memory().readUtf8(messagePtr, messageLen));
         return WasmResult.OK;
     }
 

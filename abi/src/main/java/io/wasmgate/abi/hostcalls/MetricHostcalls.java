@@ -10,7 +10,7 @@ import io.wasmgate.abi.wire.MetricType;
 import io.wasmgate.abi.wire.WasmResult;
 import java.util.Optional;
 
-/** Metrics (reference §2.9) on the plugin's {@link GuestMetrics}. */
+/** Metrics on the plugin's {@link GuestMetrics}. */
 final class MetricHostcalls {
     /** {@code (metric_id: i32, value: i64) -> i32}: the only i64 parameters of the ABI. */
     private static final FunctionType METRIC_UPDATE = FunctionType.of(

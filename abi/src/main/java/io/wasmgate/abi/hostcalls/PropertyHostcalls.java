@@ -9,7 +9,7 @@ import io.wasmgate.abi.wire.WasmResult;
 import java.util.List;
 import java.util.Optional;
 
-/** Properties (reference §2.10, §7.2, §7.3, §9): {@code proxy_get_property}, {@code proxy_set_property}. */
+/** Properties: {@code proxy_get_property}, {@code proxy_set_property}. */
 final class PropertyHostcalls {
     private final ProxyWasmVm vm;
 

@@ -7,7 +7,7 @@ import io.wasmgate.abi.services.SharedDataStore;
 import io.wasmgate.abi.wire.WasmResult;
 import java.util.Optional;
 
-/** Shared data (reference §2.7), in the plugin's vm_id namespace. */
+/** Shared data, in the plugin's vm_id namespace. */
 final class SharedDataHostcalls {
     private final ProxyWasmVm vm;
 

@@ -8,7 +8,7 @@ import io.wasmgate.abi.wire.WasmResult;
 import java.util.OptionalInt;
 
 /**
- * Shared queues (reference §2.8). Registering makes this VM's root context the receiver of
+ * Shared queues. Registering makes this VM's root context the receiver of
  * {@code proxy_on_queue_ready}; an empty vm_id in a lookup means the plugin's own.
  */
 final class SharedQueueHostcalls {

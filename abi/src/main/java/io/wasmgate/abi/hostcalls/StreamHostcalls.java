@@ -10,7 +10,7 @@ import io.wasmgate.abi.wire.WasmResult;
 import java.util.OptionalInt;
 
 /**
- * Stream control (reference §2.5): continue, close and local replies, plus ABI 0.1.0's
+ * Stream control: continue, close and local replies, plus ABI 0.1.0's
  * {@code proxy_continue_request}, {@code proxy_continue_response} and {@code proxy_clear_route_cache}.
  * The effects run after the VM call returns.
  */

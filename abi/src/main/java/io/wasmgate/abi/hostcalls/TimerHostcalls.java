@@ -5,7 +5,7 @@ import static io.wasmgate.abi.hostcalls.HostcallTable.i32;
 import io.wasmgate.abi.context.ProxyWasmVm;
 import io.wasmgate.abi.wire.WasmResult;
 
-/** {@code proxy_set_tick_period_milliseconds} (reference §2.1): always the root context's timer. */
+/** {@code proxy_set_tick_period_milliseconds}: always the root context's timer. */
 final class TimerHostcalls {
     private final ProxyWasmVm vm;
 

@@ -17,7 +17,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * WASI preview1 for plugins (reference §10), on Chicory's {@link WasiPreview1}: every function linked
+ * WASI preview1 for plugins, on Chicory's {@link WasiPreview1}: every function linked
  * with its exact type under both {@code wasi_snapshot_preview1} and {@code wasi_unstable}; no filesystem
  * (so {@code fd_prestat_get} answers EBADF), no arguments, the plugin's configured environment only.
  * Where proxy hosts differ from a general WASI runtime the behaviour follows cpp-host:

@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * Envoy's {@code fail_reload} pacing (reference §8.3): a failed instance may be replaced only when at least
+ * Envoy's {@code fail_reload} pacing: a failed instance may be replaced only when at least
  * {@code base + random(0, base/2)} has passed since the last replacement, so a plugin that traps on every
  * request cannot turn into a reload loop.
  */

@@ -13,7 +13,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The metrics one plugin defines with {@code proxy_define_metric} (reference §2.9), as Micrometer meters
+ * The metrics one plugin defines with {@code proxy_define_metric}, as Micrometer meters
  * tagged with the plugin's name: counters as {@link Counter}, gauges as a {@link Gauge} over a long, and
  * histograms as a {@link DistributionSummary}.
  *

@@ -7,8 +7,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The process-wide key/value store behind {@code proxy_get_shared_data} / {@code proxy_set_shared_data}
- * (reference §2.7): namespaced by vm_id, shared by every VM instance and every plugin with that vm_id,
+ * The process-wide key/value store behind {@code proxy_get_shared_data} / {@code proxy_set_shared_data}:
+ * namespaced by vm_id, shared by every VM instance and every plugin with that vm_id,
  * with compare-and-swap tokens from one global counter.
  */
 public final class SharedDataStore {

@@ -10,7 +10,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Shared queues (reference §2.8): named per vm_id, with process-unique non-zero ids. The root context that
+ * Shared queues: named per vm_id, with process-unique non-zero ids. The root context that
  * registered a queue last receives {@code proxy_on_queue_ready}; notifications are handed to an executor
  * so an enqueue never waits for another VM's lock.
  */

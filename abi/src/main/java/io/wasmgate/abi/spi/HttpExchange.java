@@ -30,7 +30,7 @@ public interface HttpExchange {
 
     /**
      * An attribute the integration serves, by its Envoy name such as {@code source.address},
-     * {@code request.protocol}, {@code request.time}, {@code connection.tls_version} (reference §9).
+     * {@code request.protocol}, {@code request.time}, {@code connection.tls_version}.
      * The host itself serves {@code plugin_*}, the {@code request.*} attributes derived from request
      * headers and the {@code response.*} ones derived from response headers; anything it does not know
      * is asked here. Empty means "not available" ({@code NOT_FOUND} to the guest).

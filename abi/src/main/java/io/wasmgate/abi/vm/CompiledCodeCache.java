@@ -11,15 +11,19 @@ import java.util.function.Supplier;
  * compiled code instead of compiling again, and code no plugin uses any more is collected.
  */
 final class CompiledCodeCache {
-    private record Key(String origin, String sha256, Engine engine) {}
-
-    private static final Map<Key, WeakReference<WasmCode>> CODE = new ConcurrentHashMap<>();
+    /*
+     * The key is a String on purpose. A record key holding an Engine had its equals and hashCode built by
+     * JDK 17's ObjectMethods, which converts one shared, JDK-wide method handle to the record's component
+     * types and caches the last conversion on it: a method type naming Engine, so the class loader of a
+     * web application that loaded Wasmgate stayed reachable after it was undeployed.
+     */
+    private static final Map<String, WeakReference<WasmCode>> CODE = new ConcurrentHashMap<>();
 
     private CompiledCodeCache() {}
 
     /** The cached code for this key, or what {@code load} makes (then cached). */
     static WasmCode get(String origin, String sha256, Engine engine, Supplier<WasmCode> load) {
-        Key key = new Key(origin, sha256, engine);
+        String key = engine.name() + ' ' + sha256 + ' ' + origin;
         WeakReference<WasmCode> cached = CODE.get(key);
         WasmCode code = cached == null ? null : cached.get();
         if (code != null) {

@@ -1,6 +1,6 @@
 package io.wasmgate.abi.wire;
 
-/** What a body callback tells the integration to do (reference §4.5). */
+/** What a body callback tells the integration to do. */
 public enum FilterDataStatus {
     /** Forward the (possibly modified) buffered body. */
     CONTINUE,

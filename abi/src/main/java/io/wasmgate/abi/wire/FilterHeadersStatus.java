@@ -2,7 +2,7 @@ package io.wasmgate.abi.wire;
 
 /**
  * What a headers callback tells the integration to do, after cpp-host's conversion of the guest's raw
- * return value (reference §4.5).
+ * return value.
  */
 public enum FilterHeadersStatus {
     /** Forward the headers and keep going. */

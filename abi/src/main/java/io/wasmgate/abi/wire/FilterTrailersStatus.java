@@ -1,6 +1,6 @@
 package io.wasmgate.abi.wire;
 
-/** What a trailers callback tells the integration to do (reference §4.5). */
+/** What a trailers callback tells the integration to do. */
 public enum FilterTrailersStatus {
     CONTINUE,
     STOP_ITERATION;

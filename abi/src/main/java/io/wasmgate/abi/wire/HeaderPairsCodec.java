@@ -5,7 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The serialized pairs format of reference §7.1, used for header maps, local-reply headers, call
+ * The proxy-wasm serialized pairs format, used for header maps, local-reply headers, call
  * headers and gRPC metadata: {@code u32 N}, then N × ({@code u32 key_len}, {@code u32 value_len}), then
  * N × (key, NUL, value, NUL), all little-endian.
  *

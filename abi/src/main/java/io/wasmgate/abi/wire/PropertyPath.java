@@ -5,7 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Property paths as guests send them (reference §7.2): segments joined by NUL, normally without a
+ * Property paths as guests send them: segments joined by NUL, normally without a
  * trailing NUL ({@code request\0headers\0user-agent}). A trailing NUL is tolerated, as in Envoy.
  */
 public final class PropertyPath {

@@ -10,8 +10,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * A typed attribute value and its byte encoding as Envoy's {@code serializeValue} produces it
- * (reference §7.3): strings raw, integers and timestamps as 8 little-endian bytes, booleans as one
+ * A typed attribute value and its byte encoding as Envoy's {@code serializeValue} produces it:
+ * strings raw, integers and timestamps as 8 little-endian bytes, booleans as one
  * byte, maps as serialized pairs whose values are themselves encoded.
  *
  * <p>Maps can be navigated one path segment at a time with {@link #child(String)}, so

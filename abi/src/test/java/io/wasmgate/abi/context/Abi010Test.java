@@ -18,7 +18,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * Old ABI versions (reference §2.12): a 0.1.0 module with two-parameter header callbacks and the legacy
+ * Old ABI versions: a 0.1.0 module with two-parameter header callbacks and the legacy
  * {@code proxy_get_configuration}, {@code proxy_continue_request}/{@code _response} and
  * {@code proxy_clear_route_cache}; and a 0.2.0 module. See {@code fixtures/abi_0_1_0.wat}.
  */

@@ -28,7 +28,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The HTTP stream lifecycle of reference §4.3-§4.6 against the {@code lifecycle} fixture, which logs
+ * The HTTP stream lifecycle of the proxy-wasm spec against the {@code lifecycle} fixture, which logs
  * every callback with its arguments and acts on the request header named after the callback (see
  * {@code sample-policies/fixtures/lifecycle.wat}).
  */

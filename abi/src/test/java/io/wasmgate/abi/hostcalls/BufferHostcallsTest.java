@@ -33,7 +33,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * {@code proxy_get_buffer_bytes}, {@code proxy_set_buffer_bytes}, {@code proxy_get_buffer_status} and the
- * ABI 0.1.0 {@code proxy_get_configuration} (reference §2.3, §2.12).
+ * ABI 0.1.0 {@code proxy_get_configuration}.
  */
 class BufferHostcallsTest {
     private static final int REQUEST_BODY = 0;

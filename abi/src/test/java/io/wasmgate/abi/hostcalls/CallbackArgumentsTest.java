@@ -17,7 +17,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * The arguments the host passes to each callback (reference §3.2–§3.4), as the probe records them: context
+ * The arguments the host passes to each callback, as the probe records them: context
  * ids, counts, sizes and end_of_stream. The order of callbacks is StreamLifecycleTest's and StartupTest's.
  */
 class CallbackArgumentsTest {

@@ -23,7 +23,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * {@code proxy_set_effective_context} and {@code proxy_done} (reference §2.2, §4.7, §4.8). Context ids are
+ * {@code proxy_set_effective_context} and {@code proxy_done}. Context ids are
  * deterministic: the root is 1 and the first stream 2 (each test checks that before relying on it).
  */
 class ContextHostcallsTest {

@@ -11,7 +11,7 @@ import io.wasmgate.abi.vm.Engine;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-/** The two Emscripten helpers cpp-host registers in {@code env} (reference §1). */
+/** The two Emscripten helpers cpp-host registers in {@code env}. */
 class EmscriptenHostcallsTest {
 
     @ParameterizedTest

@@ -29,7 +29,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * {@code proxy_call_foreign_function} (reference §2.11) with functions an integration registers on
+ * {@code proxy_call_foreign_function} with functions an integration registers on
  * {@link HostServices}: result bytes returned like any buffer, an unknown name {@code NOT_FOUND}, a
  * {@link ForeignFunctionException} its own status, any other exception {@code INTERNAL_FAILURE}, never a trap.
  * A return pointer of 0 discards the result, so these tests return into scratch slot 1, never address 0.

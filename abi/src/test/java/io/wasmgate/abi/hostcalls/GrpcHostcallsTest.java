@@ -34,7 +34,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-/** gRPC callouts (reference §2.6, §3.6): unary calls, streams, send, cancel, close and their callbacks. */
+/** gRPC callouts: unary calls, streams, send, cancel, close and their callbacks. */
 class GrpcHostcallsTest {
     private static final int ROOT = 1;
     private static final int UNARY_TOKEN = 5;

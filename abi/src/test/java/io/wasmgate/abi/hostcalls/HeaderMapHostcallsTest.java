@@ -40,7 +40,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** The seven header map hostcalls (reference §2.4) and the pairs format (§7.1). */
+/** The seven header map hostcalls and the pairs format. */
 class HeaderMapHostcallsTest {
     private static final int REQUEST_HEADERS = 0;
     private static final int REQUEST_TRAILERS = 1;

@@ -32,7 +32,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-/** {@code proxy_http_call}, {@code proxy_on_http_call_response} and {@code proxy_get_status} (reference §2.5, §3.6). */
+/** {@code proxy_http_call}, {@code proxy_on_http_call_response} and {@code proxy_get_status}. */
 class HttpCallHostcallsTest {
     private static final int STREAM_CALLBACK_TOKEN = 4;
     private final ScriptedCalloutClient client = new ScriptedCalloutClient("authz");

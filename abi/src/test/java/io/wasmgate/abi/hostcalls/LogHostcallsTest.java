@@ -25,12 +25,12 @@ import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-/** {@code proxy_log}, {@code proxy_get_log_level} and {@code proxy_get_current_time_nanoseconds} (reference §2.1). */
+/** {@code proxy_log}, {@code proxy_get_log_level} and {@code proxy_get_current_time_nanoseconds}. */
 class LogHostcallsTest {
 
     @ParameterizedTest
     @EnumSource(Engine.class)
-    void levelsZeroToFiveReachThePluginLogWithEnvoysPrefix(Engine engine) {
+    void levelsZeroToFiveReachThePluginLogPrefixedWithThePluginName(Engine engine) {
         ProbeProgram program = new ProbeProgram();
         ProbeProgram.Steps configure = program.on(Callback.ON_CONFIGURE);
         for (int level = 0; level <= 5; level++) {
@@ -40,12 +40,12 @@ class LogHostcallsTest {
         try (Probe probe = Probe.start(engine, program)) {
             assertThat(probe.statuses()).containsExactly(OK, OK, OK, OK, OK, OK);
             assertThat(probe.log().lines).containsExactly(
-                    new CapturingLog.Line(LogLevel.TRACE, "wasm log probe probe_root probe_vm: line 0"),
-                    new CapturingLog.Line(LogLevel.DEBUG, "wasm log probe probe_root probe_vm: line 1"),
-                    new CapturingLog.Line(LogLevel.INFO, "wasm log probe probe_root probe_vm: line 2"),
-                    new CapturingLog.Line(LogLevel.WARN, "wasm log probe probe_root probe_vm: line 3"),
-                    new CapturingLog.Line(LogLevel.ERROR, "wasm log probe probe_root probe_vm: line 4"),
-                    new CapturingLog.Line(LogLevel.CRITICAL, "wasm log probe probe_root probe_vm: line 5"));
+                    new CapturingLog.Line(LogLevel.TRACE, "wasm log probe: line 0"),
+                    new CapturingLog.Line(LogLevel.DEBUG, "wasm log probe: line 1"),
+                    new CapturingLog.Line(LogLevel.INFO, "wasm log probe: line 2"),
+                    new CapturingLog.Line(LogLevel.WARN, "wasm log probe: line 3"),
+                    new CapturingLog.Line(LogLevel.ERROR, "wasm log probe: line 4"),
+                    new CapturingLog.Line(LogLevel.CRITICAL, "wasm log probe: line 5"));
         }
     }
 

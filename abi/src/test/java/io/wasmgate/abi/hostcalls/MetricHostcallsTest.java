@@ -27,7 +27,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * {@code proxy_define_metric}, {@code proxy_increment_metric}, {@code proxy_record_metric} and
- * {@code proxy_get_metric} (reference §2.9) on Micrometer meters tagged {@code plugin=probe}, with Envoy's
+ * {@code proxy_get_metric} on Micrometer meters tagged {@code plugin=probe}, with Envoy's
  * semantics where they differ from the spec: record adds to a counter, a counter only goes up, and a
  * histogram cannot be read.
  *

@@ -29,7 +29,7 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-/** {@code proxy_get_property} and {@code proxy_set_property} (reference §2.10, §7.2, §7.3, §9). */
+/** {@code proxy_get_property} and {@code proxy_set_property}. */
 class PropertyHostcallsTest {
 
     /** Adds one {@code proxy_get_property} per path, path {@code i} returned through {@link Probe#slot(int) slot(i)}. */

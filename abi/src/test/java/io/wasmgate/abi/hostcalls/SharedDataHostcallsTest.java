@@ -28,7 +28,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * {@code proxy_get_shared_data} and {@code proxy_set_shared_data} (reference §2.7): a process-wide store
+ * {@code proxy_get_shared_data} and {@code proxy_set_shared_data}: a process-wide store
  * namespaced by vm_id, with CAS tokens. The probe's vm_id is {@code probe_vm}.
  */
 class SharedDataHostcallsTest {

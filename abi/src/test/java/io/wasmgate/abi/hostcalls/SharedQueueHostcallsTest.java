@@ -30,7 +30,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * Shared queues (reference §2.8): register, resolve, enqueue, dequeue, and {@code proxy_on_queue_ready}
+ * Shared queues: register, resolve, enqueue, dequeue, and {@code proxy_on_queue_ready}
  * delivered to the registering root context on a host thread, under its VM's lock.
  *
  * <p>A program needs queue ids as literal arguments, so a test first creates the queue from Java (ids are

@@ -38,8 +38,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * {@code proxy_continue_stream}, {@code proxy_close_stream}, {@code proxy_send_local_response} and the ABI
- * 0.1.0 {@code proxy_continue_request}, {@code proxy_continue_response}, {@code proxy_clear_route_cache}
- * (reference §2.5, §2.12).
+ * 0.1.0 {@code proxy_continue_request}, {@code proxy_continue_response}, {@code proxy_clear_route_cache}.
  */
 class StreamHostcallsTest {
     private static final int ROOT = 1;

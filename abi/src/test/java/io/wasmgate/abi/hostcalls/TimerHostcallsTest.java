@@ -21,7 +21,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * {@code proxy_set_tick_period_milliseconds} and {@code proxy_on_tick} (reference §2.1): one timer per root
+ * {@code proxy_set_tick_period_milliseconds} and {@code proxy_on_tick}: one timer per root
  * context, delivered on a host thread under the VM's lock. Waits are bounded polls; the only sleeps measure a
  * window in which ticks must <em>not</em> arrive.
  */

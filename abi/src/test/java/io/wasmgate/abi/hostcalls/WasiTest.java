@@ -20,7 +20,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * WASI preview1 as plugins see it (reference §10.2): the {@code wasi} fixture runs each call once through
+ * WASI preview1 as plugins see it: the {@code wasi} fixture runs each call once through
  * {@code wasi_snapshot_preview1} and once through {@code wasi_unstable} from {@code proxy_on_configure}
  * and logs the results as {@code "<module> <call> errno=<n> ..."}.
  */

@@ -119,8 +119,20 @@ class AddHeaderPolicyTest {
         assertThatThrownBy(() -> Plugin.start(addHeader(engine).withConfiguration(": no name").withLog(log).build()))
                 .isInstanceOf(PluginStartException.class)
                 .hasMessageContaining("plugin 'add-header'")
-                .hasMessageContaining("proxy_on_configure returned false");
+                .hasMessageContaining("proxy_on_configure returned false")
+                .hasMessageContaining("the plugin logged: add-header: bad configuration line (want `name: value`): : no name");
         assertThat(log.messages()).anyMatch(line -> line.contains("bad configuration line"));
+    }
+
+    @ParameterizedTest
+    @EnumSource(Engine.class)
+    void theRejectionQuotesThePluginsReasonEvenWhenItsLogIsOff(Engine engine) {
+        CapturingLog log = new CapturingLog(LogLevel.OFF);
+        assertThatThrownBy(() -> Plugin.start(addHeader(engine).withConfiguration(": no name").withLog(log).build()))
+                .isInstanceOf(PluginStartException.class)
+                .hasMessageContaining("plugin 'add-header'")
+                .hasMessageContaining("the plugin logged: add-header: bad configuration line");
+        assertThat(log.lines).isEmpty();
     }
 
     @ParameterizedTest

@@ -51,7 +51,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Failure handling (issue 3, reference §8.1-§8.3): a plugin that traps, hangs, grabs memory, passes bad
+ * Failure handling (issue 3): a plugin that traps, hangs, grabs memory, passes bad
  * pointers or refuses its configuration hurts only its own stream and its own VM instance; the failure
  * policy decides what the stream's integration sees, a failed instance is replaced, and the process keeps
  * serving.

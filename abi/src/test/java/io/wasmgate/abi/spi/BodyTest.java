@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
-/** The buffer conventions the SDKs rely on (reference §2.3, sdk-quirks "Arguments are unsigned"). */
+/** The buffer conventions the SDKs rely on: offsets and sizes are unsigned. */
 class BodyTest {
 
     private static Body body(String content) {

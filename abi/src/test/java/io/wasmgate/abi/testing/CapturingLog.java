@@ -31,7 +31,7 @@ public final class CapturingLog implements PluginLog {
         lines.add(new Line(level, message));
     }
 
-    /** The messages, without the {@code wasm log <name> <root> <vm>: } prefix. */
+    /** The messages, without the {@code wasm log <name>: } prefix. */
     public List<String> messages() {
         return lines.stream().map(line -> line.message().substring(line.message().indexOf(": ") + 2)).toList();
     }

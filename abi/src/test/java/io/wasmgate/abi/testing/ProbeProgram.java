@@ -140,7 +140,7 @@ public final class ProbeProgram {
         return data;
     }
 
-    /** Adds serialized header pairs (reference §7.1) to the blob; arguments alternate name, value. */
+    /** Adds serialized header pairs to the blob; arguments alternate name, value. */
     public Data pairs(String... namesAndValues) {
         List<HeaderField> fields = new ArrayList<>();
         for (int i = 0; i < namesAndValues.length; i += 2) {

@@ -21,7 +21,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Modules the host must refuse, each with a {@link PluginLoadException} whose message names the module
- * (and the plugin, when there is one) and says what is wrong with it (reference §1, §3.1, §8.1).
+ * (and the plugin, when there is one) and says what is wrong with it.
  */
 class ModuleLoadingTest {
     @TempDir

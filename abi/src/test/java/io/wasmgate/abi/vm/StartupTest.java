@@ -13,7 +13,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * VM and plugin start-up (reference §3.1, §4.1, §4.2): which start functions run and in what order,
+ * VM and plugin start-up: which start functions run and in what order,
  * which allocator serves the host, and the root context's create / vm_start / configure sequence. The
  * {@code startup*} fixtures log every call they receive.
  */

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
 
-/** The ABI numbering of reference §6. */
+/** The ABI numbering of the proxy-wasm spec. */
 class AbiEnumsTest {
 
     @Test

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
 
-/** The guest return-value conversion of reference §4.5. */
+/** The guest return-value conversion of the proxy-wasm spec. */
 class FilterStatusTest {
 
     @Test

@@ -20,7 +20,7 @@ import java.util.Locale;
 
 /**
  * {@code GET /config_dump}: the configuration serving now as JSON, with every default filled in (the keys
- * of CONFIG.md; durations in milliseconds, sizes in bytes). Plugin configurations show as their SHA-256 and
+ * of docs/configuration.md; durations in milliseconds, sizes in bytes). Plugin configurations show as their SHA-256 and
  * size, or as text with {@code admin.expose_configuration: true}.
  */
 final class ConfigDump {

@@ -27,7 +27,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "jetty-gateway", mixinStandardHelpOptions = true, version = "Wasmgate gateway 0.1.0",
         description = "A reverse proxy whose routes run proxy-wasm policies. Without --config: a built-in demo.")
 public final class GatewayCommand implements Callable<Integer> {
-    @Option(names = "--config", paramLabel = "FILE", description = "the gateway's YAML file (CONFIG.md)")
+    @Option(names = "--config", paramLabel = "FILE", description = "the gateway's YAML file (docs/configuration.md)")
     Path config;
 
     @Option(names = "--check", description = "validate the file and every module, then exit (0: valid)")

@@ -1,6 +1,6 @@
 package io.wasmgate.filter.callout;
 
-/** How a gRPC call ended: the status code (0 = OK, reference §6.9) and its message. */
+/** How a gRPC call ended: the status code (0 = OK) and its message. */
 record GrpcStatus(int code, String message) {
     static final int OK = 0;
     static final int UNKNOWN = 2;

@@ -4,7 +4,7 @@ import io.wasmgate.abi.config.PluginConfig;
 import java.util.Objects;
 
 /**
- * The canary version of a plugin (CONFIG.md {@code canary}): {@code weight} percent of new streams run
+ * The canary version of a plugin (docs/configuration.md {@code canary}): {@code weight} percent of new streams run
  * {@code config} instead of the stable version. The canary's configuration is the stable one's with the
  * canary's module and plugin configuration; its name is the plugin's name with {@link #NAME_SUFFIX}, so
  * logs and errors tell the versions apart (metrics report both under the plugin's name with a

@@ -3,7 +3,7 @@ package io.wasmgate.filter.config;
 import java.util.List;
 
 /**
- * The servlet filter's own YAML file as written (CONFIG.md): plugins run on every request, log plugins,
+ * The servlet filter's own YAML file as written (docs/configuration.md): plugins run on every request, log plugins,
  * services and callout clusters. Lists may be {@code null} when absent.
  */
 public record FilterFileSpec(List<PluginSpec> plugins, List<PluginSpec> logPlugins, List<PluginSpec> services,

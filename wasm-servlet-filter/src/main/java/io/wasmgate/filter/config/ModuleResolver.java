@@ -15,7 +15,7 @@ import java.util.regex.Pattern;
 
 /**
  * Turns a {@code module} entry into a {@link ModuleSource}: exactly one of {@code file} (relative to the
- * configuration file's folder), {@code classpath} or {@code url} (http or https, downloaded now; then
+ * configuration file's folder, absolute when the configuration has none), {@code classpath} or {@code url} (http or https, downloaded now; then
  * {@code sha256} is required). The module must exist and match {@code sha256} when one is given. The
  * bytes are read here, once: what was checked is what the plugin runs, even if the file changes later.
  */
@@ -84,7 +84,13 @@ final class ModuleResolver {
     }
 
     private ModuleSource file(String path, String property, ModuleSpec spec) {
-        Path file = baseDir.resolve(spec.file()).normalize();
+        Path given = Path.of(spec.file());
+        if (baseDir == null && !given.isAbsolute()) {
+            problems.add(path, property + ".file", spec.file(), "a relative path needs a configuration file on disk to "
+                    + "resolve against; use an absolute path, module.classpath or module.url");
+            return null;
+        }
+        Path file = (baseDir == null ? given : baseDir.resolve(given)).normalize();
         if (!Files.isRegularFile(file)) {
             problems.add(path, property + ".file", spec.file(), "no such file: " + file.toAbsolutePath());
             return null;

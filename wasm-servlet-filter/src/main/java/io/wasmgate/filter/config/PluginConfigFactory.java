@@ -30,8 +30,9 @@ import java.util.Set;
 /**
  * Validates plugin and cluster entries as written in YAML and builds the host's {@link PluginConfig}s,
  * their {@link Canary canaries} and the callout {@link Cluster}s. Every problem goes to the
- * {@link ConfigProblems} collector; an entry with problems yields nothing. Module files are resolved
- * against {@code baseDir}, the folder of the file that names them. Names are checked for uniqueness across
+ * {@link ConfigProblems} collector; an entry with problems yields nothing. Relative module files are
+ * resolved against {@code baseDir}, the folder of the file that names them ({@code null} when the
+ * configuration has no folder: then they are problems). Names are checked for uniqueness across
  * every list given to one factory.
  */
 public final class PluginConfigFactory {
@@ -62,7 +63,10 @@ public final class PluginConfigFactory {
         return plugins(key, specs, true);
     }
 
-    /** The valid services ({@code services}), in order: root contexts only, so no canary (it splits streams). */
+    /**
+     * The valid services ({@code services}), in order: root contexts only, so no canary (it splits streams),
+     * and one instance, as Envoy runs a service as a singleton: more would each do the service's work.
+     */
     public List<PluginConfig> services(List<PluginSpec> specs) {
         return plugins("services", specs, false);
     }
@@ -84,7 +88,7 @@ public final class PluginConfigFactory {
                 problems.add(path, "", null, "empty entry; a plugin needs at least name and module");
                 continue;
             }
-            PluginConfig config = plugin(path, spec);
+            PluginConfig config = plugin(path, spec, !canaryAllowed);
             Canary canary = spec.canary() == null ? null : canary(path, spec, canaryAllowed);
             if (config != null && (spec.canary() == null || canary != null)) {
                 configs.add(config);
@@ -96,11 +100,14 @@ public final class PluginConfigFactory {
         return configs;
     }
 
-    private PluginConfig plugin(String path, PluginSpec spec) {
+    private PluginConfig plugin(String path, PluginSpec spec, boolean service) {
         int before = problems.problems().size();
         String name = name(path, spec.name());
         ModuleSource module = modules.resolve(path, "module", spec.module());
         PluginConfig.Builder builder = builder(path, spec, name == null ? "unnamed" : name);
+        if (service) {
+            singleInstance(path, spec, builder);
+        }
         builder.withConfiguration(bytes(spec.configuration()));
         if (problems.problems().size() > before || module == null || name == null) {
             return null;
@@ -128,6 +135,14 @@ public final class PluginConfigFactory {
             return null;
         }
         return new Canary(builder.withModule(module).build(), canary.weight());
+    }
+
+    private void singleInstance(String path, PluginSpec spec, PluginConfig.Builder builder) {
+        if (spec.instances() != null && spec.instances() != 1) {
+            problems.add(path, "instances", spec.instances().toString(),
+                    "a service is one root context (a singleton, as in Envoy); leave instances out or set 1");
+        }
+        builder.withInstances(1);
     }
 
     /** A builder with every setting of {@code spec} except the module and the plugin configuration. */
@@ -323,7 +338,7 @@ public final class PluginConfigFactory {
         return duration.get();
     }
 
-    /** A string as UTF-8; a map or list as JSON (CONFIG.md); other scalars as their text; absent as nothing. */
+    /** A string as UTF-8; a map or list as JSON (docs/configuration.md); other scalars as their text; absent as nothing. */
     private static byte[] bytes(JsonNode node) {
         if (node == null || node.isNull()) {
             return new byte[0];

@@ -4,27 +4,40 @@ import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
+import java.io.InputStream;
+import java.net.URISyntaxException;
+import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 
 /**
- * Reads the servlet filter's YAML file (CONFIG.md) into a {@link PluginChainConfig}: every problem
- * (unknown keys with their line, wrong types, bad durations and sizes, missing modules, sha256
- * mismatches, duplicate names) is collected and reported in one {@link ConfigException} naming the file.
- * Module paths are relative to the file's folder.
+ * Reads the servlet filter's YAML configuration (docs/configuration.md) into a {@link PluginChainConfig}:
+ * every problem (unknown keys with their line, wrong types, bad durations and sizes, missing modules,
+ * sha256 mismatches, duplicate names) is collected and reported in one {@link ConfigException} naming
+ * where the configuration came from.
+ *
+ * <p>The configuration can come from a file ({@link #load(Path)}), a URL ({@link #load(URL)}), a classpath
+ * resource ({@link #loadResource(String, ClassLoader)}) or a stream ({@link #load(InputStream, String)}).
+ * A relative {@code module.file} is resolved against the folder of a configuration on the file system (a
+ * {@code Path} or a {@code file:} URL); from any other origin it is a problem, as there is no folder to
+ * resolve it against, so use an absolute path, {@code module.classpath} or {@code module.url} there.
  *
  * <p>{@link #read} is the reusable half for files that embed plugins in a larger schema (the gateway):
  * it binds any record type with the same rules.
  */
 public final class YamlConfigLoader {
-    private static final ObjectMapper MAPPER = JsonMapper.builder(YAMLFactory.builder().build())
+    // No buffer recycling: Jackson's default pool keeps a buffer per thread in a ThreadLocal, which would
+    // hold a web application's class loader on the container's threads after undeploy. Files are small.
+    private static final ObjectMapper MAPPER = JsonMapper.builder(YAMLFactory.builder()
+                    .recyclerPool(JsonRecyclerPools.nonRecyclingPool()).build())
             .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
@@ -34,20 +47,88 @@ public final class YamlConfigLoader {
     private YamlConfigLoader() {}
 
     /**
-     * Loads and validates the filter's file.
+     * Loads and validates a file; relative module files are resolved against its folder.
      *
      * @throws ConfigException naming the file and listing every problem
      */
     public static PluginChainConfig load(Path file) {
         ConfigProblems problems = new ConfigProblems(file.toString());
-        FilterFileSpec spec = read(file, FilterFileSpec.class, problems);
+        return chain(read(file, FilterFileSpec.class, problems), file.toAbsolutePath().getParent(), problems);
+    }
+
+    /**
+     * Loads and validates the configuration at {@code url}: a {@code file:} URL as {@link #load(Path)},
+     * any other (e.g. {@code jar:}, {@code http:}) without a folder for relative module files.
+     *
+     * @throws ConfigException naming the URL and listing every problem
+     */
+    public static PluginChainConfig load(URL url) {
+        if ("file".equals(url.getProtocol())) {
+            try {
+                return load(Path.of(url.toURI()));
+            } catch (URISyntaxException | IllegalArgumentException e) {
+                // not a plain file URL: read it as any other URL
+            }
+        }
+        try (InputStream in = url.openStream()) {
+            return load(in, url.toString());
+        } catch (IOException e) {
+            throw unreadable(url.toString(), e);
+        }
+    }
+
+    /**
+     * Loads and validates the classpath resource {@code name} of {@code loader}; relative module files
+     * are problems, wherever the resource is (a folder in development, a jar in production).
+     *
+     * @throws ConfigException naming {@code classpath:<name>} and listing every problem
+     */
+    public static PluginChainConfig loadResource(String name, ClassLoader loader) {
+        String resource = name.startsWith("/") ? name.substring(1) : name;
+        String origin = "classpath:" + resource;
+        InputStream in = loader.getResourceAsStream(resource);
+        if (in == null) {
+            ConfigProblems problems = new ConfigProblems(origin);
+            problems.add("", "", null, "no such classpath resource");
+            throw new ConfigException(origin, problems.problems());
+        }
+        try (InputStream stream = in) {
+            return load(stream, origin);
+        } catch (IOException e) {
+            throw unreadable(origin, e);
+        }
+    }
+
+    /**
+     * Loads and validates the configuration read from {@code in} (not closed); {@code origin} names it
+     * in problems. Relative module files are problems.
+     *
+     * @throws ConfigException naming {@code origin} and listing every problem
+     */
+    public static PluginChainConfig load(InputStream in, String origin) {
+        ConfigProblems problems = new ConfigProblems(origin);
+        byte[] bytes;
+        try {
+            bytes = in.readAllBytes();
+        } catch (IOException e) {
+            throw unreadable(origin, e);
+        }
+        return chain(read(bytes, FilterFileSpec.class, problems), null, problems);
+    }
+
+    private static ConfigException unreadable(String origin, IOException e) {
+        ConfigProblems problems = new ConfigProblems(origin);
+        problems.add("", "", null, "cannot read the configuration: " + e);
+        return new ConfigException(origin, problems.problems());
+    }
+
+    private static PluginChainConfig chain(FilterFileSpec spec, Path baseDir, ConfigProblems problems) {
         if (spec == null) {
             if (problems.isEmpty()) {
                 problems.add("", "", null, "the file is empty; expected at least `plugins:`");
             }
             problems.throwIfAny();
         }
-        Path baseDir = file.toAbsolutePath().getParent();
         PluginConfigFactory factory = new PluginConfigFactory(baseDir, problems);
         PluginChainConfig config = factory.chain(spec.plugins(), spec.logPlugins(), spec.services(), spec.clusters());
         problems.throwIfAny();

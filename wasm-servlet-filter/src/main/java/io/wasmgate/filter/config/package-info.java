@@ -1,5 +1,5 @@
 /**
- * The YAML configuration contract (CONFIG.md) shared by the servlet filter and the gateway:
+ * The YAML configuration contract (docs/configuration.md) shared by the servlet filter and the gateway:
  * {@link io.wasmgate.filter.config.YamlConfigLoader} binds a file to the {@code *Spec} records, and
  * {@link io.wasmgate.filter.config.PluginConfigFactory} validates them into the host's {@code PluginConfig}s,
  * collecting every problem into one {@link io.wasmgate.filter.config.ConfigException}.

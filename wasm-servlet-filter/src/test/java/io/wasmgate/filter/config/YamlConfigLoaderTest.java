@@ -8,11 +8,14 @@ import io.wasmgate.abi.config.FailurePolicy;
 import io.wasmgate.abi.config.PluginConfig;
 import io.wasmgate.abi.vm.Engine;
 import io.wasmgate.filter.callout.Cluster;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -269,6 +272,38 @@ class YamlConfigLoaderTest {
     }
 
     @Test
+    void aServiceRunsOneInstanceWhateverThePluginDefault() throws Exception {
+        PluginChainConfig config = YamlConfigLoader.load(yaml("""
+                plugins:
+                  - name: headers
+                    module: { file: policies/add-header.wasm }
+                services:
+                  - name: ticker
+                    module: { file: policies/add-header.wasm }
+                  - name: explicit
+                    module: { file: policies/add-header.wasm }
+                    instances: 1
+                """));
+
+        assertThat(config.services()).extracting(PluginConfig::instances).containsExactly(1, 1);
+        assertThat(config.plugins().get(0).instances()).as("a plugin's default: one per core").isEqualTo(Runtime.getRuntime().availableProcessors());
+    }
+
+    @Test
+    void aServiceWithMoreThanOneInstanceIsRejected() throws Exception {
+        ConfigException e = rejected("""
+                services:
+                  - name: deny
+                    module: { file: policies/add-header.wasm }
+                    instances: 2
+                """);
+
+        assertThat(e.problems()).extracting(ConfigProblem::describe).containsExactly(
+                "services[0] 'deny': instances = '2': a service is one root context (a singleton, as in Envoy); "
+                        + "leave instances out or set 1");
+    }
+
+    @Test
     void urlModulesAreDownloadedAndMustMatchTheirSha256() throws Exception {
         HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/p.wasm", exchange -> {
@@ -320,6 +355,55 @@ class YamlConfigLoaderTest {
                 .containsExactly("the file is empty; expected at least `plugins:`");
         assertThat(rejected("plugins: { name: a }\n").problems()).extracting(ConfigProblem::describe)
                 .containsExactly("plugins: expected a list, found a mapping (line 1)");
+    }
+
+    @Test
+    void aFileUrlResolvesModuleFilesAgainstItsFolderLikeAPath() throws Exception {
+        Path file = yaml("plugins:\n  - name: a\n    module: { file: policies/add-header.wasm }\n");
+
+        PluginChainConfig config = YamlConfigLoader.load(file.toUri().toURL());
+
+        assertThat(config.plugins().get(0).module().origin()).isEqualTo(dir.resolve("policies/add-header.wasm").toString());
+    }
+
+    @Test
+    void aClasspathResourceLoadsWithClasspathAndAbsoluteModules() throws Exception {
+        Files.createDirectories(dir.resolve("config"));
+        Files.writeString(dir.resolve("config/filter.yaml"), """
+                plugins:
+                  - name: a
+                    module: { classpath: wasmgate/policies/add-header.wasm }
+                  - name: b
+                    module: { file: %s }
+                """.formatted(dir.resolve("policies/add-header.wasm")));
+
+        try (URLClassLoader loader = new URLClassLoader(new URL[] {dir.toUri().toURL()}, getClass().getClassLoader())) {
+            PluginChainConfig config = YamlConfigLoader.loadResource("/config/filter.yaml", loader);
+
+            assertThat(config.plugins()).extracting(plugin -> plugin.module().origin()).containsExactly(
+                    "classpath:wasmgate/policies/add-header.wasm", dir.resolve("policies/add-header.wasm").toString());
+        }
+    }
+
+    @Test
+    void aConfigurationWithoutAFolderRejectsRelativeModuleFiles() {
+        InputStream in = new ByteArrayInputStream(
+                "plugins:\n  - name: a\n    module: { file: policies/add-header.wasm }\n".getBytes(StandardCharsets.UTF_8));
+
+        assertThatThrownBy(() -> YamlConfigLoader.load(in, "inline")).isInstanceOfSatisfying(ConfigException.class, e -> {
+            assertThat(e.file()).isEqualTo("inline");
+            assertThat(e.problems()).extracting(ConfigProblem::describe).containsExactly(
+                    "plugins[0] 'a': module.file = 'policies/add-header.wasm': a relative path needs a configuration "
+                            + "file on disk to resolve against; use an absolute path, module.classpath or module.url");
+        });
+    }
+
+    @Test
+    void aMissingClasspathResourceIsNamed() {
+        assertThatThrownBy(() -> YamlConfigLoader.loadResource("nope/filter.yaml", getClass().getClassLoader()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("classpath:nope/filter.yaml")
+                .hasMessageContaining("no such classpath resource");
     }
 
     @Test
