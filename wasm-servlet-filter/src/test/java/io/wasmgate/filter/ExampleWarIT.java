@@ -11,7 +11,6 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.file.Path;
 import java.time.Duration;
-import org.apache.catalina.core.StandardContext;
 import org.apache.catalina.startup.Tomcat;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -37,10 +36,7 @@ class ExampleWarIT {
         assertThat(war).exists();
         tomcat = TomcatServer.newTomcat();
         tomcat.setAddDefaultWebXmlToWebapp(false);
-        StandardContext webapp = (StandardContext) tomcat.addWebapp("/example", war.toAbsolutePath().toString());
-        // The test class path carries Jetty's WebSocket initializer too (for the container tests); a real
-        // Tomcat has no such thing to offer the WAR.
-        webapp.setContainerSciFilter("org\\.eclipse\\.jetty\\..*");
+        TomcatServer.deployWar(tomcat, "/example", war);
         tomcat.start();
 
         HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -60,7 +56,7 @@ class ExampleWarIT {
         Path war = Path.of(System.getProperty("example.war", "target/example.war"));
         tomcat = TomcatServer.newTomcat();
         tomcat.setAddDefaultWebXmlToWebapp(false);
-        tomcat.addWebapp("/example", war.toAbsolutePath().toString());
+        TomcatServer.deployWar(tomcat, "/example", war);
         tomcat.start();
 
         HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();

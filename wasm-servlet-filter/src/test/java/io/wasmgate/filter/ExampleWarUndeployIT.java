@@ -65,7 +65,7 @@ class ExampleWarUndeployIT {
 
     /** One cycle; returns the web application's class loader, weakly. */
     private WeakReference<ClassLoader> deployServeAndUndeploy(Path war) throws Exception {
-        Context context = tomcat.addWebapp("/example", war.toAbsolutePath().toString());
+        Context context = TomcatServer.deployWar(tomcat, "/example", war);
         URI uri = URI.create("http://127.0.0.1:" + tomcat.getConnector().getLocalPort() + "/example/hello");
         HttpResponse<String> response = client.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).build(),
                 BodyHandlers.ofString());

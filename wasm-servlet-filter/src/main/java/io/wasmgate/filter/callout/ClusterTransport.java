@@ -2,6 +2,7 @@ package io.wasmgate.filter.callout;
 
 import java.util.Map;
 import java.util.Queue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import org.eclipse.jetty.client.Destination;
 import org.eclipse.jetty.client.HttpClient;
@@ -15,7 +16,6 @@ import org.eclipse.jetty.client.transport.HttpExchange;
 import org.eclipse.jetty.http2.client.HTTP2Client;
 import org.eclipse.jetty.http2.client.transport.ClientConnectionFactoryOverHTTP2;
 import org.eclipse.jetty.io.ClientConnector;
-import org.eclipse.jetty.util.BlockingArrayQueue;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 
 /**
@@ -100,7 +100,7 @@ final class ClusterTransport extends HttpClientTransportDynamic {
          */
         @Override
         protected Queue<HttpExchange> newExchangeQueue(HttpClient client) {
-            return new BlockingArrayQueue<>(32, 32);
+            return new LinkedBlockingQueue<>();
         }
 
         /** Aborts a call over the limit with why before Jetty does (its RejectedExecutionException also means "stopped"). */
