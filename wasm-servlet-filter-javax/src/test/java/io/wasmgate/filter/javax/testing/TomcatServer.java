@@ -8,9 +8,6 @@ import java.util.Set;
 import org.apache.catalina.Context;
 import org.apache.catalina.Wrapper;
 import org.apache.catalina.connector.Connector;
-import org.apache.catalina.core.StandardContext;
-import org.apache.catalina.startup.Constants;
-import org.apache.catalina.startup.ContextConfig;
 import org.apache.catalina.startup.Tomcat;
 import org.apache.coyote.http2.Http2Protocol;
 import org.apache.tomcat.util.descriptor.web.ErrorPage;
@@ -24,21 +21,9 @@ public final class TomcatServer implements TestServer {
     private Connector connector;
 
     /** A Tomcat with one loopback connector and a temporary base directory, not started. */
-    /**
-     * Deploys {@code war} at {@code path}, as a Tomcat with nothing but its own libraries would: the
-     * container initializers of other servers on the test class path (Jetty's WebSocket one) are left out.
-     */
+    /** Deploys {@code war} at {@code path}: this build's test class path offers the WAR no other server's initializers. */
     public static Context deployWar(Tomcat tomcat, String path, Path war) {
-        StandardContext webapp = new StandardContext();
-        webapp.setName(path);
-        webapp.setPath(path);
-        webapp.setDocBase(war.toAbsolutePath().toString());
-        webapp.setContainerSciFilter("org\\.eclipse\\.jetty\\..*");
-        ContextConfig config = new ContextConfig();
-        config.setDefaultWebXml(Constants.NoDefaultWebXml);
-        webapp.addLifecycleListener(config);
-        tomcat.getHost().addChild(webapp);
-        return webapp;
+        return tomcat.addWebapp(path, war.toAbsolutePath().toString());
     }
 
     public static Tomcat newTomcat() throws Exception {
