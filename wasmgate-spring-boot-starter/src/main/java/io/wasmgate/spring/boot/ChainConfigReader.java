@@ -13,9 +13,9 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.core.io.Resource;
@@ -97,17 +97,19 @@ final class ChainConfigReader {
     }
 
     /**
-     * Spring binds lists inside a map as maps keyed by index; the loader wants YAML's lists back, and its
-     * snake_case keys wherever the properties were written in kebab-case.
+     * Spring binds a list inside a map as a map keyed "0", "1", ...; the loader wants YAML's lists back,
+     * and its snake_case keys wherever the properties were written in kebab-case.
      */
     private static Object normalise(Object value, boolean verbatim) {
         if (!(value instanceof Map<?, ?> map)) {
             return value;
         }
-        if (!map.isEmpty() && map.keySet().stream().allMatch(key -> index(key) >= 0)) {
-            TreeMap<Integer, Object> ordered = new TreeMap<>();
-            map.forEach((key, element) -> ordered.put(index(key), normalise(element, verbatim)));
-            return new ArrayList<>(ordered.values());
+        if (isList(map)) {
+            List<Object> list = new ArrayList<>(map.size());
+            for (int i = 0; i < map.size(); i++) {
+                list.add(normalise(map.get(String.valueOf(i)), verbatim));
+            }
+            return list;
         }
         Map<String, Object> result = new LinkedHashMap<>();
         map.forEach((key, element) -> {
@@ -117,12 +119,14 @@ final class ChainConfigReader {
         return result;
     }
 
-    private static int index(Object key) {
-        String text = key.toString();
-        if (text.startsWith("[") && text.endsWith("]")) {
-            text = text.substring(1, text.length() - 1);
+    /** Keys "0" to "n-1" and nothing else: a map such as {@code {"200": ok}} stays a map. */
+    private static boolean isList(Map<?, ?> map) {
+        for (int i = 0; i < map.size(); i++) {
+            if (!map.containsKey(String.valueOf(i))) {
+                return false;
+            }
         }
-        return text.matches("\\d{1,9}") ? Integer.parseInt(text) : -1;
+        return !map.isEmpty();
     }
 
     private static String snakeCase(String key) {

@@ -23,9 +23,7 @@ import org.springframework.core.env.Environment;
  * registered async-supported for {@code REQUEST}, {@code ASYNC} and {@code ERROR} dispatches (error pages
  * pass the plugins too). {@code wasmgate.enabled=false} turns it off.
  */
-@AutoConfiguration(afterName = {
-        "org.springframework.boot.actuate.autoconfigure.metrics.CompositeMeterRegistryAutoConfiguration",
-        "org.springframework.boot.actuate.autoconfigure.metrics.export.prometheus.PrometheusMetricsExportAutoConfiguration"})
+@AutoConfiguration
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 @ConditionalOnClass(ProxyWasmFilter.class)
 @ConditionalOnProperty(prefix = ChainConfigReader.PREFIX, name = "enabled", matchIfMissing = true)
