@@ -17,7 +17,7 @@ public class WasmgateProperties {
     /** Whether the filter is registered at all. */
     private boolean enabled = true;
 
-    /** The filter's YAML file, e.g. {@code classpath:wasmgate.yaml} or {@code file:/etc/wasmgate.yaml}. */
+    /** The filter's YAML file, e.g. classpath:wasmgate.yaml or file:/etc/wasmgate.yaml. */
     private Resource config;
 
     /** The paths the filter runs on. */
