@@ -1,5 +1,6 @@
 package io.wasmgate.filter.internal;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.wasmgate.abi.WasmgateException;
 import io.wasmgate.abi.config.PluginConfig;
 import io.wasmgate.abi.services.HostServices;
@@ -25,12 +26,15 @@ public final class FilterHost implements AutoCloseable {
     private final JettyCalloutClient callouts;
     private final HostServices services;
     private final List<PluginRelease> started;
+    private final List<PluginRelease> serviceReleases;
     private final PluginLineup lineup;
 
-    private FilterHost(JettyCalloutClient callouts, HostServices services, List<PluginRelease> started, PluginLineup lineup) {
+    private FilterHost(JettyCalloutClient callouts, HostServices services, List<PluginRelease> started,
+            List<PluginRelease> serviceReleases, PluginLineup lineup) {
         this.callouts = callouts;
         this.services = services;
         this.started = started;
+        this.serviceReleases = serviceReleases;
         this.lineup = lineup;
     }
 
@@ -40,16 +44,26 @@ public final class FilterHost implements AutoCloseable {
      * @throws WasmgateException naming the plugin that could not start; those started are stopped again
      */
     public static FilterHost start(PluginChainConfig config) {
+        return start(config, HostServices.builder());
+    }
+
+    /**
+     * {@link #start(PluginChainConfig)} with the plugins' meters in {@code registry} (an embedding
+     * application's own, e.g. Spring Boot's).
+     */
+    public static FilterHost start(PluginChainConfig config, MeterRegistry registry) {
+        return start(config, HostServices.builder().withMeterRegistry(registry));
+    }
+
+    private static FilterHost start(PluginChainConfig config, HostServices.Builder builder) {
         JettyCalloutClient callouts = config.clusters().isEmpty() ? null : JettyCalloutClient.start(config.clusters());
-        HostServices services = HostServices.builder()
-                .withCalloutClient(callouts == null ? CalloutClient.NONE : callouts)
-                .build();
+        HostServices services = builder.withCalloutClient(callouts == null ? CalloutClient.NONE : callouts).build();
         List<PluginRelease> started = new ArrayList<>();
         try {
-            startAll(config, config.services(), services, started);
+            List<PluginRelease> serviceReleases = startAll(config, config.services(), services, started);
             List<PluginRelease> plugins = startAll(config, config.plugins(), services, started);
             List<PluginRelease> logPlugins = startAll(config, config.logPlugins(), services, started);
-            return new FilterHost(callouts, services, started, new PluginLineup(plugins, logPlugins));
+            return new FilterHost(callouts, services, started, List.copyOf(serviceReleases), new PluginLineup(plugins, logPlugins));
         } catch (WasmgateException e) {
             stop(started, services, callouts);
             throw e;
@@ -70,6 +84,11 @@ public final class FilterHost implements AutoCloseable {
     /** The plugins and log plugins requests run through. */
     public PluginLineup lineup() {
         return lineup;
+    }
+
+    /** The services (root contexts only), in start order. */
+    public List<PluginRelease> services() {
+        return serviceReleases;
     }
 
     /** Stops the plugins (last started first), then the host services and the callout client. */

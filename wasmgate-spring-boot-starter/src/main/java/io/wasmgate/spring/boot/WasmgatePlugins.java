@@ -2,20 +2,13 @@ package io.wasmgate.spring.boot;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.wasmgate.abi.WasmgateException;
-import io.wasmgate.abi.config.PluginConfig;
-import io.wasmgate.abi.services.HostServices;
-import io.wasmgate.abi.spi.CalloutClient;
 import io.wasmgate.filter.PluginLineup;
 import io.wasmgate.filter.PluginRelease;
-import io.wasmgate.filter.callout.JettyCalloutClient;
 import io.wasmgate.filter.config.PluginChainConfig;
-import java.util.ArrayList;
+import io.wasmgate.filter.internal.FilterHost;
 import java.util.Collections;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.boot.web.context.WebServerGracefulShutdownLifecycle;
 import org.springframework.context.SmartLifecycle;
 
@@ -33,27 +26,20 @@ public final class WasmgatePlugins implements SmartLifecycle, AutoCloseable {
     /** Below {@code WebServerStartStopLifecycle} (graceful shutdown's phase minus 1024): stops after it. */
     public static final int PHASE = WebServerGracefulShutdownLifecycle.SMART_LIFECYCLE_PHASE - 2048;
 
-    private static final Logger LOG = LoggerFactory.getLogger(WasmgatePlugins.class);
-
     /** What a plugin is in the chain. */
     public enum Role {
         SERVICE, PLUGIN, LOG_PLUGIN
     }
 
-    private final JettyCalloutClient callouts;
-    private final HostServices services;
-    private final Map<PluginRelease, Role> roles;
-    private final List<PluginRelease> started;
-    private final PluginLineup lineup;
+    private final FilterHost host;
+    private final Map<PluginRelease, Role> roles = new LinkedHashMap<>();
     private volatile boolean running = true;
 
-    private WasmgatePlugins(JettyCalloutClient callouts, HostServices services, Map<PluginRelease, Role> roles,
-            List<PluginRelease> started, PluginLineup lineup) {
-        this.callouts = callouts;
-        this.services = services;
-        this.roles = roles;
-        this.started = started;
-        this.lineup = lineup;
+    private WasmgatePlugins(FilterHost host) {
+        this.host = host;
+        host.services().forEach(release -> roles.put(release, Role.SERVICE));
+        host.lineup().plugins().forEach(release -> roles.put(release, Role.PLUGIN));
+        host.lineup().logPlugins().forEach(release -> roles.put(release, Role.LOG_PLUGIN));
     }
 
     /**
@@ -62,39 +48,12 @@ public final class WasmgatePlugins implements SmartLifecycle, AutoCloseable {
      * @throws WasmgateException naming the plugin that could not start; those started are stopped again
      */
     public static WasmgatePlugins start(PluginChainConfig config, MeterRegistry registry) {
-        JettyCalloutClient callouts = config.clusters().isEmpty() ? null : JettyCalloutClient.start(config.clusters());
-        HostServices services = HostServices.builder()
-                .withMeterRegistry(registry)
-                .withCalloutClient(callouts == null ? CalloutClient.NONE : callouts)
-                .build();
-        Map<PluginRelease, Role> roles = new LinkedHashMap<>();
-        List<PluginRelease> started = new ArrayList<>();
-        try {
-            startAll(config, config.services(), Role.SERVICE, services, roles, started);
-            List<PluginRelease> plugins = startAll(config, config.plugins(), Role.PLUGIN, services, roles, started);
-            List<PluginRelease> logPlugins = startAll(config, config.logPlugins(), Role.LOG_PLUGIN, services, roles, started);
-            return new WasmgatePlugins(callouts, services, roles, started, new PluginLineup(plugins, logPlugins));
-        } catch (WasmgateException e) {
-            stop(started, services, callouts);
-            throw e;
-        }
-    }
-
-    private static List<PluginRelease> startAll(PluginChainConfig config, List<PluginConfig> plugins, Role role,
-            HostServices services, Map<PluginRelease, Role> roles, List<PluginRelease> started) {
-        List<PluginRelease> releases = new ArrayList<>(plugins.size());
-        for (PluginConfig plugin : plugins) {
-            PluginRelease release = PluginRelease.start(plugin, config.canaries().get(plugin.name()), services);
-            started.add(release);
-            releases.add(release);
-            roles.put(release, role);
-        }
-        return releases;
+        return new WasmgatePlugins(FilterHost.start(config, registry));
     }
 
     /** The plugins and log plugins requests run through. */
     public PluginLineup lineup() {
-        return lineup;
+        return host.lineup();
     }
 
     /** Every started plugin (services, plugins, log plugins, in start order) with its role. */
@@ -127,25 +86,7 @@ public final class WasmgatePlugins implements SmartLifecycle, AutoCloseable {
     public synchronized void close() {
         if (running) {
             running = false;
-            stop(started, services, callouts);
-        }
-    }
-
-    private static void stop(List<PluginRelease> started, HostServices services, JettyCalloutClient callouts) {
-        for (int i = started.size() - 1; i >= 0; i--) {
-            started.get(i).close();
-        }
-        try {
-            services.close();
-        } catch (RuntimeException e) {
-            LOG.warn("stopping the Wasm host services failed", e);
-        }
-        try {
-            if (callouts != null) {
-                callouts.close();
-            }
-        } catch (RuntimeException e) {
-            LOG.warn("stopping the callout client failed", e);
+            host.close();
         }
     }
 }
