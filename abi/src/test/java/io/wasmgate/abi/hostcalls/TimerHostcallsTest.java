@@ -123,7 +123,6 @@ class TimerHostcallsTest {
             assertThat(ticksDuring).as("ticks due while the stream callback ran wait for it: one may have finished "
                     + "just before it and one just after, not the twenty that were due").isLessThanOrEqualTo(2);
             assertThat(depths).as("every callback ran alone").hasSizeGreaterThanOrEqualTo(6).containsOnly(OK.code(), 1);
-            assertThat(OK.code()).isZero();
         }
     }
 
