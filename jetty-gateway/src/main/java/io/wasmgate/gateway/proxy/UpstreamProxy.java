@@ -8,6 +8,7 @@ import io.wasmgate.filter.callout.TlsFailureLog;
 import jakarta.servlet.ServletConfig;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -210,7 +211,8 @@ public final class UpstreamProxy extends ProxyServlet implements AutoCloseable {
             return super.hasContent(clientRequest);
         }
         try {
-            return !clientRequest.getInputStream().isFinished();
+            ServletInputStream input = clientRequest.getInputStream();
+            return !input.isFinished() || input.available() > 0;
         } catch (IOException | IllegalStateException e) {
             return true;
         }

@@ -1,6 +1,7 @@
 package io.wasmgate.filter.internal;
 
 import io.wasmgate.abi.spi.Headers;
+import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.util.Collections;
@@ -38,7 +39,7 @@ final class RequestHeadersAdapter {
     /**
      * {@code true} if the request has no body: a zero length, or (HTTP/1) no length and no chunked
      * transfer. HTTP/2 frames a body without either, so there a request without a length ends with its
-     * headers only if the container already knows its input is finished.
+     * headers only if the container already knows its input is finished and empty.
      */
     static boolean endsWithHeaders(HttpServletRequest request) {
         long length = request.getContentLengthLong();
@@ -52,7 +53,10 @@ final class RequestHeadersAdapter {
             return true;
         }
         try {
-            return request.getInputStream().isFinished();
+            // A container may call its input finished as soon as the last frame arrived, unread: only an
+            // input with nothing left to read ended with the headers.
+            ServletInputStream input = request.getInputStream();
+            return input.isFinished() && input.available() == 0;
         } catch (IOException | IllegalStateException e) {
             return false;
         }
