@@ -1,0 +1,70 @@
+package io.wasmgate.gateway.proxy;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.eclipse.jetty.http.BadMessageException;
+import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.util.NanoTime;
+import org.eclipse.jetty.util.thread.Scheduler;
+
+/**
+ * A request whose body must arrive in time: within {@code timeout} of the request's head plus one second
+ * for every {@code minRate} bytes read (Apache httpd's mod_reqtimeout rule). Past that a read returns a
+ * 408 failure instead of waiting on, and a reader already waiting is woken to see it, so a client that
+ * trickles its body frees its thread and its route's place.
+ *
+ * <p>An idle timeout could not do this: every byte of a trickle restarts it.
+ */
+final class BodyDeadline extends Request.Wrapper {
+    private final Scheduler scheduler;
+    private final long start = NanoTime.now();
+    private final long timeoutNanos;
+    private final long minRate;
+    private volatile long bytesRead;
+    private volatile boolean expired;
+
+    /** @param minRate bytes per second that extend the deadline by a second; 0: the deadline is fixed */
+    BodyDeadline(Request request, Duration timeout, long minRate) {
+        super(request);
+        this.scheduler = request.getComponents().getScheduler();
+        this.timeoutNanos = timeout.toNanos();
+        this.minRate = minRate;
+    }
+
+    @Override
+    public Content.Chunk read() {
+        if (expired || remainingNanos() <= 0) {
+            expired = true;
+            return Content.Chunk.from(new BadMessageException(HttpStatus.REQUEST_TIMEOUT_408,
+                    "the request body did not arrive in time"), true);
+        }
+        Content.Chunk chunk = super.read();
+        if (chunk != null) {
+            bytesRead += chunk.remaining();
+        }
+        return chunk;
+    }
+
+    @Override
+    public void demand(Runnable demandCallback) {
+        AtomicBoolean done = new AtomicBoolean();
+        Runnable once = () -> {
+            if (done.compareAndSet(false, true)) {
+                demandCallback.run();
+            }
+        };
+        Scheduler.Task timer = scheduler.schedule(once, Math.max(0, remainingNanos()), TimeUnit.NANOSECONDS);
+        super.demand(() -> {
+            timer.cancel();
+            once.run();
+        });
+    }
+
+    private long remainingNanos() {
+        long earned = minRate == 0 ? 0 : TimeUnit.SECONDS.toNanos(bytesRead) / minRate;
+        return timeoutNanos + earned - NanoTime.since(start);
+    }
+}
