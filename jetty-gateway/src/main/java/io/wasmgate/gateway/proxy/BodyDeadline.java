@@ -1,5 +1,6 @@
 package io.wasmgate.gateway.proxy;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -8,6 +9,7 @@ import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.util.NanoTime;
+import org.eclipse.jetty.util.thread.Invocable;
 import org.eclipse.jetty.util.thread.Scheduler;
 
 /**
@@ -38,8 +40,7 @@ final class BodyDeadline extends Request.Wrapper {
     public Content.Chunk read() {
         if (expired || remainingNanos() <= 0) {
             expired = true;
-            return Content.Chunk.from(new BadMessageException(HttpStatus.REQUEST_TIMEOUT_408,
-                    "the request body did not arrive in time"), true);
+            return Content.Chunk.from(new BodyTimeout(), true);
         }
         Content.Chunk chunk = super.read();
         if (chunk != null) {
@@ -48,19 +49,39 @@ final class BodyDeadline extends Request.Wrapper {
         return chunk;
     }
 
+    /**
+     * Demands with a timer that wakes the reader at the deadline. The callback keeps its invocation type: a
+     * blocking read's wake-up is non-blocking, and Jetty runs it at once on the selector; as a blocking task
+     * it would wait for a pool thread, which the readers it should wake may all hold.
+     */
     @Override
     public void demand(Runnable demandCallback) {
+        Invocable.InvocationType type = Invocable.getInvocationType(demandCallback);
         AtomicBoolean done = new AtomicBoolean();
         Runnable once = () -> {
             if (done.compareAndSet(false, true)) {
                 demandCallback.run();
             }
         };
-        Scheduler.Task timer = scheduler.schedule(once, Math.max(0, remainingNanos()), TimeUnit.NANOSECONDS);
-        super.demand(() -> {
+        Runnable expire = type == Invocable.InvocationType.NON_BLOCKING ? once : () -> getContext().execute(once);
+        Scheduler.Task timer = scheduler.schedule(expire, Math.max(0, remainingNanos()), TimeUnit.NANOSECONDS);
+        super.demand(Invocable.from(type, () -> {
             timer.cancel();
             once.run();
-        });
+        }));
+    }
+
+    /**
+     * The failure of a read past the deadline: an {@link IOException}, which readers handle as a broken
+     * body, caused by the client's 408, from which the proxy takes its answer.
+     */
+    static final class BodyTimeout extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        BodyTimeout() {
+            super("the request body did not arrive in time",
+                    new BadMessageException(HttpStatus.REQUEST_TIMEOUT_408, "the request body did not arrive in time"));
+        }
     }
 
     private long remainingNanos() {
