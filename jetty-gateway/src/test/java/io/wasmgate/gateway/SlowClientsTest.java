@@ -37,6 +37,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class SlowClientsTest {
     private static final int PROXY_THREADS = 16;
     private static final int UPLOAD_LIMIT = 6;
+    private static final int NO_LIMIT = 0;
     private static final int UPLOADERS = 24;
     private static final int SLOWLORIS = 24;
     private static final int HEALTH_REQUESTS = 100;
@@ -64,7 +65,7 @@ class SlowClientsTest {
     @Test
     void anotherRouteAndTheAdminKeepAnsweringWhileTrickledUploadsAndHeadsOutnumberTheProxyThreads() throws Exception {
         try (Upstream upstream = Upstream.start("backend");
-                GatewayFixture gateway = GatewayFixture.start(dir, gatewayYaml(upstream.uri(), UPLOAD_LIMIT))) {
+                GatewayFixture gateway = GatewayFixture.start(dir, gatewayYaml(upstream.uri(), UPLOAD_LIMIT, "2s"))) {
             List<CompletableFuture<String>> uploads = new ArrayList<>();
             for (int i = 0; i < UPLOADERS; i++) {
                 uploads.add(slowUpload(gateway.proxy("/upload?n=" + i), "upload"));
@@ -106,7 +107,7 @@ class SlowClientsTest {
     void anUploadOverItsBodyDeadlineIsAnswered408AndGivesItsPlaceOnTheRouteBack(boolean bodyPlugin) throws Exception {
         String route = bodyPlugin ? "upload" : "plain";
         try (Upstream upstream = Upstream.start("backend");
-                GatewayFixture gateway = GatewayFixture.start(dir, gatewayYaml(upstream.uri(), 1))) {
+                GatewayFixture gateway = GatewayFixture.start(dir, gatewayYaml(upstream.uri(), 1, "2s"))) {
             assertThat(slowUpload(gateway.proxy("/upload?n=slow"), route)).succeedsWithin(PATIENCE).isEqualTo("408");
 
             HttpResponse<String> upload = gateway.send(HttpRequest.newBuilder(gateway.proxy("/upload?n=fast"))
@@ -120,27 +121,54 @@ class SlowClientsTest {
         }
     }
 
+    /** Without a route limit the uploads take every proxy thread and queue for more; the admin has its own. */
+    @Test
+    void theAdminAnswersWhileTrickledUploadsHoldEveryProxyThread() throws Exception {
+        try (Upstream upstream = Upstream.start("backend");
+                GatewayFixture gateway = GatewayFixture.start(dir, gatewayYaml(upstream.uri(), NO_LIMIT, "5s"))) {
+            List<CompletableFuture<String>> uploads = new ArrayList<>();
+            for (int i = 0; i < UPLOADERS; i++) {
+                uploads.add(slowUpload(gateway.proxy("/upload?n=" + i), "upload"));
+            }
+            Polling.until(PATIENCE, () -> {
+                Prometheus metrics = Prometheus.parse(gateway.adminGet("/stats/prometheus").body());
+                return metrics.value("jetty_threads_idle").orElseThrow() == 0 && metrics.value("jetty_threads_jobs").orElseThrow() > 0;
+            });
+
+            HttpResponse<String> ready = gateway.adminGet("/ready");
+            HttpResponse<String> plugins = gateway.adminGet("/plugins");
+
+            assertThat(ready.statusCode()).isEqualTo(200);
+            assertThat(plugins.statusCode()).isEqualTo(200);
+            assertThat(CompletableFuture.allOf(uploads.toArray(CompletableFuture[]::new))).succeedsWithin(PATIENCE);
+            assertThat(uploads).extracting(CompletableFuture::join).as("every trickled upload is ended").containsOnly("408");
+        }
+    }
+
     /**
-     * The gateway of these tests: few proxy threads, no virtual threads, bodies due within 2s (plus a second
-     * per 100 bytes). The cluster's connect_timeout is longer than that: its clock runs while a body plugin
-     * holds the upstream request, and its 503 would otherwise race the 408 under test.
+     * The gateway of these tests: few proxy threads, no virtual threads, bodies due within {@code bodyTimeout}
+     * (plus a second per 100 bytes), the upload routes limited to {@code uploadLimit} requests at once. The
+     * cluster's timeouts are longer than the body's: its connect_timeout clock runs while a body plugin holds
+     * the upstream request, and its 503 or 504 would otherwise race the 408 under test.
      */
-    private static String gatewayYaml(URI upstream, int uploadLimit) {
+    private static String gatewayYaml(URI upstream, int uploadLimit, String bodyTimeout) {
         return """
                 listen: { host: 127.0.0.1, port: 0, max_threads: %d, virtual_threads: false,
-                          request_body_timeout: 2s, min_request_data_rate: 100 }
+                          request_body_timeout: %s, min_request_data_rate: 100 }
                 admin: { host: 127.0.0.1, port: 0 }
                 plugins:
                   - { name: actions, module: { file: policies/test-actions.wasm } }
                 clusters:
-                  - { name: backend, url: "%s", timeout: 5s, connect_timeout: 10s }
+                  - { name: backend, url: "%s", timeout: 30s, connect_timeout: 20s }
                 routes:
-                  - { name: plain, match: { prefix: /upload, headers: { x-route: plain } }, cluster: backend,
-                      max_concurrent_requests: %d }
-                  - { name: upload, match: { prefix: /upload }, cluster: backend, plugins: [ actions ],
-                      max_concurrent_requests: %d }
+                  - { name: plain, match: { prefix: /upload, headers: { x-route: plain } }, cluster: backend%s }
+                  - { name: upload, match: { prefix: /upload }, cluster: backend, plugins: [ actions ]%s }
                   - { name: health, match: { prefix: /health }, cluster: backend }
-                """.formatted(PROXY_THREADS, upstream, uploadLimit, uploadLimit);
+                """.formatted(PROXY_THREADS, bodyTimeout, upstream, limit(uploadLimit), limit(uploadLimit));
+    }
+
+    private static String limit(int uploadLimit) {
+        return uploadLimit == NO_LIMIT ? "" : ", max_concurrent_requests: " + uploadLimit;
     }
 
     /**
