@@ -42,8 +42,9 @@ import org.slf4j.LoggerFactory;
  * (host, port, TLS or not, threads, body deadline) is read at start only.
  *
  * <p>The admin connector has a small thread pool of its own, so no load on the proxy can keep probes and
- * scrapes from being answered. Proxy requests run on virtual threads where the JDK has them (21+, unless
- * {@code listen.virtual_threads: false}), otherwise on at most {@code listen.max_threads} platform threads.
+ * scrapes from being answered. Proxy requests and the upstream clients run on virtual threads where the JDK
+ * has them (21+, unless {@code listen.virtual_threads: false}), otherwise on at most
+ * {@code listen.max_threads} platform threads.
  *
  * <p>{@link #stop()} drains: the connectors stop accepting, requests in flight get up to the configured
  * {@code drain_timeout} to finish, then the plugins stop.
@@ -88,7 +89,10 @@ public final class Gateway extends AbstractLifeCycle {
         ServletHolder routes = new ServletHolder("routes", new RouteServlet());
         routes.setAsyncSupported(true);
         servlets.addServlet(routes, "/");
-        runtime = new GatewayRuntime(config, meters.registry(), servlets.getServletContext(), threads, this::reloaded);
+        // ProxyServlet reads the client's body from the upstream client's callbacks: on platform threads a
+        // trickled upload would hold one of them even with requests on virtual threads.
+        Executor clients = threads.getVirtualThreadsExecutor() != null ? threads.getVirtualThreadsExecutor() : threads;
+        runtime = new GatewayRuntime(config, meters.registry(), servlets.getServletContext(), clients, this::reloaded);
         GatewayHandler proxy = new GatewayHandler(proxyConnector, runtime.generations(),
                 new RequestMetrics(meters.registry()), new RouteConcurrency(meters.registry()), config.clientLimits(),
                 servlets);
@@ -99,17 +103,17 @@ public final class Gateway extends AbstractLifeCycle {
     }
 
     /**
-     * The proxy's pool: {@code max_threads} platform threads, plus virtual threads for requests where the JDK
-     * has them and the configuration allows them. Jetty finds them reflectively, so the build stays on 17.
+     * The proxy's pool: {@code max_threads} platform threads, plus virtual threads where the JDK has them and
+     * the configuration allows them. Jetty finds them reflectively, so the build stays on 17.
      */
     private static QueuedThreadPool proxyThreads(ClientLimits limits) {
         QueuedThreadPool pool = new QueuedThreadPool(limits.maxThreads());
         pool.setName("wasmgate");
-        Executor virtual = limits.virtualThreads() ? VirtualThreads.getNamedVirtualThreadsExecutor("wasmgate-request-") : null;
+        Executor virtual = limits.virtualThreads() ? VirtualThreads.getNamedVirtualThreadsExecutor("wasmgate-virtual-") : null;
         if (virtual != null) {
             pool.setVirtualThreadsExecutor(virtual);
-            LOG.info("proxy requests run on virtual threads (Java {}); {} platform threads run Jetty and the upstream clients",
-                    Runtime.version().feature(), limits.maxThreads());
+            LOG.info("proxy requests and upstream clients run on virtual threads (Java {}); at most {} platform threads "
+                    + "run Jetty's acceptors and selectors", Runtime.version().feature(), limits.maxThreads());
         } else {
             LOG.info("proxy requests run on at most {} platform threads (listen.max_threads; virtual threads {})",
                     limits.maxThreads(), limits.virtualThreads() ? "need Java 21+, this is Java " + Runtime.version().feature()
