@@ -1,6 +1,7 @@
 package io.wasmgate.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.wasmgate.gateway.testing.GatewayFixture;
 import io.wasmgate.gateway.testing.Upstream;
@@ -32,7 +33,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * Slow clients cannot starve anyone else: uploads trickled through a body plugin and request heads trickled
  * slowloris-style, each more than the proxy has threads, keep neither another route nor the admin from
  * answering; the trickled uploads are turned away (503 over the route's limit) or ended (408) instead of
- * holding their route for ever. Platform threads only, as on Java 17, with a small pool to keep it bounded.
+ * holding their route for ever. Platform threads only, as on Java 17, with a small pool to keep it bounded;
+ * one test checks that on Java 21+ virtual threads free the platform pool of trickled uploads altogether.
  */
 class SlowClientsTest {
     private static final int PROXY_THREADS = 16;
@@ -142,6 +144,35 @@ class SlowClientsTest {
             assertThat(plugins.statusCode()).isEqualTo(200);
             assertThat(CompletableFuture.allOf(uploads.toArray(CompletableFuture[]::new))).succeedsWithin(PATIENCE);
             assertThat(uploads).extracting(CompletableFuture::join).as("every trickled upload is ended").containsOnly("408");
+        }
+    }
+
+    /** Where the JDK has virtual threads, a trickled upload holds none of the platform pool: no route limit is needed. */
+    @Test
+    void onVirtualThreadsTrickledUploadsOutnumberingThePlatformThreadsLeaveAnotherRouteAnswering() throws Exception {
+        assumeTrue(Runtime.version().feature() >= 21, "virtual threads need Java 21 or later");
+        int uploaders = 3 * PROXY_THREADS;
+        try (Upstream upstream = Upstream.start("backend");
+                GatewayFixture gateway = GatewayFixture.start(dir, gatewayYaml(upstream.uri(), NO_LIMIT, "5s")
+                        .replace("virtual_threads: false", "virtual_threads: true"))) {
+            List<CompletableFuture<String>> uploads = new ArrayList<>();
+            for (int i = 0; i < uploaders; i++) {
+                uploads.add(slowUpload(gateway.proxy("/upload?n=" + i), "upload"));
+            }
+            Polling.until(PATIENCE, () -> upstream.received().size() == uploaders);
+
+            List<CompletableFuture<HttpResponse<String>>> health = new ArrayList<>();
+            for (int i = 0; i < HEALTH_REQUESTS; i++) {
+                health.add(gateway.client().sendAsync(HttpRequest.newBuilder(gateway.proxy("/health/" + i)).timeout(PATIENCE).build(),
+                        HttpResponse.BodyHandlers.ofString()));
+                Thread.sleep(10);
+            }
+
+            assertThat(CompletableFuture.allOf(health.toArray(CompletableFuture[]::new))).succeedsWithin(PATIENCE);
+            assertThat(health).extracting(CompletableFuture::join).allSatisfy(response -> assertThat(response.statusCode()).isEqualTo(200));
+            assertThat(gateway.adminGet("/ready").statusCode()).isEqualTo(200);
+            assertThat(CompletableFuture.allOf(uploads.toArray(CompletableFuture[]::new))).succeedsWithin(PATIENCE);
+            assertThat(uploads).extracting(CompletableFuture::join).containsOnly("408");
         }
     }
 
