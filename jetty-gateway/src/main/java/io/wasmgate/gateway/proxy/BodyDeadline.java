@@ -27,6 +27,8 @@ final class BodyDeadline extends Request.Wrapper {
     private final long minRate;
     private volatile long bytesRead;
     private volatile boolean expired;
+    /** The body's last chunk was read: the deadline no longer applies. */
+    private volatile boolean complete;
 
     /** @param minRate bytes per second that extend the deadline by a second; 0: the deadline is fixed */
     BodyDeadline(Request request, Duration timeout, long minRate) {
@@ -38,6 +40,9 @@ final class BodyDeadline extends Request.Wrapper {
 
     @Override
     public Content.Chunk read() {
+        if (complete) {
+            return super.read();
+        }
         if (expired || remainingNanos() <= 0) {
             expired = true;
             return Content.Chunk.from(new BodyTimeout(), true);
@@ -45,6 +50,7 @@ final class BodyDeadline extends Request.Wrapper {
         Content.Chunk chunk = super.read();
         if (chunk != null) {
             bytesRead += chunk.remaining();
+            complete = chunk.isLast();
         }
         return chunk;
     }
@@ -56,6 +62,10 @@ final class BodyDeadline extends Request.Wrapper {
      */
     @Override
     public void demand(Runnable demandCallback) {
+        if (complete) {
+            super.demand(demandCallback);
+            return;
+        }
         Invocable.InvocationType type = Invocable.getInvocationType(demandCallback);
         AtomicBoolean done = new AtomicBoolean();
         Runnable once = () -> {
