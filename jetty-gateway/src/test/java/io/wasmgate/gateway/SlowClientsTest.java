@@ -123,6 +123,29 @@ class SlowClientsTest {
         }
     }
 
+    @ParameterizedTest(name = "through the body plugin: {0}")
+    @ValueSource(booleans = {true, false})
+    void theDeadlineCoversTheBodyNotTheExchangeABodyThatArrivedInTimeWaitsForASlowUpstream(boolean bodyPlugin)
+            throws Exception {
+        try (Upstream upstream = Upstream.start("backend");
+                GatewayFixture gateway = GatewayFixture.start(dir, """
+                        listen: { host: 127.0.0.1, port: 0, request_body_timeout: 1s, min_request_data_rate: 0 }
+                        admin: { host: 127.0.0.1, port: 0 }
+                        plugins:
+                          - { name: actions, module: { file: policies/test-actions.wasm } }
+                        clusters:
+                          - { name: backend, url: "%s" }
+                        routes:
+                          - { match: { prefix: /slow }, cluster: backend, plugins: [ %s ] }
+                        """.formatted(upstream.uri(), bodyPlugin ? "actions" : ""))) {
+            HttpResponse<String> response = gateway.send(HttpRequest.newBuilder(gateway.proxy("/slow?ms=2000"))
+                    .header("x-test-action", "count-body").POST(HttpRequest.BodyPublishers.ofString("hello")).build());
+
+            assertThat(response.statusCode()).isEqualTo(200);
+            assertThat(response.body()).isEqualTo("slow done");
+        }
+    }
+
     /** Without a route limit the uploads take every proxy thread and queue for more; the admin has its own. */
     @Test
     void theAdminAnswersWhileTrickledUploadsHoldEveryProxyThread() throws Exception {
