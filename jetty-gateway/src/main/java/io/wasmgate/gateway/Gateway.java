@@ -2,15 +2,18 @@ package io.wasmgate.gateway;
 
 import io.wasmgate.gateway.admin.AdminHandler;
 import io.wasmgate.gateway.admin.GatewayMeters;
+import io.wasmgate.gateway.config.ClientLimits;
 import io.wasmgate.gateway.config.Endpoint;
 import io.wasmgate.gateway.config.GatewayConfig;
 import io.wasmgate.gateway.config.ListenerTls;
 import io.wasmgate.gateway.proxy.GatewayHandler;
 import io.wasmgate.gateway.proxy.RequestMetrics;
+import io.wasmgate.gateway.proxy.RouteConcurrency;
 import io.wasmgate.gateway.proxy.RouteServlet;
 import io.wasmgate.gateway.runtime.GatewayRuntime;
 import java.net.URI;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
@@ -23,6 +26,7 @@ import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.eclipse.jetty.util.VirtualThreads;
 import org.eclipse.jetty.util.component.AbstractLifeCycle;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
@@ -35,7 +39,12 @@ import org.slf4j.LoggerFactory;
  * {@link RouteServlet} runs the route's plugins in front of the route's cluster; admin requests go to the
  * {@link AdminHandler}. The plugins, routes and clients live in a {@link GatewayRuntime}, which reloads
  * them without a restart; a reload also replaces the proxy's certificate, while the rest of {@code listen}
- * (host, port, TLS or not) is read at start only.
+ * (host, port, TLS or not, threads, body deadline) is read at start only.
+ *
+ * <p>The admin connector has a small thread pool of its own, so no load on the proxy can keep probes and
+ * scrapes from being answered. Proxy requests and the upstream clients run on virtual threads where the JDK
+ * has them (21+, unless {@code listen.virtual_threads: false}), otherwise on at most
+ * {@code listen.max_threads} platform threads.
  *
  * <p>{@link #stop()} drains: the connectors stop accepting, requests in flight get up to the configured
  * {@code drain_timeout} to finish, then the plugins stop.
@@ -50,8 +59,12 @@ public final class Gateway extends AbstractLifeCycle {
 
     private final GatewayConfig config;
     private final GatewayMeters meters = new GatewayMeters();
-    private final QueuedThreadPool threads = new QueuedThreadPool();
-    private final Server server = new Server(threads);
+    /** Enough for a scrape, a probe and a reload at once; the admin is not a place for load. */
+    private static final int ADMIN_THREADS = 8;
+
+    private final QueuedThreadPool threads;
+    private final QueuedThreadPool adminThreads = new QueuedThreadPool(ADMIN_THREADS, 2);
+    private final Server server;
     private final ServerConnector proxyConnector;
     private final ServerConnector adminConnector;
     private final GatewayRuntime runtime;
@@ -60,29 +73,56 @@ public final class Gateway extends AbstractLifeCycle {
 
     public Gateway(GatewayConfig config) {
         this.config = config;
-        threads.setName("wasmgate");
+        threads = proxyThreads(config.clientLimits());
+        server = new Server(threads);
+        adminThreads.setName("wasmgate-admin");
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);
         http.setSendDateHeader(false);
         proxyTls = config.listenTls() == null ? null : new ProxyTls(config.listenTls());
-        proxyConnector = connector("proxy", config.listen(), proxyTls != null ? proxyTls.connectionFactories(http)
-                : new ConnectionFactory[] {new HttpConnectionFactory(http), new HTTP2CServerConnectionFactory(http)});
-        adminConnector = connector("admin", config.admin().endpoint(), new HttpConnectionFactory());
+        proxyConnector = connector("proxy", config.listen(), new ServerConnector(server, proxyTls != null
+                ? proxyTls.connectionFactories(http)
+                : new ConnectionFactory[] {new HttpConnectionFactory(http), new HTTP2CServerConnectionFactory(http)}));
+        adminConnector = connector("admin", config.admin().endpoint(),
+                new ServerConnector(server, adminThreads, null, null, 1, 1, new HttpConnectionFactory()));
         ServletContextHandler servlets = new ServletContextHandler("/");
         ServletHolder routes = new ServletHolder("routes", new RouteServlet());
         routes.setAsyncSupported(true);
         servlets.addServlet(routes, "/");
-        runtime = new GatewayRuntime(config, meters.registry(), servlets.getServletContext(), threads, this::reloaded);
+        // ProxyServlet reads the client's body from the upstream client's callbacks: on platform threads a
+        // trickled upload would hold one of them even with requests on virtual threads.
+        Executor clients = threads.getVirtualThreadsExecutor() != null ? threads.getVirtualThreadsExecutor() : threads;
+        runtime = new GatewayRuntime(config, meters.registry(), servlets.getServletContext(), clients, this::reloaded);
         GatewayHandler proxy = new GatewayHandler(proxyConnector, runtime.generations(),
-                new RequestMetrics(meters.registry()), servlets);
+                new RequestMetrics(meters.registry()), new RouteConcurrency(meters.registry()), config.clientLimits(),
+                servlets);
         AdminHandler admin = new AdminHandler(adminConnector, config.admin(), runtime, meters);
         graceful = new GracefulHandler(new Handler.Sequence(admin, proxy));
         server.setHandler(graceful);
         meters.bindJetty(server, threads);
     }
 
-    private ServerConnector connector(String name, Endpoint endpoint, ConnectionFactory... factories) {
-        ServerConnector connector = new ServerConnector(server, factories);
+    /**
+     * The proxy's pool: {@code max_threads} platform threads, plus virtual threads where the JDK has them and
+     * the configuration allows them. Jetty finds them reflectively, so the build stays on 17.
+     */
+    private static QueuedThreadPool proxyThreads(ClientLimits limits) {
+        QueuedThreadPool pool = new QueuedThreadPool(limits.maxThreads());
+        pool.setName("wasmgate");
+        Executor virtual = limits.virtualThreads() ? VirtualThreads.getNamedVirtualThreadsExecutor("wasmgate-virtual-") : null;
+        if (virtual != null) {
+            pool.setVirtualThreadsExecutor(virtual);
+            LOG.info("proxy requests and upstream clients run on virtual threads (Java {}); at most {} platform threads "
+                    + "run Jetty's acceptors and selectors", Runtime.version().feature(), limits.maxThreads());
+        } else {
+            LOG.info("proxy requests run on at most {} platform threads (listen.max_threads; virtual threads {})",
+                    limits.maxThreads(), limits.virtualThreads() ? "need Java 21+, this is Java " + Runtime.version().feature()
+                            : "are off: listen.virtual_threads is false");
+        }
+        return pool;
+    }
+
+    private ServerConnector connector(String name, Endpoint endpoint, ServerConnector connector) {
         connector.setName(name);
         connector.setHost(endpoint.host());
         connector.setPort(endpoint.port());
@@ -96,6 +136,10 @@ public final class Gateway extends AbstractLifeCycle {
         if (!reloaded.listen().equals(config.listen()) || (tls == null) != (proxyTls == null)) {
             LOG.warn("listen.host, listen.port and turning listen.tls on or off take a restart: the proxy keeps {}",
                     proxyUri());
+        }
+        if (!reloaded.clientLimits().equals(config.clientLimits())) {
+            LOG.warn("listen.max_threads, virtual_threads, request_body_timeout and min_request_data_rate take a restart: "
+                    + "the proxy keeps {}", config.clientLimits());
         }
         if (tls != null && proxyTls != null) {
             try {

@@ -37,7 +37,11 @@ final class ConfigDump {
         ObjectNode dump = json.createObjectNode();
         dump.put("file", config.file() == null ? null : config.file().toString());
         ObjectNode listen = endpoint(dump.putObject("listen"), config.listen())
-                .put("drain_timeout_ms", config.drainTimeout().toMillis());
+                .put("drain_timeout_ms", config.drainTimeout().toMillis())
+                .put("max_threads", config.clientLimits().maxThreads())
+                .put("virtual_threads", config.clientLimits().virtualThreads())
+                .put("request_body_timeout_ms", config.clientLimits().requestBodyTimeout().toMillis())
+                .put("min_request_data_rate", config.clientLimits().minRequestDataRate());
         if (config.listenTls() != null) {
             listen.putObject("tls")
                     .put("certificate", config.listenTls().certificate().toString())
@@ -151,6 +155,9 @@ final class ConfigDump {
         node.put("cluster", route.cluster());
         route.plugins().forEach(node.putArray("plugins")::add);
         route.logPlugins().forEach(node.putArray("log_plugins")::add);
+        if (route.maxConcurrentRequests() != RouteConfig.UNLIMITED) {
+            node.put("max_concurrent_requests", route.maxConcurrentRequests());
+        }
         return node;
     }
 }

@@ -23,9 +23,10 @@ import java.util.Set;
  *     the listener's certificate and key
  * @param watchSettle how long the watched files must stay unchanged before the watcher reloads
  * @param listenTls the proxy's certificate and key ({@code listen.tls}), or {@code null}: HTTP/1.1 and h2c in clear
+ * @param clientLimits the proxy's threads and how long request bodies may take
  */
 public record GatewayConfig(Path file, Endpoint listen, Duration drainTimeout, AdminConfig admin, PluginChainConfig plugins,
-        List<RouteConfig> routes, Set<Path> watchedFiles, Duration watchSettle, ListenerTls listenTls) {
+        List<RouteConfig> routes, Set<Path> watchedFiles, Duration watchSettle, ListenerTls listenTls, ClientLimits clientLimits) {
     public GatewayConfig {
         routes = List.copyOf(routes);
         watchedFiles = Set.copyOf(watchedFiles);

@@ -38,6 +38,13 @@ public final class GatewayConfigLoader {
     static final Duration DEFAULT_DRAIN = Duration.ofSeconds(10);
     /** Longer than the pauses of editors and tools that write a file in several steps in place. */
     static final Duration DEFAULT_SETTLE = Duration.ofSeconds(1);
+    /** Jetty's own default. */
+    static final int DEFAULT_MAX_THREADS = 200;
+    /** Below this, Jetty's acceptors, selectors and the upstream clients leave too few threads for requests. */
+    static final int MIN_THREADS = 8;
+    static final Duration DEFAULT_REQUEST_BODY_TIMEOUT = Duration.ofSeconds(30);
+    /** Apache httpd's mod_reqtimeout's {@code MinRate}: far below any real link, far above a trickle. */
+    static final long DEFAULT_MIN_REQUEST_DATA_RATE = 500;
 
     private GatewayConfigLoader() {}
 
@@ -72,10 +79,11 @@ public final class GatewayConfigLoader {
         Path baseDir = file.toAbsolutePath().getParent();
         PluginConfigFactory factory = new PluginConfigFactory(baseDir, problems);
         PluginChainConfig plugins = factory.chain(spec.plugins(), spec.logPlugins(), spec.services(), spec.clusters());
-        ListenSpec listen = spec.listen() == null ? new ListenSpec(null, null, null, null) : spec.listen();
+        ListenSpec listen = spec.listen() == null ? new ListenSpec(null, null, null, null, null, null, null, null) : spec.listen();
         Endpoint listenAt = endpoint("listen", listen.host(), listen.port(), DEFAULT_LISTEN, problems);
         Duration drain = duration("listen", "drain_timeout", listen.drainTimeout(), DEFAULT_DRAIN, problems);
         ListenerTls listenTls = listen.tls() == null ? null : ListenerTls.read(listen.tls(), baseDir, problems);
+        ClientLimits clientLimits = clientLimits(listen, problems);
         AdminConfig admin = admin(spec.admin() == null ? new AdminSpec(null, null, null, null, null) : spec.admin(),
                 baseDir, problems);
         Duration settle = duration("watch", "settle", spec.watch() == null ? null : spec.watch().settle(), DEFAULT_SETTLE,
@@ -83,7 +91,21 @@ public final class GatewayConfigLoader {
         List<RouteConfig> routes = routes(spec, plugins, problems);
         problems.throwIfAny();
         return new GatewayConfig(file, listenAt, drain, admin, plugins, routes, watchedFiles(file, baseDir, spec), settle,
-                listenTls);
+                listenTls, clientLimits);
+    }
+
+    private static ClientLimits clientLimits(ListenSpec listen, ConfigProblems problems) {
+        int maxThreads = listen.maxThreads() == null ? DEFAULT_MAX_THREADS : listen.maxThreads();
+        if (maxThreads < MIN_THREADS) {
+            problems.add("listen", "max_threads", Integer.toString(maxThreads), "must be at least " + MIN_THREADS);
+        }
+        Duration bodyTimeout = duration("listen", "request_body_timeout", listen.requestBodyTimeout(),
+                DEFAULT_REQUEST_BODY_TIMEOUT, problems);
+        long minRate = listen.minRequestDataRate() == null ? DEFAULT_MIN_REQUEST_DATA_RATE : listen.minRequestDataRate();
+        if (minRate < 0) {
+            problems.add("listen", "min_request_data_rate", Long.toString(minRate), "must be 0 (none) or more bytes per second");
+        }
+        return new ClientLimits(maxThreads, !Boolean.FALSE.equals(listen.virtualThreads()), bodyTimeout, minRate);
     }
 
     private static AdminConfig admin(AdminSpec spec, Path baseDir, ConfigProblems problems) {
@@ -170,8 +192,13 @@ public final class GatewayConfigLoader {
             }
             List<String> routePlugins = references(path, "plugins", route.plugins(), plugins.plugins(), problems);
             List<String> routeLogPlugins = references(path, "log_plugins", route.logPlugins(), plugins.logPlugins(), problems);
+            Integer limit = route.maxConcurrentRequests();
+            if (limit != null && limit < 1) {
+                problems.add(path, "max_concurrent_requests", limit.toString(), "must be at least 1 (leave it out for no limit)");
+            }
             if (problems.problems().size() == before) {
-                routes.add(new RouteConfig(name, match, route.cluster(), routePlugins, routeLogPlugins));
+                routes.add(new RouteConfig(name, match, route.cluster(), routePlugins, routeLogPlugins,
+                        limit == null ? RouteConfig.UNLIMITED : limit));
             }
         }
         return routes;

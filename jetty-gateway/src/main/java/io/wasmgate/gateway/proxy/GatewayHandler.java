@@ -1,5 +1,6 @@
 package io.wasmgate.gateway.proxy;
 
+import io.wasmgate.gateway.config.ClientLimits;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Set;
@@ -17,25 +18,33 @@ import org.eclipse.jetty.util.Callback;
  * The gateway's front: for requests on the proxy connector, refuses with 400 a method with lower-case
  * letters (the upstream client would send it upper-cased) and a path {@link PathNormalizer} refuses; leases
  * the current {@link RouteTable}, matches the route on the normalised path and the end-to-end headers (those
- * the plugins will see; none: 404), and hands the request, its target now the normalised path with the
- * query as sent, to the servlet context with the route as the attribute {@link Route#ATTRIBUTE}: routing,
- * plugins and upstream see one path. When the exchange completes it releases the table and records the
- * request in {@link RequestMetrics}. Requests on other connectors pass by.
+ * the plugins will see; none: 404), takes a place within the route's {@code max_concurrent_requests}
+ * ({@link RouteConcurrency}; none left: 503 at once), and hands the request, its target now the normalised
+ * path with the query as sent and its body under a {@link BodyDeadline}, to the servlet context with the
+ * route as the attribute {@link Route#ATTRIBUTE}: routing, plugins and upstream see one path. When the
+ * exchange completes it gives back the place, releases the table and records the request in
+ * {@link RequestMetrics}. Requests on other connectors pass by.
  */
 public final class GatewayHandler extends Handler.Wrapper {
     private static final ByteBuffer NO_ROUTE = StandardCharsets.US_ASCII.encode("no route for this request\n");
     private static final ByteBuffer NOT_READY = StandardCharsets.US_ASCII.encode("the gateway is starting\n");
+    private static final ByteBuffer ROUTE_FULL = StandardCharsets.US_ASCII.encode(RouteConcurrency.DETAILS + "\n");
 
     private final Connector connector;
     private final Supplier<RouteTable> tables;
     private final RequestMetrics metrics;
+    private final RouteConcurrency concurrency;
+    private final ClientLimits limits;
 
     /** @param tables leases the current table, or returns {@code null} before there is one */
-    public GatewayHandler(Connector connector, Supplier<RouteTable> tables, RequestMetrics metrics, Handler servlets) {
+    public GatewayHandler(Connector connector, Supplier<RouteTable> tables, RequestMetrics metrics,
+            RouteConcurrency concurrency, ClientLimits limits, Handler servlets) {
         super(servlets);
         this.connector = connector;
         this.tables = tables;
         this.metrics = metrics;
+        this.concurrency = concurrency;
+        this.limits = limits;
     }
 
     @Override
@@ -70,6 +79,13 @@ public final class GatewayHandler extends Handler.Wrapper {
             reply(response, HttpStatus.NOT_FOUND_404, NO_ROUTE, callback);
             return true;
         }
+        RouteConcurrency.Permit permit = concurrency.tryAcquire(route.config());
+        if (permit == null) {
+            table.release();
+            metrics.record(route.config().name(), HttpStatus.SERVICE_UNAVAILABLE_503, System.nanoTime() - start);
+            reply(response, HttpStatus.SERVICE_UNAVAILABLE_503, ROUTE_FULL, callback);
+            return true;
+        }
         request.setAttribute(Route.ATTRIBUTE, route);
         Callback done = new Callback.Nested(callback) {
             @Override
@@ -85,15 +101,33 @@ public final class GatewayHandler extends Handler.Wrapper {
             }
 
             private void ended() {
+                permit.release();
                 table.release();
                 metrics.record(route.config().name(), response.getStatus(), System.nanoTime() - start);
             }
         };
-        if (!super.handle(path.equals(uri.getPath()) ? request : withPath(request, path), response, done)) {
-            table.release();
-            return false;
+        Request routed = path.equals(uri.getPath()) ? request : withPath(request, path);
+        boolean handled;
+        try {
+            handled = super.handle(withBodyDeadline(routed), response, done);
+        } catch (Throwable failure) {
+            // Jetty then fails its own callback, not ours: the place would stay taken.
+            permit.release();
+            throw failure;
         }
-        return true;
+        if (!handled) {
+            permit.release();
+            table.release();
+        }
+        return handled;
+    }
+
+    /** {@code request} under the body deadline of {@code listen}, if it has a body and the deadline is on. */
+    private Request withBodyDeadline(Request request) {
+        if (request.getLength() == 0 || limits.requestBodyTimeout().isZero()) {
+            return request;
+        }
+        return new BodyDeadline(request, limits.requestBodyTimeout(), limits.minRequestDataRate());
     }
 
     private static boolean hasLowerCase(String method) {

@@ -46,11 +46,11 @@ import org.eclipse.jetty.util.Callback;
  * ({@link #onProxyResponseFailure}). Jetty removes hop-by-hop headers both ways (this class also those the
  * upstream's {@code Connection} lists; the client's are gone before the plugins, so no header a plugin set
  * is removed here, except {@code Expect}: the upstream is never asked to continue) and maps a refused or
- * failed upstream to 502; a client body that cannot be parsed is a 400; this class adds
- * {@code X-Forwarded-For/Proto/Host}, keeps the client's {@code Host} on HTTP/1.1 clusters (as a plugin
- * may have rewritten it, like Envoy without host rewrite; h2c clusters get the cluster's authority, the
- * client's in {@code X-Forwarded-Host}) and flushes every chunk of the upstream's response, so streamed
- * responses stream.
+ * failed upstream to 502; a client body that cannot be parsed is a 400, one that came too slowly a 408
+ * ({@link BodyDeadline}); this class adds {@code X-Forwarded-For/Proto/Host}, keeps the client's
+ * {@code Host} on HTTP/1.1 clusters (as a plugin may have rewritten it, like Envoy without host rewrite;
+ * h2c clusters get the cluster's authority, the client's in {@code X-Forwarded-Host}) and flushes every
+ * chunk of the upstream's response, so streamed responses stream.
  *
  * <p>Not mapped in the servlet context: the gateway's route servlet calls {@link #service} behind the
  * route's plugins. {@link #close} stops the client.
@@ -219,26 +219,30 @@ public final class UpstreamProxy extends ProxyServlet implements AutoCloseable {
     }
 
     /**
-     * A client whose body cannot be parsed (bad chunk framing) made the error, not the upstream: 400. The
-     * upstream saw nothing of it, as the proxy request's head goes out with its first body bytes.
+     * A client whose body cannot be parsed (bad chunk framing: 400) or did not arrive in time (the gateway's
+     * body deadline: 408) made the error, not the upstream, and gets that status. The upstream saw nothing of
+     * a body that could not be parsed, as the proxy request's head goes out with its first body bytes.
      */
     @Override
     protected int proxyResponseStatus(Throwable failure) {
-        return clientError(failure) ? HttpStatus.BAD_REQUEST_400 : super.proxyResponseStatus(failure);
+        int status = clientErrorStatus(failure);
+        return status != 0 ? status : super.proxyResponseStatus(failure);
     }
 
     @Override
     protected int clientRequestStatus(Throwable failure) {
-        return clientError(failure) ? HttpStatus.BAD_REQUEST_400 : super.clientRequestStatus(failure);
+        int status = clientErrorStatus(failure);
+        return status != 0 ? status : super.clientRequestStatus(failure);
     }
 
-    private static boolean clientError(Throwable failure) {
+    /** The 4xx status of the client's error that caused {@code failure}, or 0 if it was none. */
+    private static int clientErrorStatus(Throwable failure) {
         for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-            if (cause instanceof HttpException http && http.getCode() == HttpStatus.BAD_REQUEST_400) {
-                return true;
+            if (cause instanceof HttpException http && HttpStatus.isClientError(http.getCode())) {
+                return http.getCode();
             }
         }
-        return false;
+        return 0;
     }
 
     /**

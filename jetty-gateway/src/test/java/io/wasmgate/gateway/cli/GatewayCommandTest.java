@@ -126,6 +126,25 @@ class GatewayCommandTest {
     }
 
     @Test
+    void theSlowClientLimitsAreChecked() throws Exception {
+        Path file = file("""
+                listen: { max_threads: 4, virtual_threads: maybe, request_body_timeout: soon, min_request_data_rate: -1 }
+                clusters:
+                  - { name: backend, url: "http://127.0.0.1:9000" }
+                routes:
+                  - { name: uploads, match: { prefix: /upload }, cluster: backend, max_concurrent_requests: 0 }
+                """);
+
+        assertThat(run("--config", file.toString(), "--check")).isEqualTo(1);
+        assertThat(err.toString()).contains("(5 problems)")
+                .contains("listen: max_threads = '4': must be at least 8")
+                .contains("listen.virtual_threads = 'maybe': expected true or false (line 1)")
+                .contains("listen: request_body_timeout = 'soon': not a duration")
+                .contains("listen: min_request_data_rate = '-1': must be 0 (none) or more bytes per second")
+                .contains("routes[0] 'uploads': max_concurrent_requests = '0': must be at least 1 (leave it out for no limit)");
+    }
+
+    @Test
     void anEmptyTokenFileIsAProblem() throws Exception {
         Files.writeString(dir.resolve("admin-token"), " \n");
         Path file = file("""
