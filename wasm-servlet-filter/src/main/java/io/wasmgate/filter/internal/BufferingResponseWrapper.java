@@ -270,6 +270,10 @@ final class BufferingResponseWrapper extends HttpServletResponseWrapper {
      */
     @Override
     public void sendError(int sc, String msg) throws IOException {
+        if (sc < 0) {
+            run.applicationAborted();
+            return;
+        }
         if (isCommitted()) {
             throw new IllegalStateException("sendError() after the response was committed");
         }

@@ -354,8 +354,8 @@ final class FilterChainRun {
                 }
                 settle();
             }
-        } catch (IOException e) {
-            // The response may still reach a client whose body broke off or was malformed.
+        } catch (IOException | RuntimeException e) {
+            // The response may still reach a client whose body broke off, was malformed or came too slowly.
             clientAborted = true;
             LOG.debug("the client's unread body could not be read to its end: {}", e.toString());
         }
@@ -419,6 +419,17 @@ final class FilterChainRun {
             driving.unlock();
         }
         checkNotReset();
+    }
+
+    /**
+     * The application gave up on the response ({@code sendError} with a negative status, Jetty's proxy's way
+     * to say so): the stream is reset, so the client sees it broken off.
+     */
+    void applicationAborted() throws IOException {
+        fromApplication(() -> {
+            codeDetails = "application_abort";
+            resetStream();
+        });
     }
 
     /** {@code true} once a plugin or a limit reset the stream: the client must see the response broken off. */
