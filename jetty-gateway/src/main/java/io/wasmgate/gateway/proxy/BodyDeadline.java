@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.eclipse.jetty.http.BadMessageException;
+import org.eclipse.jetty.http.HttpException;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Request;
@@ -90,7 +90,7 @@ final class BodyDeadline extends Request.Wrapper {
 
         BodyTimeout() {
             super("the request body did not arrive in time",
-                    new BadMessageException(HttpStatus.REQUEST_TIMEOUT_408, "the request body did not arrive in time"));
+                    new HttpException.RuntimeException(HttpStatus.REQUEST_TIMEOUT_408, "the request body did not arrive in time"));
         }
     }
 

@@ -56,6 +56,7 @@ import org.slf4j.LoggerFactory;
 final class FilterChainRun {
     private static final Logger LOG = LoggerFactory.getLogger(FilterChainRun.class);
     private static final int CHUNK = 8192;
+    private static final long DISCARD_LIMIT = 64 * 1024;
 
     private enum Phase { REQUEST, APPLICATION, ERROR_PAGE, RESPONSE_END, DONE }
 
@@ -248,6 +249,9 @@ final class FilterChainRun {
                 case RESPONSE_END -> {
                     if (responseFlow.ended()) {
                         reset |= !sink.lengthMatches();
+                        if (replyThroughPlugins) {
+                            discardUnreadClientBody();
+                        }
                         finish();
                     } else if (suspend(responseFlow)) {
                         return;
@@ -755,7 +759,30 @@ final class FilterChainRun {
         }
         responseStarted = true;
         sink.writeDirectly(LocalReplies.headers(reply, grpc), LocalReplies.body(reply, grpc));
+        discardUnreadClientBody();
         finish();
+    }
+
+    /**
+     * After a reply, reads and drops what is left of a body the run had started to read, up to
+     * {@value #DISCARD_LIMIT} bytes: a client still sending then reads the reply instead of a connection
+     * reset. A larger rest is left to the container, which closes the connection on it.
+     */
+    private void discardUnreadClientBody() {
+        if (clientBodyEnded || clientAborted || clientBody == null) {
+            return;
+        }
+        byte[] buffer = new byte[CHUNK];
+        long left = DISCARD_LIMIT;
+        try {
+            int n;
+            while (left > 0 && (n = clientBody.read(buffer)) >= 0) {
+                left -= n;
+            }
+            clientBodyEnded = left > 0;
+        } catch (IOException | RuntimeException e) {
+            clientAborted = true;
+        }
     }
 
     private void resetStream() {
