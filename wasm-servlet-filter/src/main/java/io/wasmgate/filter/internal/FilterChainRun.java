@@ -75,6 +75,10 @@ final class FilterChainRun {
     private final Headers requestHeaders;
     private final boolean grpc;
     private final boolean upgrade;
+    /** The client sent (or, over HTTP/2, may still send) a body: decided once, from the container's request. */
+    private final boolean clientHasBody;
+    /** A plugin of the chain has a request body callback, and so may change the body. */
+    private final boolean requestBodyEditable;
     private final Flow requestFlow;
     private final Flow responseFlow;
     private final RequestBodyStream requestBody = new RequestBodyStream(this);
@@ -123,22 +127,24 @@ final class FilterChainRun {
         this.requestHeaders = RequestHeadersAdapter.from(request);
         this.grpc = LocalReplies.isGrpc(requestHeaders);
         this.upgrade = isUpgrade(request);
+        this.clientHasBody = !RequestHeadersAdapter.endsWithHeaders(request);
         this.attributes = new ExchangeAttributes(this, request, requestHeaders);
         lineup.plugins().forEach(release -> stages.add(new Stage(this, release.pick())));
         lineup.logPlugins().forEach(release -> logStages.add(new Stage(this, release.pick())));
         List<Stage> reversed = new ArrayList<>(stages);
         Collections.reverse(reversed);
         this.requestFlow = new Flow(Direction.REQUEST, stages, this, this::requestArrived);
-        boolean requestBodyEditable = false;
-        boolean responseBodyEditable = false;
+        boolean requestEditable = false;
+        boolean responseEditable = false;
         for (Stage stage : stages) {
-            requestBodyEditable |= stage.seesBody(Direction.REQUEST);
-            responseBodyEditable |= stage.seesBody(Direction.RESPONSE);
+            requestEditable |= stage.seesBody(Direction.REQUEST);
+            responseEditable |= stage.seesBody(Direction.RESPONSE);
         }
-        this.sink = new ResponseSink(response, "HEAD".equals(request.getMethod()), responseBodyEditable);
+        this.requestBodyEditable = requestEditable;
+        this.sink = new ResponseSink(response, "HEAD".equals(request.getMethod()), responseEditable);
         this.responseFlow = new Flow(Direction.RESPONSE, reversed, this, sink);
         this.requestWrapper = new WasmRequestWrapper(request, this, requestHeaders,
-                new RequestFraming(request, requestHeaders, requestBody, requestBodyEditable));
+                new RequestFraming(request, requestHeaders, requestBody, requestEditable, clientHasBody));
         this.responseWrapper = new BufferingResponseWrapper(response, this);
     }
 
@@ -172,7 +178,7 @@ final class FilterChainRun {
     void start(String attribute, FilterChain chain) throws IOException, ServletException {
         request.setAttribute(attribute, this);
         drive(() -> {
-            clientBodyEnded = RequestHeadersAdapter.endsWithHeaders(request);
+            clientBodyEnded = !clientHasBody;
             requestFlow.push(new HeadersFrame(requestHeaders, clientBodyEnded));
             advance(chain);
         });
@@ -345,7 +351,7 @@ final class FilterChainRun {
      * byte, as Envoy's filters do; a plugin that answers now replaces the response if nothing was sent.
      */
     private void drainRequestBody() {
-        if (!requestWrapper.bodyEditable() || requestBody.ended() || clientAborted) {
+        if (!requestBodyEditable || requestBody.ended() || clientAborted) {
             return;
         }
         drainingRequestBody = true;

@@ -21,13 +21,15 @@ final class RequestFraming {
      * @param client the container's request, as the client framed it
      * @param headers the request header map as the plugins leave it
      * @param editable {@code true} if a plugin in the chain sees (and so may change) the request body
+     * @param clientHasBody {@code true} if the client sent (or may still send) a body
      */
-    RequestFraming(HttpServletRequest client, Headers headers, RequestBodyStream body, boolean editable) {
+    RequestFraming(HttpServletRequest client, Headers headers, RequestBodyStream body, boolean editable,
+            boolean clientHasBody) {
         this.client = client;
         this.headers = headers;
         this.body = body;
         this.editable = editable;
-        this.clientHasBody = !RequestHeadersAdapter.endsWithHeaders(client);
+        this.clientHasBody = clientHasBody;
     }
 
     /** {@code true} if a plugin in the chain sees the request body, and so may change its length. */

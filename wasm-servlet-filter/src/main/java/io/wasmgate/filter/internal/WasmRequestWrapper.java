@@ -182,11 +182,6 @@ final class WasmRequestWrapper extends HttpServletRequestWrapper {
         return streamUsed || reader != null;
     }
 
-    /** {@code true} if a plugin in the chain sees the request body. */
-    boolean bodyEditable() {
-        return framing.editable();
-    }
-
     private static boolean isFraming(String name) {
         return name.equalsIgnoreCase("content-length") || name.equalsIgnoreCase("transfer-encoding");
     }
