@@ -16,8 +16,12 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HashSet;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A parsed, validated and (for {@link Engine#COMPILER}) compiled proxy-wasm module. Immutable and shared
@@ -27,6 +31,8 @@ public final class WasmCode {
     private static final byte[] MAGIC = {0x00, 0x61, 0x73, 0x6d};
     static final String ALLOCATOR = "proxy_on_memory_allocate";
     static final String MALLOC = "malloc";
+    private static final int REPORTED_HUGE_METHODS = 10;
+    private static final Logger LOG = LoggerFactory.getLogger(WasmCode.class);
 
     private final String origin;
     private final String sha256;
@@ -104,10 +110,37 @@ public final class WasmCode {
         if (engine == Engine.INTERPRETER) {
             return InterpreterMachine::new;
         }
+        GeneratedClasses classes = new GeneratedClasses(null);
+        Function<Instance, Machine> factory;
         try {
-            return MachineFactoryCompiler.builder(module).withInterpreterFallback(InterpreterFallback.WARN).compile();
+            factory = MachineFactoryCompiler.builder(module).withInterpreterFallback(InterpreterFallback.WARN)
+                    .withCache(classes).compile();
         } catch (ChicoryException | IllegalStateException e) {
             throw new PluginLoadException(plugin, origin, "the Chicory compiler rejected the module: " + e.getMessage(), e);
+        }
+        reportHugeMethods(origin, module, classes.jar());
+        return factory;
+    }
+
+    /** Once per compiled module: the functions HotSpot will leave in its interpreter, and the JVM option that avoids it. */
+    private static void reportHugeMethods(String origin, WasmModule module, byte[] jar) {
+        if (jar == null) {
+            return;
+        }
+        List<HugeMethods.Method> huge = HugeMethods.in(jar);
+        if (huge.isEmpty()) {
+            return;
+        }
+        String names = huge.stream().limit(REPORTED_HUGE_METHODS)
+                .map(method -> method.function(module) + ": " + method.bytecodeBytes() + " bytes")
+                .collect(Collectors.joining(", ")) + (huge.size() > REPORTED_HUGE_METHODS ? ", ..." : "");
+        if (HugeMethods.leftInterpreted()) {
+            LOG.warn("{}: {} functions compiled to JVM methods over HotSpot's {}-byte JIT limit, which this JVM runs "
+                    + "interpreted, much slower than the rest: {}. Start the JVM with -XX:-DontCompileHugeMethods "
+                    + "to have them compiled.", origin, huge.size(), HugeMethods.LIMIT, names);
+        } else {
+            LOG.info("{}: {} functions compiled to JVM methods over HotSpot's {}-byte limit; "
+                    + "-XX:-DontCompileHugeMethods lets the JIT take them: {}", origin, huge.size(), HugeMethods.LIMIT, names);
         }
     }
 
