@@ -63,9 +63,9 @@ public final class StreamContext extends ContextBase {
      */
     private static final class DirectionState {
         final StreamType type;
-        final Callback onHeaders;
-        final Callback onBody;
-        final Callback onTrailers;
+        final Callback headersCallback;
+        final Callback bodyCallback;
+        final Callback trailersCallback;
         /** The local reply's status when the held body outgrows the limit. */
         final int overLimitStatus;
         Headers headers;
@@ -86,11 +86,11 @@ public final class StreamContext extends ContextBase {
         /** The plugin continued this direction from inside the callback that then returned a stop. */
         boolean continuedEarly;
 
-        DirectionState(StreamType type, Callback onHeaders, Callback onBody, Callback onTrailers, int overLimitStatus) {
+        DirectionState(StreamType type, Callback headersCallback, Callback bodyCallback, Callback trailersCallback, int overLimitStatus) {
             this.type = type;
-            this.onHeaders = onHeaders;
-            this.onBody = onBody;
-            this.onTrailers = onTrailers;
+            this.headersCallback = headersCallback;
+            this.bodyCallback = bodyCallback;
+            this.trailersCallback = trailersCallback;
             this.overLimitStatus = overLimitStatus;
         }
 
@@ -166,8 +166,8 @@ public final class StreamContext extends ContextBase {
         return locked(() -> {
             direction.headers = headers;
             long raw = vm.abiVersion().atLeast020()
-                    ? invoke(direction.onHeaders, id(), headers.size(), flag(endOfStream))
-                    : invoke(direction.onHeaders, id(), headers.size());
+                    ? invoke(direction.headersCallback, id(), headers.size(), flag(endOfStream))
+                    : invoke(direction.headersCallback, id(), headers.size());
             FilterHeadersStatus status = consumeEarlyContinue(direction, convertHeaders(raw), FilterHeadersStatus.CONTINUE);
             direction.held = status.stops();
             direction.headersReleased = !direction.held;
@@ -188,7 +188,7 @@ public final class StreamContext extends ContextBase {
             long raw;
             endOfStreamInCallback = endOfStream;
             try {
-                raw = invoke(direction.onBody, id(), body.length(), flag(endOfStream));
+                raw = invoke(direction.bodyCallback, id(), body.length(), flag(endOfStream));
             } finally {
                 endOfStreamInCallback = false;
             }
@@ -203,7 +203,7 @@ public final class StreamContext extends ContextBase {
         return locked(() -> {
             direction.trailers = trailers;
             FilterTrailersStatus status = consumeEarlyContinue(direction,
-                    convertTrailers(invoke(direction.onTrailers, id(), trailers.size())), FilterTrailersStatus.CONTINUE);
+                    convertTrailers(invoke(direction.trailersCallback, id(), trailers.size())), FilterTrailersStatus.CONTINUE);
             direction.held = status.stops();
             return status;
         });
@@ -473,7 +473,7 @@ public final class StreamContext extends ContextBase {
         if (trailers != null) {
             return Optional.of(trailers);
         }
-        if (!endOfStreamInCallback || running != direction.onBody) {
+        if (!endOfStreamInCallback || running != direction.bodyCallback) {
             return Optional.empty();
         }
         Headers added = new Headers();
