@@ -59,7 +59,8 @@ public final class StreamContext extends ContextBase {
     /**
      * One direction's messages and how far the plugin let them through. {@link #held} covers a stop of any
      * of its callbacks, {@link #bodyHeld} only one of the body callback, which alone decides whether the
-     * next chunk extends what the plugin holds.
+     * next chunk extends what the plugin holds. Written only under the VM lock; all but {@link #trailers}
+     * and {@link #body} are also read only under it.
      */
     private static final class DirectionState {
         final StreamType type;
@@ -70,9 +71,9 @@ public final class StreamContext extends ContextBase {
         final int overLimitStatus;
         Headers headers;
         /**
-         * Volatile, as is {@link #body}: the integration reads both without the VM lock, on whichever
-         * thread it is on, while the plugin sets them under the lock (trailers it adds, the body on first
-         * use), so the integration must never see a stale or half-built one.
+         * Volatile, as is {@link #body}: the integration reads both without the VM lock, possibly on
+         * another thread than the callback that set them (trailers the plugin added, a body created on
+         * first use); the volatile write and read are its happens-before edge to that callback.
          */
         volatile Headers trailers;
         /** Created on first use, as most streams carry no body. */
@@ -108,7 +109,10 @@ public final class StreamContext extends ContextBase {
     private Map<String, byte[]> storedProperties = Map.of();
     private Callback running;
     private Phase phase = Phase.NEW;
-    /** Volatile because {@link #failed()} is read without the VM lock; it changes only under the lock. */
+    /**
+     * Changed only under the VM lock; volatile because {@link #failed()} reads it without the lock, possibly
+     * on another thread than the callback that failed.
+     */
     private volatile Health health = Health.ACTIVE;
     private boolean localReplyInCallback;
     private boolean endOfStreamInCallback;
@@ -330,10 +334,11 @@ public final class StreamContext extends ContextBase {
      * skipped or after {@link #onDone}, -1 (a stop) when the stream has failed closed.
      */
     private long invoke(Callback callback, long... args) {
-        if (health == Health.SKIPPED || phase == Phase.DONE) {
+        Health now = health;
+        if (now == Health.SKIPPED || phase == Phase.DONE) {
             return 0;
         }
-        if (health == Health.FAILED) {
+        if (now == Health.FAILED) {
             return -1;
         }
         if (vm.failed()) {
