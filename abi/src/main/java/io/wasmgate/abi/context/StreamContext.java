@@ -31,9 +31,9 @@ import java.util.function.Supplier;
  * {@link #onRequestTrailers} if any, the three response equivalents, {@link #onLog} once the response is
  * complete, and {@link #onDone}. Each returns what the integration must do (forward or hold); effects the
  * plugin asks for (continue, close, local reply) arrive through the {@link HttpExchange} after the VM
- * call returns. While a direction is held the integration must not deliver further data in it; the body
- * then accumulates in {@link #requestBody()} / {@link #responseBody()}, which is what it forwards on
- * continue.
+ * call returns and the VM lock is released. While a direction is held the integration must not deliver
+ * further data in it; the body then accumulates in {@link #requestBody()} / {@link #responseBody()},
+ * which is what it forwards on continue.
  *
  * <p>A trap applies the plugin's {@link FailurePolicy} once: fail-open skips the plugin for the rest of
  * the stream; otherwise the exchange receives {@link LocalReply#failStream()} and no further callback
@@ -288,7 +288,8 @@ public final class StreamContext extends ContextBase {
             rejected = true;
             vm.log(LogLevel.WARN, "stream " + id() + ": " + direction + " body held by the plugin exceeds limits.max_buffered_body ("
                     + vm.config().limits().maxBufferedBody() + " bytes); answering " + status);
-            exchange.sendLocalReply(new LocalReply(status, "wasm_buffer_limit", new byte[0], List.of(), OptionalInt.empty()));
+            LocalReply reply = new LocalReply(status, "wasm_buffer_limit", new byte[0], List.of(), OptionalInt.empty());
+            vm.afterUnlock(() -> exchange.sendLocalReply(reply));
         }
         return FilterDataStatus.STOP_ITERATION_NO_BUFFER;
     }
@@ -346,7 +347,7 @@ public final class StreamContext extends ContextBase {
         failed = true;
         vm.hostMetrics().failurePolicyApplied(HostMetrics.Outcome.FAIL_CLOSED);
         if (callback != Callback.ON_LOG && callback != Callback.ON_DONE && callback != Callback.ON_DELETE) {
-            exchange.sendLocalReply(LocalReply.failStream());
+            vm.afterUnlock(() -> exchange.sendLocalReply(LocalReply.failStream()));
         }
         return -1;
     }
@@ -372,7 +373,7 @@ public final class StreamContext extends ContextBase {
         }
         failed = true;
         vm.hostMetrics().failurePolicyApplied(HostMetrics.Outcome.FAIL_CLOSED);
-        exchange.sendLocalReply(LocalReply.failStream());
+        vm.afterUnlock(() -> exchange.sendLocalReply(LocalReply.failStream()));
     }
 
     private FilterHeadersStatus convertHeaders(long raw) {
@@ -542,7 +543,7 @@ public final class StreamContext extends ContextBase {
             responseHeadersReleased = true;
             responseBodyHeld = false;
         }
-        exchange.continueStream(type);
+        vm.afterUnlock(() -> exchange.continueStream(type));
     }
 
     @Override
@@ -550,14 +551,14 @@ public final class StreamContext extends ContextBase {
         if (type == StreamType.DOWNSTREAM || type == StreamType.UPSTREAM) {
             return WasmResult.UNIMPLEMENTED;
         }
-        vm.defer(() -> exchange.closeStream(type));
+        vm.defer(() -> vm.afterUnlock(() -> exchange.closeStream(type)));
         return WasmResult.OK;
     }
 
     @Override
     public WasmResult sendLocalResponse(LocalReply reply) {
         localReplyInCallback = true;
-        vm.defer(() -> exchange.sendLocalReply(reply));
+        vm.defer(() -> vm.afterUnlock(() -> exchange.sendLocalReply(reply)));
         return WasmResult.OK;
     }
 }
