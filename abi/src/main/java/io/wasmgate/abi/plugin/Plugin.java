@@ -164,14 +164,10 @@ public final class Plugin implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt(); // the caller's to handle; the stream gets the failure policy
             }
-            ProxyWasmVm current = pool.get(slot);
-            if (!current.failed()) {
-                return current;
-            }
         } else if (replacement != null) {
             scope.hostMetrics().failurePolicyApplied(HostMetrics.Outcome.RELOAD_BACKOFF);
         }
-        return failed;
+        return pool.get(slot); // the replacement, or a failed VM whose streams get the failure policy's answer
     }
 
     /** The VM in {@code slot} failed: its replacement is scheduled at once, not by the next stream. */
