@@ -36,15 +36,25 @@ import java.util.function.Supplier;
  * <p>Every call into the guest goes through {@link #call}; every caller holds {@link #lock()}. A trap
  * (or an exception thrown by a hostcall) marks the VM failed for good: later calls are refused and the
  * plugin replaces the instance.
+ *
+ * <p>Locks, in this order: an integration's own lock for driving a stream (if it has one), then this VM's
+ * lock, then the monitors the host takes briefly inside it (the plugin's replacement monitor when a trap
+ * schedules the replacement; the integration's, for an attribute a hostcall asks it for). The effects a
+ * plugin has on a stream ({@link HttpExchange#continueStream}, {@link HttpExchange#closeStream},
+ * {@link HttpExchange#sendLocalReply}), whether from a stream callback, a tick, a queue notification or a
+ * callout response, are queued under the VM lock and made after it is released ({@link #afterUnlock}), in
+ * the order the VM decided them; so an integration may call its container there (re-dispatch a paused
+ * request) without any VM lock held.
  */
 public final class ProxyWasmVm {
     private final PluginConfig config;
     private final WasmCode code;
     private final PluginScope scope;
     private final CallWatchdog.Guard deadline;
-    private final ReentrantLock lock = new VmLock();
+    private final VmLock lock = new VmLock();
     private final SerialExecutor events;
     private final InstanceCounts counts;
+    private final Runnable onFailure;
     private final Map<Integer, ContextBase> contexts = new HashMap<>();
     private final ArrayDeque<Runnable> deferred = new ArrayDeque<>();
     private WasmInstance instance;
@@ -56,8 +66,9 @@ public final class ProxyWasmVm {
     private volatile PluginTrapException failure;
     private boolean closed;
 
-    private ProxyWasmVm(PluginConfig config, WasmCode code, PluginScope scope) {
+    private ProxyWasmVm(PluginConfig config, WasmCode code, PluginScope scope, Runnable onFailure) {
         this.config = config;
+        this.onFailure = onFailure;
         this.code = code;
         this.scope = scope;
         this.deadline = scope.services().watchdog().guard(config.limits().callbackDeadline().toNanos());
@@ -75,7 +86,17 @@ public final class ProxyWasmVm {
      */
     public static ProxyWasmVm start(PluginConfig config, WasmCode code, PluginScope scope,
             Function<ProxyWasmVm, List<ImportFunction>> linker) {
-        ProxyWasmVm vm = new ProxyWasmVm(config, code, scope);
+        return start(config, code, scope, linker, () -> { });
+    }
+
+    /**
+     * {@link #start(PluginConfig, WasmCode, PluginScope, Function)}, telling {@code onFailure} when the VM
+     * fails (also during start-up). It runs under this VM's lock, on the thread that saw the trap, so it must
+     * neither block nor call into a VM: the plugin only schedules the instance's replacement there.
+     */
+    public static ProxyWasmVm start(PluginConfig config, WasmCode code, PluginScope scope,
+            Function<ProxyWasmVm, List<ImportFunction>> linker, Runnable onFailure) {
+        ProxyWasmVm vm = new ProxyWasmVm(config, code, scope, onFailure);
         vm.lock.lock();
         try {
             vm.root = new RootContext(vm, vm.nextContextId());
@@ -176,6 +197,7 @@ public final class ProxyWasmVm {
         root.callouts().cancelAll();
         scope.hostMetrics().trapped();
         config.log().log(LogLevel.ERROR, prefix() + trap.getMessage());
+        onFailure.run();
         return trap;
     }
 
@@ -198,6 +220,14 @@ public final class ProxyWasmVm {
     /** Queues {@code action} to run after the outermost VM call returns (re-entrancy). */
     void defer(Runnable action) {
         deferred.add(action);
+    }
+
+    /**
+     * Queues {@code call}, a call into the integration ({@link HttpExchange} effects), to be made once this
+     * thread has released the VM lock, in order with every other such call of this VM. The caller holds the lock.
+     */
+    void afterUnlock(Runnable call) {
+        lock.afterRelease(call);
     }
 
     int nextContextId() {

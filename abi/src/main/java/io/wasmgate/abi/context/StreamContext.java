@@ -31,9 +31,9 @@ import java.util.function.Supplier;
  * {@link #onRequestTrailers} if any, the three response equivalents, {@link #onLog} once the response is
  * complete, and {@link #onDone}. Each returns what the integration must do (forward or hold); effects the
  * plugin asks for (continue, close, local reply) arrive through the {@link HttpExchange} after the VM
- * call returns. While a direction is held the integration must not deliver further data in it; the body
- * then accumulates in {@link #requestBody()} / {@link #responseBody()}, which is what it forwards on
- * continue.
+ * call returns and the VM lock is released. While a direction is held the integration must not deliver
+ * further data in it; the body then accumulates in {@link #requestBody()} / {@link #responseBody()},
+ * which is what it forwards on continue.
  *
  * <p>A trap applies the plugin's {@link FailurePolicy} once: fail-open skips the plugin for the rest of
  * the stream; otherwise the exchange receives {@link LocalReply#failStream()} and no further callback
@@ -323,8 +323,9 @@ public final class StreamContext extends ContextBase {
             vm.log(LogLevel.WARN, "stream " + id() + ": " + direction.name()
                     + " body held by the plugin exceeds limits.max_buffered_body ("
                     + vm.config().limits().maxBufferedBody() + " bytes); answering " + direction.overLimitStatus);
-            exchange.sendLocalReply(new LocalReply(direction.overLimitStatus, "wasm_buffer_limit", new byte[0], List.of(),
-                    OptionalInt.empty()));
+            LocalReply reply = new LocalReply(direction.overLimitStatus, "wasm_buffer_limit", new byte[0], List.of(),
+                    OptionalInt.empty());
+            vm.afterUnlock(() -> exchange.sendLocalReply(reply));
         }
         return FilterDataStatus.STOP_ITERATION_NO_BUFFER;
     }
@@ -373,7 +374,7 @@ public final class StreamContext extends ContextBase {
             return 0;
         }
         if (callback != Callback.ON_LOG && callback != Callback.ON_DONE && callback != Callback.ON_DELETE) {
-            exchange.sendLocalReply(LocalReply.failStream());
+            vm.afterUnlock(() -> exchange.sendLocalReply(LocalReply.failStream()));
         }
         return -1;
     }
@@ -387,7 +388,7 @@ public final class StreamContext extends ContextBase {
             return;
         }
         if (!applyFailurePolicy()) {
-            exchange.sendLocalReply(LocalReply.failStream());
+            vm.afterUnlock(() -> exchange.sendLocalReply(LocalReply.failStream()));
             return;
         }
         for (DirectionState direction : List.of(request, response)) {
@@ -571,7 +572,8 @@ public final class StreamContext extends ContextBase {
         direction.held = false;
         direction.headersReleased = true;
         direction.bodyHeld = false;
-        exchange.continueStream(direction.type);
+        StreamType type = direction.type;
+        vm.afterUnlock(() -> exchange.continueStream(type));
     }
 
     @Override
@@ -579,14 +581,14 @@ public final class StreamContext extends ContextBase {
         if (type == StreamType.DOWNSTREAM || type == StreamType.UPSTREAM) {
             return WasmResult.UNIMPLEMENTED;
         }
-        vm.defer(() -> exchange.closeStream(type));
+        vm.defer(() -> vm.afterUnlock(() -> exchange.closeStream(type)));
         return WasmResult.OK;
     }
 
     @Override
     public WasmResult sendLocalResponse(LocalReply reply) {
         localReplyInCallback = true;
-        vm.defer(() -> exchange.sendLocalReply(reply));
+        vm.defer(() -> vm.afterUnlock(() -> exchange.sendLocalReply(reply)));
         return WasmResult.OK;
     }
 }

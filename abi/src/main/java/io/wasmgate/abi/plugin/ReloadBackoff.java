@@ -16,22 +16,17 @@ final class ReloadBackoff {
     /** The instance's first load counts as a load, as in Envoy: the first reload waits a full interval too. */
     ReloadBackoff(Duration base) {
         this.baseNanos = base.toNanos();
-        this.lastReload = System.nanoTime();
-        this.interval = nextInterval();
+        restart();
     }
 
-    /** {@code true}, and the clock restarts, if a reload may happen now. Callers synchronise. */
-    boolean tryAcquire() {
-        long now = System.nanoTime();
-        if (now - lastReload < interval) {
-            return false;
-        }
-        lastReload = now;
-        interval = nextInterval();
-        return true;
+    /** How long a reload must still wait, 0 if it may happen now. Callers synchronise. */
+    long remainingNanos() {
+        return Math.max(0, lastReload + interval - System.nanoTime());
     }
 
-    private long nextInterval() {
-        return baseNanos + ThreadLocalRandom.current().nextLong(Math.max(1, baseNanos / 2));
+    /** A reload (or an attempt at one) has just finished: the next waits a fresh randomised interval. Callers synchronise. */
+    void restart() {
+        lastReload = System.nanoTime();
+        interval = baseNanos + ThreadLocalRandom.current().nextLong(Math.max(1, baseNanos / 2));
     }
 }

@@ -8,9 +8,14 @@ import java.util.Optional;
  * What an integration (the servlet filter, the gateway, a test) implements for one HTTP stream: the
  * effects a plugin asks for, and the attributes only the integration knows.
  *
- * <p>The host calls these methods after the VM call that asked for them has returned (never from inside
- * the guest), on the thread that drove the callback or delivered the async event, while holding the
- * stream's VM lock; implementations must not block.
+ * <p>The host calls the effect methods ({@link #continueStream}, {@link #closeStream},
+ * {@link #sendLocalReply}) after the VM call that asked for them has returned (never from inside the
+ * guest) and after it released the stream's VM lock, so an implementation may call its container (e.g.
+ * re-dispatch a paused request) there. They arrive in the order the plugin asked for them, one at a time,
+ * normally on the thread that drove the callback or delivered the async event (a tick, a callout
+ * response), before the host method it called returns; if another thread is making the same VM's calls
+ * at that moment, that thread makes them. {@link #attribute} is asked from inside a hostcall, under the VM
+ * lock. Implementations must not block.
  */
 public interface HttpExchange {
     /**

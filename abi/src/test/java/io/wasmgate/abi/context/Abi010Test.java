@@ -55,7 +55,7 @@ class Abi010Test {
     @EnumSource(Engine.class)
     void headerCallbacksGetTwoArgumentsAndLegacyHostcallsWork(Engine engine) {
         try (Plugin plugin = Plugin.start(abi010(engine).build())) {
-            log.lines.clear();
+            log.clear();
             RecordingExchange exchange = new RecordingExchange();
             StreamContext stream = plugin.newStream(exchange);
 

@@ -49,13 +49,41 @@ class StreamLifecycleTest {
     /** Starts the plugin and forgets the root context's start-up lines. */
     private Plugin start(PluginConfig.Builder config) {
         Plugin plugin = Plugin.start(config.build());
-        log.lines.clear();
+        log.clear();
         return plugin;
     }
 
     /** What the fixture logged (INFO through proxy_log), without the host's prefix. */
     private List<String> guest() {
-        return log.lines.stream()
+        return guest(log.lines);
+    }
+
+    /**
+     * What the fixture logged before the host reported the (first) trap. The failed instance's replacement
+     * starts in the background as the trap is seen, so its lines come after the report.
+     */
+    private List<String> guestBeforeTheTrap() {
+        List<CapturingLog.Line> lines = List.copyOf(log.lines);
+        return guest(lines.subList(0, trapReport(lines)));
+    }
+
+    /** What the fixture logged after the host reported the (first) trap. */
+    private List<String> guestAfterTheTrap() {
+        List<CapturingLog.Line> lines = List.copyOf(log.lines);
+        return guest(lines.subList(trapReport(lines) + 1, lines.size()));
+    }
+
+    private static int trapReport(List<CapturingLog.Line> lines) {
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).level() == LogLevel.ERROR && lines.get(i).message().contains("trap in ")) {
+                return i;
+            }
+        }
+        throw new AssertionError("no trap logged: " + lines);
+    }
+
+    private static List<String> guest(List<CapturingLog.Line> lines) {
+        return lines.stream()
                 .filter(line -> line.level() == LogLevel.INFO && line.message().startsWith("wasm log "))
                 .map(line -> line.message().substring(line.message().indexOf(": ") + 2))
                 .toList();
@@ -433,8 +461,10 @@ class StreamLifecycleTest {
             assertThat(stream.failed()).isTrue();
             assertThat(stops.subList(0, Math.min(trapAt, stops.size()))).as("before the trap").doesNotContain(true);
             assertThat(stops.subList(Math.min(trapAt, stops.size()), stops.size())).as("from the trap on").doesNotContain(false);
-            List<String> guest = guest();
+            List<String> guest = guestBeforeTheTrap();
             assertThat(guest.get(guest.size() - 1)).as("the trapping callback is the last the VM saw").startsWith(trapping + " ctx=2");
+            assertThat(guestAfterTheTrap()).as("no stream callback after it, only the replacement's start")
+                    .noneMatch(line -> line.contains("ctx=2"));
             assertThat(log.messages()).anyMatch(line -> line.contains("trap in proxy_" + trapping));
         }
     }
@@ -444,7 +474,6 @@ class StreamLifecycleTest {
     void theNextStreamAfterATrapRunsOnAFreshVm(Engine engine) {
         try (Plugin plugin = start(lifecycle(engine))) {
             driveWholeStream(plugin.newStream(new RecordingExchange()), request("on_request_body", "0t"));
-            log.lines.clear();
 
             RecordingExchange exchange = new RecordingExchange();
             StreamContext next = plugin.newStream(exchange);
@@ -452,7 +481,7 @@ class StreamLifecycleTest {
 
             assertThat(exchange.localReplies).isEmpty();
             assertThat(next.failed()).isFalse();
-            assertThat(guest()).containsExactly(
+            assertThat(guestAfterTheTrap()).as("the replacement starts in the background as the trap is seen").containsExactly(
                     "on_context_create ctx=1 parent=0",
                     "on_context_create ctx=2 parent=1",
                     "on_request_headers ctx=2 n=4 eos=0",
@@ -479,7 +508,9 @@ class StreamLifecycleTest {
 
             assertThat(exchange.localReplies).isEmpty();
             assertThat(stream.failed()).isFalse();
-            assertThat(guest()).containsExactly("on_context_create ctx=2 parent=1", "on_request_headers ctx=2 n=6 eos=0");
+            assertThat(guestBeforeTheTrap()).containsExactly("on_context_create ctx=2 parent=1", "on_request_headers ctx=2 n=6 eos=0");
+            assertThat(guestAfterTheTrap()).as("the skipped stream's later callbacks never reach a VM")
+                    .noneMatch(line -> line.contains("ctx=2"));
 
             StreamContext next = plugin.newStream(new RecordingExchange());
             assertThat(next.onRequestHeaders(request("on_request_headers", "1"), true))

@@ -12,6 +12,8 @@ import io.wasmgate.abi.config.FailurePolicy;
 import io.wasmgate.abi.context.StreamContext;
 import io.wasmgate.abi.plugin.Plugin;
 import io.wasmgate.abi.spi.Headers;
+import io.wasmgate.abi.testing.CapturingLog;
+import io.wasmgate.abi.testing.Poll;
 import io.wasmgate.abi.testing.Probe;
 import io.wasmgate.abi.testing.ProbeProgram;
 import io.wasmgate.abi.testing.RecordingExchange;
@@ -37,6 +39,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 class PluginCountsTest {
     private final HostServices services = HostServices.create();
     private final MeterRegistry registry = services.meterRegistry();
+    private final CapturingLog log = new CapturingLog();
 
     @AfterEach
     void stop() {
@@ -49,7 +52,7 @@ class PluginCountsTest {
 
     private Plugin start(Engine engine, int instances) {
         return Plugin.start(Probe.config(engine, trapOnHeader()).withInstances(instances)
-                .withFailurePolicy(FailurePolicy.FAIL_CLOSED).build(), services);
+                .withFailurePolicy(FailurePolicy.FAIL_CLOSED).withLog(log).build(), services);
     }
 
     private FunctionTimer timer(Callback callback) {
@@ -114,8 +117,10 @@ class PluginCountsTest {
             double headersAfterTrap = calls(Callback.ON_REQUEST_HEADERS);
             double responsesAfterTrap = calls(Callback.ON_RESPONSE_HEADERS);
 
+            Poll.until("instance 0 to be closed and replaced in the background",
+                    () -> log.messages().stream().anyMatch(line -> line.contains("replaced failed VM instance 0")));
             request(plugin); // instance 1
-            request(plugin); // instance 0 is closed and replaced first
+            request(plugin); // instance 0's replacement
 
             assertThat(headersAfterTrap).as("the trapping call counts too").isEqualTo(5);
             assertThat(responsesAfterTrap).as("the failed stream got no response callback").isEqualTo(4);

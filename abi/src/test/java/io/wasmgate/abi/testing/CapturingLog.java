@@ -2,6 +2,7 @@ package io.wasmgate.abi.testing;
 
 import io.wasmgate.abi.config.PluginLog;
 import io.wasmgate.abi.wire.LogLevel;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -11,6 +12,8 @@ public final class CapturingLog implements PluginLog {
     public record Line(LogLevel level, String message) {}
 
     public final List<Line> lines = new CopyOnWriteArrayList<>();
+    /** When each line of {@link #lines} was written ({@link System#nanoTime()}), at the same index. */
+    private final List<Long> writtenAt = new CopyOnWriteArrayList<>();
     private final LogLevel level;
 
     public CapturingLog() {
@@ -27,8 +30,26 @@ public final class CapturingLog implements PluginLog {
     }
 
     @Override
-    public void log(LogLevel level, String message) {
+    public synchronized void log(LogLevel level, String message) {
+        writtenAt.add(System.nanoTime());
         lines.add(new Line(level, message));
+    }
+
+    /** Forgets every line so far. */
+    public synchronized void clear() {
+        lines.clear();
+        writtenAt.clear();
+    }
+
+    /** When the lines containing {@code fragment} were written ({@link System#nanoTime()}), in order. */
+    public synchronized List<Long> writtenAt(String fragment) {
+        List<Long> times = new ArrayList<>();
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).message().contains(fragment)) {
+                times.add(writtenAt.get(i));
+            }
+        }
+        return times;
     }
 
     /** The messages, without the {@code wasm log <name>: } prefix. */
