@@ -1,0 +1,53 @@
+package io.wasmgate.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.wasmgate.abi.context.StreamContext;
+import io.wasmgate.abi.plugin.Plugin;
+import io.wasmgate.abi.services.HostServices;
+import io.wasmgate.abi.spi.Headers;
+import io.wasmgate.abi.wire.FilterHeadersStatus;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The proxy-wasm Go SDK's {@code http_headers} example (Go 1.24 wasip1, see
+ * {@code wasmgate/sdk/go-http-headers.PROVENANCE.md}) starts on the compiler and does what its source says
+ * through the lifecycle {@link SdkModuleBenchmark} measures.
+ */
+class GoSdkModuleTest {
+    @Test
+    void httpHeadersExampleRunsTheWholeLifecycle() {
+        SdkModuleBenchmark.CapturingLog log = new SdkModuleBenchmark.CapturingLog();
+        log.capture(true);
+        try (HostServices services = HostServices.create();
+                Plugin plugin = Plugin.start(SdkModuleBenchmark.config("go", log).build(), services)) {
+            assertThat(log.lines()).anyMatch(line -> line.contains("header from config: x-wasmgate-sdk = configured"));
+
+            for (int i = 1; i <= 2; i++) {
+                Headers request = Bench.requestHeaders();
+                Headers response = Bench.responseHeaders();
+                StreamContext stream = plugin.newStream(new Bench.NoopExchange());
+                assertThat(stream.onRequestHeaders(request, true)).isEqualTo(FilterHeadersStatus.CONTINUE);
+                assertThat(stream.onResponseHeaders(response, false)).isEqualTo(FilterHeadersStatus.CONTINUE);
+                stream.onLog();
+                stream.onDone();
+                assertThat(stream.failed()).isFalse();
+
+                assertThat(request.first("test")).contains("best");
+                assertThat(request.size()).isEqualTo(9);
+                assertThat(response.first("x-proxy-wasm-go-sdk-example")).contains("http_headers");
+                assertThat(response.first("x-proxy-wasm-counter")).contains(Integer.toString(i));
+                assertThat(response.first("x-wasmgate-sdk")).contains("configured");
+                assertThat(response.size()).isEqualTo(7);
+                SdkModuleBenchmark.checkBehaviour("go", request, response, log.lines());
+            }
+            assertThat(log.lines())
+                    .anyMatch(line -> line.contains("request header --> :path: /orders/12345?expand=items"))
+                    .anyMatch(line -> line.contains("request header --> test: best"))
+                    .anyMatch(line -> line.contains("adding header: x-wasmgate-sdk=configured"))
+                    .anyMatch(line -> line.contains("response header <-- x-proxy-wasm-counter: 2"))
+                    .anyMatch(line -> line.endsWith(" finished"));
+        }
+        log.assertNoErrors();
+    }
+}
