@@ -124,11 +124,10 @@ public class SdkModuleBenchmark {
         }
     }
 
-    /** The root id each example registers its root context under ("" where the SDK ignores it). */
+    /** The root id each example registers its root context under: "" for all three (the Go and Rust SDKs ignore it). */
     static String rootId(String module) {
         return switch (module) {
-            case "go", "rust" -> "";
-            case "cpp" -> "my_root_id"; // the C++ SDK's examples register their factories under this id
+            case "go", "rust", "cpp" -> "";
             default -> throw new IllegalArgumentException("unknown SDK module " + module);
         };
     }
@@ -147,7 +146,8 @@ public class SdkModuleBenchmark {
     /**
      * Throws unless one request through {@code module} did what its example does: every example logs the
      * request headers (the request id must appear in a line); the Go one also sets {@code test: best} on
-     * the request and adds its constant, counter and configured headers to the response.
+     * the request and adds its constant, counter and configured headers to the response; the C++ one adds
+     * {@code x-wasm-custom: FOO} and removes {@code content-length}. (The Rust one only logs.)
      */
     static void checkBehaviour(String module, Headers request, Headers response, List<String> lines) {
         String requestId = Bench.requestHeaders().first("x-request-id").orElseThrow();
@@ -161,6 +161,12 @@ public class SdkModuleBenchmark {
                     && response.first(CONFIGURED_NAME).filter(CONFIGURED_VALUE::equals).isPresent();
             if (!behaved) {
                 throw new IllegalStateException("SDK module go did not behave: request " + request + ", response " + response);
+            }
+        } else if (module.equals("cpp")) {
+            boolean behaved = response.first("x-wasm-custom").filter("FOO"::equals).isPresent()
+                    && response.first("content-length").isEmpty();
+            if (!behaved) {
+                throw new IllegalStateException("SDK module cpp did not behave: response " + response);
             }
         }
     }
