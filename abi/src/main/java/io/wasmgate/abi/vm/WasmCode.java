@@ -12,12 +12,16 @@ import com.dylibso.chicory.wasm.types.ExportSection;
 import com.dylibso.chicory.wasm.types.ExternalType;
 import io.wasmgate.abi.PluginLoadException;
 import io.wasmgate.abi.wire.AbiVersion;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HashSet;
 import java.util.HexFormat;
+import java.util.Locale;
 import java.util.Set;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A parsed, validated and (for {@link Engine#COMPILER}) compiled proxy-wasm module. Immutable and shared
@@ -27,6 +31,10 @@ public final class WasmCode {
     private static final byte[] MAGIC = {0x00, 0x61, 0x73, 0x6d};
     static final String ALLOCATOR = "proxy_on_memory_allocate";
     static final String MALLOC = "malloc";
+    /** How the compiler runs; part of the code cache's key, so a change here makes old entries foreign. */
+    private static final InterpreterFallback FALLBACK = InterpreterFallback.WARN;
+    static final String COMPILER_OPTIONS = "interpreter-fallback=" + FALLBACK.name().toLowerCase(Locale.ROOT);
+    private static final Logger LOG = LoggerFactory.getLogger(WasmCode.class);
 
     private final String origin;
     private final String sha256;
@@ -47,9 +55,17 @@ public final class WasmCode {
         this.exports = exports;
     }
 
-    /** Loads a module for {@code plugin} (may be empty) from {@code source}. */
+    /** Loads a module for {@code plugin} (may be empty) from {@code source}, without a code cache on disk. */
     public static WasmCode load(String plugin, ModuleSource source, Engine engine) {
         return load(plugin, source.origin(), source.read(plugin), engine);
+    }
+
+    /**
+     * Loads a module for {@code plugin} from {@code source}; on the compiler, compiled code is looked up in and
+     * stored to {@code cache} ({@code null}: none).
+     */
+    public static WasmCode load(String plugin, ModuleSource source, Engine engine, DiskCodeCache cache) {
+        return load(plugin, source.origin(), source.read(plugin), engine, cache);
     }
 
     /**
@@ -59,27 +75,69 @@ public final class WasmCode {
      * plugin still uses them.
      */
     public static WasmCode load(String plugin, String origin, byte[] bytes, Engine engine) {
-        String sha256 = sha256(bytes);
-        return CompiledCodeCache.get(origin, sha256, engine, () -> parse(plugin, origin, bytes, sha256, engine));
+        return load(plugin, origin, bytes, engine, null);
     }
 
-    private static WasmCode parse(String plugin, String origin, byte[] bytes, String sha256, Engine engine) {
+    /**
+     * {@link #load(String, String, byte[], Engine)} with compiled code looked up in and stored to {@code cache}
+     * ({@code null}: none). Logs once, at INFO, how long the load took and whether the code was compiled or
+     * came from the cache.
+     */
+    public static WasmCode load(String plugin, String origin, byte[] bytes, Engine engine, DiskCodeCache cache) {
+        String sha256 = sha256(bytes);
+        return CompiledCodeCache.get(origin, sha256, engine, () -> parse(plugin, origin, bytes, sha256, engine, cache));
+    }
+
+    private static WasmCode parse(String plugin, String origin, byte[] bytes, String sha256, Engine engine,
+            DiskCodeCache cache) {
         if (bytes.length < 8 || !startsWithMagic(bytes)) {
             throw new PluginLoadException(plugin, origin, "not a WebAssembly binary (missing \\0asm magic number)");
         }
+        long start = System.nanoTime();
         WasmModule module;
         try {
             module = Parser.parse(bytes);
         } catch (ChicoryException | IllegalArgumentException | IndexOutOfBoundsException e) {
             throw new PluginLoadException(plugin, origin, "malformed or truncated WebAssembly binary: " + e.getMessage(), e);
         }
+        long parsed = System.nanoTime();
         Set<String> exports = functionExports(module);
         AbiVersion version = detectAbiVersion(plugin, origin, exports);
         if (!exports.contains(ALLOCATOR) && !exports.contains(MALLOC)) {
             throw new PluginLoadException(plugin, origin,
                     "no allocator: the module exports neither proxy_on_memory_allocate nor malloc");
         }
-        return new WasmCode(origin, sha256, module, version, engine, machineFactory(plugin, origin, module, engine), exports);
+        DiskCodeCache.Entry entry = engine == Engine.COMPILER && cache != null ? cache.entry(sha256, COMPILER_OPTIONS) : null;
+        Function<Instance, Machine> factory = machineFactory(plugin, origin, module, engine, entry);
+        long done = System.nanoTime();
+        if (LOG.isInfoEnabled()) {
+            LOG.info("{}module {} (sha256 {}, {} bytes) ready in {} ms: parsed in {} ms, {}", plugin.isEmpty() ? "" : "plugin '"
+                    + plugin + "': ", origin, sha256.substring(0, 12), bytes.length, millis(done - start),
+                    millis(parsed - start), outcome(engine, cache, entry, done - parsed));
+        }
+        return new WasmCode(origin, sha256, module, version, engine, factory, exports);
+    }
+
+    /** The second half of the load's log line: how the code was made. */
+    private static String outcome(Engine engine, DiskCodeCache cache, DiskCodeCache.Entry entry, long nanos) {
+        if (engine == Engine.INTERPRETER) {
+            return "nothing to compile (interpreter)";
+        }
+        if (entry != null && entry.served() != null) {
+            return "compiled code loaded from the code cache in " + millis(nanos) + " ms (" + entry.served() + ")";
+        }
+        String compiled = "compiled in " + millis(nanos) + " ms";
+        if (cache == null) {
+            return compiled + " (no code cache)";
+        }
+        if (entry != null && entry.stored() != null) {
+            return compiled + ", stored in the code cache (" + entry.stored() + ")";
+        }
+        return compiled + ", not stored in the code cache " + cache.dir();
+    }
+
+    private static long millis(long nanos) {
+        return nanos / 1_000_000;
     }
 
     private static AbiVersion detectAbiVersion(String plugin, String origin, Set<String> exports) {
@@ -100,12 +158,25 @@ public final class WasmCode {
         return found;
     }
 
-    private static Function<Instance, Machine> machineFactory(String plugin, String origin, WasmModule module, Engine engine) {
+    private static Function<Instance, Machine> machineFactory(String plugin, String origin, WasmModule module, Engine engine,
+            DiskCodeCache.Entry entry) {
         if (engine == Engine.INTERPRETER) {
             return InterpreterMachine::new;
         }
         try {
-            return MachineFactoryCompiler.builder(module).withInterpreterFallback(InterpreterFallback.WARN).compile();
+            if (entry == null) {
+                return MachineFactoryCompiler.builder(module).withInterpreterFallback(FALLBACK).compile();
+            }
+            try {
+                return MachineFactoryCompiler.builder(module).withInterpreterFallback(FALLBACK).withCache(entry).compile();
+            } catch (RuntimeException | LinkageError e) {
+                if (entry.served() == null) {
+                    throw e;
+                }
+                // The entry passed its checks but its classes did not load: never a reason to fail the start.
+                entry.loadFailed(e);
+                return MachineFactoryCompiler.builder(module).withInterpreterFallback(FALLBACK).withCache(entry).compile();
+            }
         } catch (ChicoryException | IllegalStateException e) {
             throw new PluginLoadException(plugin, origin, "the Chicory compiler rejected the module: " + e.getMessage(), e);
         }
