@@ -206,6 +206,8 @@ public final class DiskCodeCache {
         private Path served;
         private Path stored;
         private boolean rejected;
+        private String prefetchedKey;
+        private byte[] prefetched;
 
         private Entry(String moduleSha256, String options) {
             this.moduleSha256 = moduleSha256;
@@ -224,8 +226,40 @@ public final class DiskCodeCache {
             return dir.resolve(moduleSha256 + "-" + keyHash + SUFFIX);
         }
 
+        /**
+         * Reads and checks the entry for {@code chicoryKey} before the module is parsed: {@code true} if it is
+         * whole and made for this key, and then {@link #get} serves it without reading it again. A module whose
+         * entry is there need not be validated again: the entry was made from these very bytes, after
+         * validation, by this Chicory version.
+         */
+        boolean prefetch(String chicoryKey) {
+            byte[] content = read(chicoryKey);
+            if (content != null) {
+                prefetchedKey = chicoryKey;
+                prefetched = content;
+            }
+            return content != null;
+        }
+
         @Override
         public byte[] get(String chicoryKey) {
+            byte[] content;
+            if (chicoryKey.equals(prefetchedKey) && !rejected) {
+                content = prefetched;
+                prefetched = null;
+                prefetchedKey = null;
+            } else {
+                content = read(chicoryKey);
+            }
+            if (content != null) {
+                served = file(chicoryKey);
+                hits.incrementAndGet();
+            }
+            return content;
+        }
+
+        /** The checked content of the entry for {@code chicoryKey}, or {@code null} (missing, or warned about). */
+        private byte[] read(String chicoryKey) {
             if (rejected) {
                 return null;
             }
@@ -239,10 +273,7 @@ public final class DiskCodeCache {
                 return ignore(file, "cannot be read (" + e + ")");
             }
             try {
-                byte[] content = content(bytes, key(chicoryKey));
-                served = file;
-                hits.incrementAndGet();
-                return content;
+                return content(bytes, key(chicoryKey));
             } catch (IOException e) {
                 return ignore(file, e.getMessage());
             }

@@ -12,10 +12,12 @@ import com.dylibso.chicory.wasm.types.ExportSection;
 import com.dylibso.chicory.wasm.types.ExternalType;
 import io.wasmgate.abi.PluginLoadException;
 import io.wasmgate.abi.wire.AbiVersion;
-import java.nio.file.Path;
+import java.io.ByteArrayInputStream;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.security.NoSuchAlgorithmException;
 import java.util.HashSet;
+import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Set;
@@ -43,9 +45,13 @@ public final class WasmCode {
     private final Engine engine;
     private final Function<Instance, Machine> machineFactory;
     private final Set<String> exports;
+    private final Duration parseTime;
+    private final Duration codeTime;
+    private final boolean codeFromCache;
 
     private WasmCode(String origin, String sha256, WasmModule module, AbiVersion abiVersion, Engine engine,
-            Function<Instance, Machine> machineFactory, Set<String> exports) {
+            Function<Instance, Machine> machineFactory, Set<String> exports, Duration parseTime, Duration codeTime,
+            boolean codeFromCache) {
         this.origin = origin;
         this.sha256 = sha256;
         this.module = module;
@@ -53,6 +59,9 @@ public final class WasmCode {
         this.engine = engine;
         this.machineFactory = machineFactory;
         this.exports = exports;
+        this.parseTime = parseTime;
+        this.codeTime = codeTime;
+        this.codeFromCache = codeFromCache;
     }
 
     /** Loads a module for {@code plugin} (may be empty) from {@code source}, without a code cache on disk. */
@@ -94,11 +103,14 @@ public final class WasmCode {
             throw new PluginLoadException(plugin, origin, "not a WebAssembly binary (missing \\0asm magic number)");
         }
         long start = System.nanoTime();
-        WasmModule module;
-        try {
-            module = Parser.parse(bytes);
-        } catch (ChicoryException | IllegalArgumentException | IndexOutOfBoundsException e) {
-            throw new PluginLoadException(plugin, origin, "malformed or truncated WebAssembly binary: " + e.getMessage(), e);
+        DiskCodeCache.Entry entry = engine == Engine.COMPILER && cache != null ? cache.entry(sha256, COMPILER_OPTIONS) : null;
+        // Validation is most of a parse; a module whose compiled code is cached was validated when it was made.
+        String digest = chicoryDigest(bytes);
+        boolean validate = entry == null || !entry.prefetch(digest);
+        WasmModule module = parseModule(plugin, origin, bytes, validate);
+        if (!validate && !digest.equals(module.digest())) {
+            validate = true;
+            module = parseModule(plugin, origin, bytes, true);
         }
         long parsed = System.nanoTime();
         Set<String> exports = functionExports(module);
@@ -107,15 +119,39 @@ public final class WasmCode {
             throw new PluginLoadException(plugin, origin,
                     "no allocator: the module exports neither proxy_on_memory_allocate nor malloc");
         }
-        DiskCodeCache.Entry entry = engine == Engine.COMPILER && cache != null ? cache.entry(sha256, COMPILER_OPTIONS) : null;
         Function<Instance, Machine> factory = machineFactory(plugin, origin, module, engine, entry);
+        if (factory == null) {
+            // The cached classes did not load (warned about): compile, from a validated module.
+            if (!validate) {
+                module = parseModule(plugin, origin, bytes, true);
+            }
+            factory = machineFactory(plugin, origin, module, engine, entry);
+        }
         long done = System.nanoTime();
         if (LOG.isInfoEnabled()) {
             LOG.info("{}module {} (sha256 {}, {} bytes) ready in {} ms: parsed in {} ms, {}", plugin.isEmpty() ? "" : "plugin '"
                     + plugin + "': ", origin, sha256.substring(0, 12), bytes.length, millis(done - start),
                     millis(parsed - start), outcome(engine, cache, entry, done - parsed));
         }
-        return new WasmCode(origin, sha256, module, version, engine, factory, exports);
+        return new WasmCode(origin, sha256, module, version, engine, factory, exports, Duration.ofNanos(parsed - start),
+                Duration.ofNanos(done - parsed), entry != null && entry.served() != null);
+    }
+
+    private static WasmModule parseModule(String plugin, String origin, byte[] bytes, boolean validate) {
+        try {
+            return Parser.builder().withValidation(validate).build().parse(() -> new ByteArrayInputStream(bytes));
+        } catch (ChicoryException | IllegalArgumentException | IndexOutOfBoundsException e) {
+            throw new PluginLoadException(plugin, origin, "malformed or truncated WebAssembly binary: " + e.getMessage(), e);
+        }
+    }
+
+    /** The key Chicory's compiler gives its cache: {@link WasmModule#digest()}, as its parser computes it by default. */
+    private static String chicoryDigest(byte[] bytes) {
+        try {
+            return "sha-256:" + Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required of every JVM", e);
+        }
     }
 
     /** The second half of the load's log line: how the code was made. */
@@ -158,24 +194,26 @@ public final class WasmCode {
         return found;
     }
 
+    /** The compiled code's factory; {@code null} if code from the cache failed to load (then compile again). */
     private static Function<Instance, Machine> machineFactory(String plugin, String origin, WasmModule module, Engine engine,
             DiskCodeCache.Entry entry) {
         if (engine == Engine.INTERPRETER) {
             return InterpreterMachine::new;
         }
         try {
+            MachineFactoryCompiler.Builder compiler = MachineFactoryCompiler.builder(module).withInterpreterFallback(FALLBACK);
             if (entry == null) {
-                return MachineFactoryCompiler.builder(module).withInterpreterFallback(FALLBACK).compile();
+                return compiler.compile();
             }
             try {
-                return MachineFactoryCompiler.builder(module).withInterpreterFallback(FALLBACK).withCache(entry).compile();
+                return compiler.withCache(entry).compile();
             } catch (RuntimeException | LinkageError e) {
                 if (entry.served() == null) {
                     throw e;
                 }
                 // The entry passed its checks but its classes did not load: never a reason to fail the start.
                 entry.loadFailed(e);
-                return MachineFactoryCompiler.builder(module).withInterpreterFallback(FALLBACK).withCache(entry).compile();
+                return null;
             }
         } catch (ChicoryException | IllegalStateException e) {
             throw new PluginLoadException(plugin, origin, "the Chicory compiler rejected the module: " + e.getMessage(), e);
@@ -225,6 +263,21 @@ public final class WasmCode {
 
     public Engine engine() {
         return engine;
+    }
+
+    /** How long parsing and validating the module took when it was loaded. */
+    public Duration parseTime() {
+        return parseTime;
+    }
+
+    /** How long making the executable code took: compiling, or loading it from the code cache. */
+    public Duration codeTime() {
+        return codeTime;
+    }
+
+    /** {@code true} if the compiled code came from the code cache on disk instead of the compiler. */
+    public boolean codeFromCache() {
+        return codeFromCache;
     }
 
     /** {@code true} if the module exports a function with this name. */

@@ -10,6 +10,7 @@ import io.wasmgate.abi.testing.Modules;
 import io.wasmgate.abi.testing.RecordingExchange;
 import io.wasmgate.abi.wire.FilterHeadersStatus;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -18,6 +19,8 @@ import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Base64;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -168,6 +171,26 @@ class DiskCodeCacheTest {
                 .contains("chicory 0.0.1-other");
         assertThat(restarted.hits()).isZero();
         assertThat(restarted.stores()).isEqualTo(1);
+    }
+
+    @Test
+    void aWholeEntryWhoseClassesDoNotLoadIsAWarningAndTheModuleIsCompiledAgain() throws IOException {
+        startAndServe(cache());
+        Path entry = onlyEntry();
+        String sha = entry.getFileName().toString().substring(0, 64);
+        String digest = "sha-256:" + Base64.getEncoder().encodeToString(HexFormat.of().parseHex(sha));
+        DiskCodeCache.Entry key = cache().entry(sha, WasmCode.COMPILER_OPTIONS);
+        assertThat(key.file(digest)).isEqualTo(entry);
+        Files.write(entry, DiskCodeCache.entryBytes(key.key(digest), "no classes in here".getBytes(StandardCharsets.UTF_8)));
+
+        DiskCodeCache restarted = cache();
+        startAndServe(restarted);
+
+        assertThat(warnings).singleElement().asString().contains(entry.toString()).contains("classes cannot be loaded");
+        assertThat(restarted.stores()).isEqualTo(1);
+        DiskCodeCache again = cache();
+        startAndServe(again);
+        assertThat(again.hits()).isEqualTo(1);
     }
 
     @Test
