@@ -93,19 +93,21 @@ public final class WasmCode {
      * came from the cache.
      */
     public static WasmCode load(String plugin, String origin, byte[] bytes, Engine engine, DiskCodeCache cache) {
-        String sha256 = sha256(bytes);
-        return CompiledCodeCache.get(origin, sha256, engine, () -> parse(plugin, origin, bytes, sha256, engine, cache));
+        byte[] digest = sha256(bytes);
+        String sha256 = HexFormat.of().formatHex(digest);
+        return CompiledCodeCache.get(origin, sha256, engine, () -> parse(plugin, origin, bytes, digest, engine, cache));
     }
 
-    private static WasmCode parse(String plugin, String origin, byte[] bytes, String sha256, Engine engine,
+    private static WasmCode parse(String plugin, String origin, byte[] bytes, byte[] sha256Digest, Engine engine,
             DiskCodeCache cache) {
+        String sha256 = HexFormat.of().formatHex(sha256Digest);
         if (bytes.length < 8 || !startsWithMagic(bytes)) {
             throw new PluginLoadException(plugin, origin, "not a WebAssembly binary (missing \\0asm magic number)");
         }
         long start = System.nanoTime();
         DiskCodeCache.Entry entry = engine == Engine.COMPILER && cache != null ? cache.entry(sha256, COMPILER_OPTIONS) : null;
         // Validation is most of a parse; a module whose compiled code is cached was validated when it was made.
-        String digest = chicoryDigest(bytes);
+        String digest = chicoryDigest(sha256Digest);
         boolean validate = entry == null || !entry.prefetch(digest);
         WasmModule module = parseModule(plugin, origin, bytes, validate);
         if (!validate && !digest.equals(module.digest())) {
@@ -145,13 +147,12 @@ public final class WasmCode {
         }
     }
 
-    /** The key Chicory's compiler gives its cache: {@link WasmModule#digest()}, as its parser computes it by default. */
-    private static String chicoryDigest(byte[] bytes) {
-        try {
-            return "sha-256:" + Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required of every JVM", e);
-        }
+    /**
+     * The key Chicory's compiler gives its cache, {@link WasmModule#digest()}, as its parser computes it by
+     * default, from the module's SHA-256.
+     */
+    private static String chicoryDigest(byte[] sha256Digest) {
+        return "sha-256:" + Base64.getEncoder().encodeToString(sha256Digest);
     }
 
     /** The second half of the load's log line: how the code was made. */
@@ -240,9 +241,9 @@ public final class WasmCode {
         return true;
     }
 
-    private static String sha256(byte[] bytes) {
+    private static byte[] sha256(byte[] bytes) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+            return MessageDigest.getInstance("SHA-256").digest(bytes);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is required of every JVM", e);
         }
