@@ -1,17 +1,21 @@
 #!/usr/bin/env bash
-# Load test of the gateway (issue 8): wrk against a Jetty upstream, directly and through the gateway with
-# no plugin, with one policy (add-header) on each engine, and with a three-policy chain. Every variant runs
+# Load test of the gateway (issues 8, 19): wrk against a Jetty upstream, directly and through the gateway
+# with no plugin, with one policy (add-header) on each engine, with a three-policy chain, and with the Rust
+# and Go SDKs' http_headers examples. Every variant runs
 # at 1 and 16 connections, interleaved, ROUNDS rounds; the report gives the median req/s, p50 and p99 of
 # each, its throughput ratio to "gateway, no plugin", and the CPU time the serving process (the gateway,
 # or the upstream for "direct") spent per request, which the other processes on the cores disturb less.
 #
 #   bench/load.sh                      # build, then measure: ~7 minutes with the defaults
 #   DURATION=5s ROUNDS=1 bench/load.sh # a quick look
+#   ONLY="gateway-none rust-compiler" bench/load.sh  # some variants (the first listed below is the baseline)
 #
 # Environment: DURATION (per run, default 10s), WARMUP (per variant, before the rounds, default 15s),
 # ROUNDS (default 3), SKIP_BUILD=1 (use the jars already in */target), OUT (report file, default
 # bench/results/<date>-load.md; the raw wrk output goes next to it in <report>.raw/).
-# Ports used on 127.0.0.1: 18080 (upstream), 18081-18084 (gateways), 19081-19084 (their admin ports).
+# Ports used on 127.0.0.1: 18080 (upstream), 18081-18086 (gateways), 19081-19086 (their admin ports).
+# Gateways run as the README starts one (-XX:-DontCompileHugeMethods), with plugin log lines below WARN
+# dropped: the SDK examples log every header at INFO.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -23,15 +27,23 @@ RAW="${OUT%.md}.raw"
 GATEWAY_JAR=jetty-gateway/target/jetty-gateway.jar
 BENCH_JAR=bench/target/benchmarks.jar
 JVM=(java -Xms1g -Xmx1g -XX:+UseG1GC)
+GATEWAY_JVM=("${JVM[@]}" -XX:-DontCompileHugeMethods -Dorg.slf4j.simpleLogger.log.wasmgate.plugin=warn)
 
-# variant name, port, description; the first is the baseline of the ratios
-VARIANTS=(
-  "gateway-none|18081|gateway, no plugin"
-  "direct|18080|upstream direct (no gateway)"
-  "add-header-compiler|18082|gateway, add-header, compiler"
-  "add-header-interpreter|18083|gateway, add-header, interpreter"
-  "chain-compiler|18084|gateway, api-key + rate-limit + headers, compiler"
+# variant name, port, description, gateway configuration (bench/load/<name>.yaml; none for "direct") and a
+# response header that shows its plugins ran; the first is the baseline of the ratios
+ALL_VARIANTS=(
+  "gateway-none|18081|gateway, no plugin|none|"
+  "direct|18080|upstream direct (no gateway)||"
+  "add-header-compiler|18082|gateway, add-header, compiler|add-header-compiler|x-wasmgate: hello"
+  "add-header-interpreter|18083|gateway, add-header, interpreter|add-header-interpreter|x-wasmgate: hello"
+  "chain-compiler|18084|gateway, api-key + rate-limit + headers, compiler|chain|x-content-type-options: nosniff"
+  "rust-compiler|18085|gateway, Rust SDK http_headers, compiler|rust-compiler|"
+  "go-compiler|18086|gateway, Go SDK http_headers, compiler|go-compiler|x-proxy-wasm-go-sdk-example: http_headers"
 )
+VARIANTS=()
+for entry in "${ALL_VARIANTS[@]}"; do
+  [ -z "${ONLY:-}" ] || [[ " $ONLY " == *" ${entry%%|*} "* ]] && VARIANTS+=("$entry")
+done
 CONNECTIONS=(1 16)
 
 source bench/lib.sh
@@ -84,6 +96,7 @@ report() {
     echo
     echo "\`bench/load.sh\` at commit $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- abi jetty-gateway wasm-servlet-filter sample-policies || echo ' (with uncommitted changes)')."
     echo "Machine: $(nproc) cores ($(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)), $(java -version 2>&1 | head -1)."
+    echo "Gateway JVMs: \`${GATEWAY_JVM[*]:1}\`."
     echo "wrk, upstream and gateways share the cores. $ROUNDS rounds of $DURATION per variant and connection count, interleaved,"
     echo "after a $WARMUP warm-up per variant; medians of the rounds. Load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)."
     echo "Same-round ratios divide each run by the no-plugin run of the same round and connection count, which"
@@ -142,19 +155,19 @@ main() {
 
   start upstream 18080 http://127.0.0.1:18080/ "$RAW/upstream.log" \
     "${JVM[@]}" -cp "$BENCH_JAR" io.wasmgate.bench.load.LoadUpstream 18080
-  local config
-  for config in none add-header-compiler add-header-interpreter chain; do
-    local port
-    port=$(listen_port "bench/load/$config.yaml")
+  [[ ${VARIANTS[0]} == gateway-none\|* ]] || die "ONLY must name gateway-none first: it is the baseline"
+  local entry name port config header
+  for entry in "${VARIANTS[@]}"; do
+    IFS='|' read -r name port _ config _ <<<"$entry"
+    [ -n "$config" ] || continue
     start "gateway-$config" "$port" "http://127.0.0.1:$((port + 1000))/ready" "$RAW/gateway-$config.log" \
-      "${JVM[@]}" -jar "$GATEWAY_JAR" --config "bench/load/$config.yaml"
+      "${GATEWAY_JVM[@]}" -jar "$GATEWAY_JAR" --config "bench/load/$config.yaml"
   done
-  check_response 18081 ""
-  check_response 18082 "x-wasmgate: hello"
-  check_response 18083 "x-wasmgate: hello"
-  check_response 18084 "x-content-type-options: nosniff"
+  for entry in "${VARIANTS[@]}"; do
+    IFS='|' read -r name port _ _ header <<<"$entry"
+    check_response "$port" "$header"
+  done
 
-  local entry name port
   echo "warm-up: $WARMUP per variant at 16 connections"
   for entry in "${VARIANTS[@]}"; do
     IFS='|' read -r name port _ <<<"$entry"

@@ -18,7 +18,10 @@ import java.util.List;
  * header maps, a do-nothing exchange and a log that fails the trial if a plugin reported an error.
  */
 final class Bench {
-    /** The AssemblyScript add-header policy adds this one header to every response (its default configuration). */
+    /**
+     * The AssemblyScript add-header policy adds this one header to every response (its default
+     * configuration), and so does bench-add-header.wat ({@code host-add-header}), which makes only that hostcall.
+     */
     static final String ADDED_NAME = "x-wasmgate";
     static final String ADDED_VALUE = "hello";
 
@@ -38,6 +41,7 @@ final class Bench {
         return switch (name) {
             case "add-header" -> "wasmgate/policies/add-header.wasm";
             case "noop", "touch", "shared" -> "wasmgate/fixtures/bench-" + name + ".wasm";
+            case "host-add-header" -> "wasmgate/fixtures/bench-add-header.wasm";
             default -> throw new IllegalArgumentException("unknown bench module " + name);
         };
     }

@@ -1,5 +1,9 @@
 package io.wasmgate.abi.context;
 
+import io.wasmgate.abi.context.Callout.GrpcCall;
+import io.wasmgate.abi.context.Callout.GrpcStreamCall;
+import io.wasmgate.abi.context.Callout.GrpcUnaryCall;
+import io.wasmgate.abi.context.Callout.HttpCall;
 import io.wasmgate.abi.spi.Body;
 import io.wasmgate.abi.spi.Cancellable;
 import io.wasmgate.abi.spi.GrpcCallRequest;
@@ -22,31 +26,35 @@ import java.util.Optional;
 /**
  * The callouts of one root context: tokens unique per VM with the kind in
  * their low two bits (HTTP calls {@code 4k}, gRPC unary calls {@code 4k+1}, gRPC streams {@code 4k+2}),
- * the calls in flight and the context that made each, what the guest may read while a response callback
- * runs, and what {@code proxy_get_status} reports.
+ * the {@link Callout calls} in flight, what the guest may read while a response callback runs, and what
+ * {@code proxy_get_status} reports.
  *
  * <p>Events are delivered in order through the VM's serial executor, under the VM lock, to the root
  * context. A call whose originating stream ended is cancelled and its events dropped, so no callback
  * ever reaches a deleted context.
  */
 final class Callouts {
-    private static final int HTTP = 0;
-    private static final int GRPC_UNARY = 1;
-    private static final int GRPC_STREAM = 2;
+    /**
+     * The kind a token names: its low two bits are the kind's position here, so the order is what the
+     * guest sees. The guest may pass any number, and one of the wrong kind is a bad argument even when no
+     * call has it, so the kind is read from the token itself.
+     */
+    private enum Kind {
+        HTTP,
+        GRPC_UNARY,
+        GRPC_STREAM;
 
-    private static final class Pending {
-        final int origin;
-        final Cancellable cancellable;
-        byte[] unaryResponse = new byte[0];
+        int token(int sequence) {
+            return sequence << 2 | ordinal();
+        }
 
-        Pending(int origin, Cancellable cancellable) {
-            this.origin = origin;
-            this.cancellable = cancellable;
+        boolean names(int token) {
+            return (token & 3) == ordinal();
         }
     }
 
     private final ProxyWasmVm vm;
-    private final Map<Integer, Pending> pending = new HashMap<>();
+    private final Map<Integer, Callout> pending = new HashMap<>();
     private int sequence;
     private Headers responseHeaders;
     private Headers responseTrailers;
@@ -63,7 +71,7 @@ final class Callouts {
 
     /** Sends an HTTP call for {@code origin} and returns its token. */
     int httpCall(HttpCallRequest request, ContextBase origin) {
-        int token = nextToken(HTTP);
+        int token = nextToken(Kind.HTTP);
         Cancellable call = vm.services().calloutClient().httpCall(request, new HttpCallListener() {
             @Override
             public void onResponse(HttpCallResponse response) {
@@ -75,14 +83,14 @@ final class Callouts {
                 vm.deliver(() -> deliverHttp(token, null, reason));
             }
         });
-        pending.put(token, new Pending(origin.id(), call));
+        pending.put(token, new HttpCall(origin.id(), call));
         return token;
     }
 
     /** Opens a gRPC call for {@code origin}; a unary call sends {@code unaryMessage} and half-closes. */
     int grpcCall(GrpcCallRequest request, ContextBase origin, byte[] unaryMessage) {
         boolean unary = unaryMessage != null;
-        int token = nextToken(unary ? GRPC_UNARY : GRPC_STREAM);
+        int token = nextToken(unary ? Kind.GRPC_UNARY : Kind.GRPC_STREAM);
         GrpcStream stream = vm.services().calloutClient().grpcCall(request, new GrpcListener() {
             @Override
             public void onInitialMetadata(List<HeaderField> metadata) {
@@ -104,7 +112,7 @@ final class Callouts {
                 vm.deliver(() -> deliverClose(token, grpcStatus, message));
             }
         });
-        pending.put(token, new Pending(origin.id(), stream));
+        pending.put(token, unary ? new GrpcUnaryCall(origin.id(), stream, new byte[0]) : new GrpcStreamCall(origin.id(), stream));
         if (unary) {
             stream.send(unaryMessage, true);
         }
@@ -113,56 +121,54 @@ final class Callouts {
 
     /** {@code proxy_grpc_send}: BAD_ARGUMENT for a token that is not a stream, NOT_FOUND for an unknown one. */
     WasmResult grpcSend(int token, byte[] message, boolean endOfStream) {
-        if ((token & 3) != GRPC_STREAM) {
-            return WasmResult.BAD_ARGUMENT;
+        if (pending.get(token) instanceof GrpcStreamCall call) {
+            call.stream().send(message, endOfStream);
+            return WasmResult.OK;
         }
-        Pending call = pending.get(token);
-        if (call == null) {
-            return WasmResult.NOT_FOUND;
-        }
-        ((GrpcStream) call.cancellable).send(message, endOfStream);
-        return WasmResult.OK;
+        return notPending(token, Kind.GRPC_STREAM);
     }
 
     /** {@code proxy_grpc_cancel}: no further callbacks for the call. */
     WasmResult grpcCancel(int token) {
-        if (!isGrpc(token)) {
-            return WasmResult.BAD_ARGUMENT;
+        if (pending.get(token) instanceof GrpcCall call) {
+            pending.remove(token);
+            call.cancel();
+            return WasmResult.OK;
         }
-        Pending call = pending.remove(token);
-        if (call == null) {
-            return WasmResult.NOT_FOUND;
-        }
-        call.cancellable.cancel();
-        return WasmResult.OK;
+        return notPending(token, Kind.GRPC_UNARY, Kind.GRPC_STREAM);
     }
 
     /** {@code proxy_grpc_close}: cancels a unary call; half-closes a stream, whose remote close is still reported. */
     WasmResult grpcClose(int token) {
-        if (!isGrpc(token)) {
-            return WasmResult.BAD_ARGUMENT;
-        }
-        if ((token & 3) == GRPC_UNARY) {
+        Callout call = pending.get(token);
+        if (call instanceof GrpcUnaryCall) {
             return grpcCancel(token);
         }
-        Pending call = pending.get(token);
-        if (call == null) {
-            return WasmResult.NOT_FOUND;
+        if (call instanceof GrpcStreamCall stream) {
+            stream.stream().halfClose();
+            return WasmResult.OK;
         }
-        ((GrpcStream) call.cancellable).halfClose();
-        return WasmResult.OK;
+        return notPending(token, Kind.GRPC_UNARY, Kind.GRPC_STREAM);
     }
 
-    private static boolean isGrpc(int token) {
-        int kind = token & 3;
-        return kind == GRPC_UNARY || kind == GRPC_STREAM;
+    /**
+     * The answer for a token with no call of {@code accepted} kinds: NOT_FOUND if it names one of them
+     * (the call ended or never was), BAD_ARGUMENT if it names another kind, in flight or not.
+     */
+    private static WasmResult notPending(int token, Kind... accepted) {
+        for (Kind kind : accepted) {
+            if (kind.names(token)) {
+                return WasmResult.NOT_FOUND;
+            }
+        }
+        return WasmResult.BAD_ARGUMENT;
     }
 
-    private int nextToken(int kind) {
+    private int nextToken(Kind kind) {
         int token;
         do {
             sequence = sequence >= (Integer.MAX_VALUE >> 2) ? 1 : sequence + 1;
-            token = sequence << 2 | kind;
+            token = kind.token(sequence);
         } while (pending.containsKey(token));
         return token;
     }
@@ -193,7 +199,7 @@ final class Callouts {
 
     /** Streams see their metadata; Envoy delivers none for unary calls, only the message or the close. */
     private void deliverMetadata(int token, List<HeaderField> metadata, boolean trailing) {
-        if ((token & 3) != GRPC_STREAM || !pending.containsKey(token)) {
+        if (!(pending.get(token) instanceof GrpcStreamCall)) {
             return;
         }
         grpcMetadata = Headers.of(metadata);
@@ -207,15 +213,12 @@ final class Callouts {
     }
 
     private void deliverMessage(int token, byte[] message) {
-        Pending call = pending.get(token);
-        if (call == null) {
-            return;
+        Callout call = pending.get(token);
+        if (call instanceof GrpcUnaryCall unary) {
+            pending.put(token, unary.withResponse(message));
+        } else if (call instanceof GrpcStreamCall) {
+            receive(token, message);
         }
-        if ((token & 3) == GRPC_UNARY) {
-            call.unaryResponse = message;
-            return;
-        }
-        receive(token, message);
     }
 
     /**
@@ -223,13 +226,13 @@ final class Callouts {
      * message with {@code proxy_on_grpc_receive} and nothing else; one that failed gets the close.
      */
     private void deliverClose(int token, int grpcStatus, String message) {
-        Pending call = pending.remove(token);
+        Callout call = pending.remove(token);
         if (call == null) {
             return;
         }
         status(grpcStatus, message);
-        if ((token & 3) == GRPC_UNARY && grpcStatus == 0) {
-            receive(token, call.unaryResponse);
+        if (call instanceof GrpcUnaryCall unary && grpcStatus == 0) {
+            receive(token, unary.response());
         } else {
             callRoot(Callback.ON_GRPC_CLOSE, token, grpcStatus);
         }
@@ -268,11 +271,11 @@ final class Callouts {
         if (pending.isEmpty()) {
             return;
         }
-        Iterator<Pending> calls = pending.values().iterator();
+        Iterator<Callout> calls = pending.values().iterator();
         while (calls.hasNext()) {
-            Pending call = calls.next();
-            if (call.origin == contextId) {
-                call.cancellable.cancel();
+            Callout call = calls.next();
+            if (call.origin() == contextId) {
+                call.cancel();
                 calls.remove();
             }
         }
@@ -280,7 +283,7 @@ final class Callouts {
 
     /** Cancels every call in flight. */
     void cancelAll() {
-        pending.values().forEach(call -> call.cancellable.cancel());
+        pending.values().forEach(Callout::cancel);
         pending.clear();
     }
 

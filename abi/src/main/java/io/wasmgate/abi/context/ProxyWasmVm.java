@@ -100,7 +100,7 @@ public final class ProxyWasmVm {
      * so it is held to the callback deadline like any other guest code.
      */
     private WasmInstance instantiate(List<ImportFunction> imports) {
-        deadline.enter(System.nanoTime());
+        deadline.enter();
         try {
             return WasmInstance.create(config.name(), code, imports, config.limits().memoryPages());
         } catch (PluginLoadException e) {
@@ -137,9 +137,10 @@ public final class ProxyWasmVm {
         current = context;
         effective = context;
         boolean outermost = depth++ == 0;
-        long started = outermost ? System.nanoTime() : 0;
+        boolean timed = outermost && counts.timesNext(callback);
+        long started = timed ? System.nanoTime() : 0;
         if (outermost) {
-            deadline.enter(started);
+            deadline.enter();
         }
         try {
             return instance.call(callback, args);
@@ -153,7 +154,7 @@ public final class ProxyWasmVm {
             effective = savedEffective;
             if (outermost) {
                 deadline.exit();
-                counts.callback(callback, System.nanoTime() - started);
+                counts.callback(callback, timed ? System.nanoTime() - started : InstanceCounts.NOT_TIMED);
                 if (failure == null) {
                     runDeferred();
                 } else {

@@ -40,35 +40,82 @@ import java.util.function.Supplier;
  * reaches the VM.
  */
 public final class StreamContext extends ContextBase {
+    /** What the failure policy made of the plugin for this stream; set once, away from {@link #ACTIVE}. */
+    private enum Health {
+        ACTIVE,
+        /** Failed open: every later callback is skipped as if it returned Continue. */
+        SKIPPED,
+        /** Failed closed: the stream was answered and every later callback stops. */
+        FAILED
+    }
+
+    /** Whether the guest knows the context: created with the first callback, gone after {@link #onDone}. */
+    private enum Phase {
+        NEW,
+        LIVE,
+        DONE
+    }
+
+    /**
+     * One direction's messages and how far the plugin let them through. {@link #held} covers a stop of any
+     * of its callbacks, {@link #bodyHeld} only one of the body callback, which alone decides whether the
+     * next chunk extends what the plugin holds. Written only under the VM lock; all but {@link #trailers}
+     * and {@link #body} are also read only under it.
+     */
+    private static final class DirectionState {
+        final StreamType type;
+        final Callback headersCallback;
+        final Callback bodyCallback;
+        final Callback trailersCallback;
+        /** The local reply's status when the held body outgrows the limit. */
+        final int overLimitStatus;
+        Headers headers;
+        /**
+         * Volatile, as is {@link #body}: the integration reads both without the VM lock, possibly on
+         * another thread than the callback that set them (trailers the plugin added, a body created on
+         * first use); the volatile write and read are its happens-before edge to that callback.
+         */
+        volatile Headers trailers;
+        /** Created on first use, as most streams carry no body. */
+        volatile Body body;
+        /** A callback of this direction stopped and the plugin has not continued it since. */
+        boolean held;
+        /** The body callback stopped: the next chunk is appended to what the plugin holds. */
+        boolean bodyHeld;
+        /** The headers went on (the callback continued, or the plugin continued later), so they are read-only. */
+        boolean headersReleased;
+        /** The plugin continued this direction from inside the callback that then returned a stop. */
+        boolean continuedEarly;
+
+        DirectionState(StreamType type, Callback headersCallback, Callback bodyCallback, Callback trailersCallback, int overLimitStatus) {
+            this.type = type;
+            this.headersCallback = headersCallback;
+            this.bodyCallback = bodyCallback;
+            this.trailersCallback = trailersCallback;
+            this.overLimitStatus = overLimitStatus;
+        }
+
+        String name() {
+            return type == StreamType.HTTP_REQUEST ? "request" : "response";
+        }
+    }
+
     private final HttpExchange exchange;
+    private final DirectionState request = new DirectionState(StreamType.HTTP_REQUEST,
+            Callback.ON_REQUEST_HEADERS, Callback.ON_REQUEST_BODY, Callback.ON_REQUEST_TRAILERS, 413);
+    private final DirectionState response = new DirectionState(StreamType.HTTP_RESPONSE,
+            Callback.ON_RESPONSE_HEADERS, Callback.ON_RESPONSE_BODY, Callback.ON_RESPONSE_TRAILERS, 502);
     /** Values of {@code proxy_set_property}; created on first use, as most streams never set one. */
     private Map<String, byte[]> storedProperties = Map.of();
-    /**
-     * Created on first use ({@link #requestBody()}), as most streams carry no body; volatile because the
-     * integration may read it outside the VM lock, so it must never see a half-built body.
-     */
-    private volatile Body requestBody;
-    /** Created on first use ({@link #responseBody()}). */
-    private volatile Body responseBody;
-    private Headers requestHeaders;
-    private Headers requestTrailers;
-    private Headers responseHeaders;
-    private Headers responseTrailers;
     private Callback running;
-    private boolean created;
-    private boolean finished;
-    private boolean skipped;
-    private boolean failed;
+    private Phase phase = Phase.NEW;
+    /**
+     * Changed only under the VM lock; volatile because {@link #failed()} reads it without the lock, possibly
+     * on another thread than the callback that failed.
+     */
+    private volatile Health health = Health.ACTIVE;
     private boolean localReplyInCallback;
-    private boolean requestHeld;
-    private boolean responseHeld;
-    private boolean requestHeadersReleased;
-    private boolean responseHeadersReleased;
-    private boolean requestBodyHeld;
-    private boolean responseBodyHeld;
     private boolean endOfStreamInCallback;
-    private boolean requestContinuedEarly;
-    private boolean responseContinuedEarly;
     private boolean rejected;
 
     StreamContext(ProxyWasmVm vm, int id, HttpExchange exchange) {
@@ -83,14 +130,7 @@ public final class StreamContext extends ContextBase {
 
     /** {@code proxy_on_request_headers}; {@code headers} stays the live map the plugin edits. */
     public FilterHeadersStatus onRequestHeaders(Headers headers, boolean endOfStream) {
-        return locked(() -> {
-            requestHeaders = headers;
-            long raw = invokeHeaders(Callback.ON_REQUEST_HEADERS, headers.size(), endOfStream);
-            FilterHeadersStatus status = consumeEarlyContinue(true, convertHeaders(raw), FilterHeadersStatus.CONTINUE);
-            requestHeld = status.stops();
-            requestHeadersReleased = !requestHeld;
-            return status;
-        });
+        return onHeaders(request, headers, endOfStream);
     }
 
     /**
@@ -99,44 +139,17 @@ public final class StreamContext extends ContextBase {
      * afterwards.
      */
     public FilterDataStatus onRequestBody(byte[] chunk, boolean endOfStream) {
-        return locked(() -> {
-            Body body = requestBody();
-            if (!requestBodyHeld) {
-                body.wrap(chunk);
-            } else if (overBufferLimit(body, chunk)) {
-                return reject(413, "request");
-            } else {
-                body.append(chunk);
-            }
-            long raw = invokeBody(Callback.ON_REQUEST_BODY, body.length(), endOfStream);
-            FilterDataStatus status = consumeEarlyContinue(true, convertData(raw), FilterDataStatus.CONTINUE);
-            requestBodyHeld = status.stops();
-            requestHeld = status.stops();
-            return status;
-        });
+        return onBody(request, chunk, endOfStream);
     }
 
     /** {@code proxy_on_request_trailers}. */
     public FilterTrailersStatus onRequestTrailers(Headers trailers) {
-        return locked(() -> {
-            requestTrailers = trailers;
-            FilterTrailersStatus status = consumeEarlyContinue(true,
-                    convertTrailers(invoke(Callback.ON_REQUEST_TRAILERS, id(), trailers.size())), FilterTrailersStatus.CONTINUE);
-            requestHeld = status.stops();
-            return status;
-        });
+        return onTrailers(request, trailers);
     }
 
     /** {@code proxy_on_response_headers}; {@code headers} carries {@code :status} and stays live. */
     public FilterHeadersStatus onResponseHeaders(Headers headers, boolean endOfStream) {
-        return locked(() -> {
-            responseHeaders = headers;
-            long raw = invokeHeaders(Callback.ON_RESPONSE_HEADERS, headers.size(), endOfStream);
-            FilterHeadersStatus status = consumeEarlyContinue(false, convertHeaders(raw), FilterHeadersStatus.CONTINUE);
-            responseHeld = status.stops();
-            responseHeadersReleased = !responseHeld;
-            return status;
-        });
+        return onHeaders(response, headers, endOfStream);
     }
 
     /**
@@ -145,30 +158,57 @@ public final class StreamContext extends ContextBase {
      * afterwards.
      */
     public FilterDataStatus onResponseBody(byte[] chunk, boolean endOfStream) {
-        return locked(() -> {
-            Body body = responseBody();
-            if (!responseBodyHeld) {
-                body.wrap(chunk);
-            } else if (overBufferLimit(body, chunk)) {
-                return reject(502, "response");
-            } else {
-                body.append(chunk);
-            }
-            long raw = invokeBody(Callback.ON_RESPONSE_BODY, body.length(), endOfStream);
-            FilterDataStatus status = consumeEarlyContinue(false, convertData(raw), FilterDataStatus.CONTINUE);
-            responseBodyHeld = status.stops();
-            responseHeld = status.stops();
-            return status;
-        });
+        return onBody(response, chunk, endOfStream);
     }
 
     /** {@code proxy_on_response_trailers}. */
     public FilterTrailersStatus onResponseTrailers(Headers trailers) {
+        return onTrailers(response, trailers);
+    }
+
+    private FilterHeadersStatus onHeaders(DirectionState direction, Headers headers, boolean endOfStream) {
         return locked(() -> {
-            responseTrailers = trailers;
-            FilterTrailersStatus status = consumeEarlyContinue(false,
-                    convertTrailers(invoke(Callback.ON_RESPONSE_TRAILERS, id(), trailers.size())), FilterTrailersStatus.CONTINUE);
-            responseHeld = status.stops();
+            direction.headers = headers;
+            long raw = vm.abiVersion().atLeast020()
+                    ? invoke(direction.headersCallback, id(), headers.size(), flag(endOfStream))
+                    : invoke(direction.headersCallback, id(), headers.size());
+            FilterHeadersStatus status = consumeEarlyContinue(direction, convertHeaders(raw), FilterHeadersStatus.CONTINUE);
+            direction.held = status.stops();
+            direction.headersReleased = !direction.held;
+            return status;
+        });
+    }
+
+    private FilterDataStatus onBody(DirectionState direction, byte[] chunk, boolean endOfStream) {
+        return locked(() -> {
+            Body body = body(direction);
+            if (!direction.bodyHeld) {
+                body.wrap(chunk);
+            } else if (overBufferLimit(body, chunk)) {
+                return reject(direction);
+            } else {
+                body.append(chunk);
+            }
+            long raw;
+            endOfStreamInCallback = endOfStream;
+            try {
+                raw = invoke(direction.bodyCallback, id(), body.length(), flag(endOfStream));
+            } finally {
+                endOfStreamInCallback = false;
+            }
+            FilterDataStatus status = consumeEarlyContinue(direction, convertData(raw), FilterDataStatus.CONTINUE);
+            direction.bodyHeld = status.stops();
+            direction.held = status.stops();
+            return status;
+        });
+    }
+
+    private FilterTrailersStatus onTrailers(DirectionState direction, Headers trailers) {
+        return locked(() -> {
+            direction.trailers = trailers;
+            FilterTrailersStatus status = consumeEarlyContinue(direction,
+                    convertTrailers(invoke(direction.trailersCallback, id(), trailers.size())), FilterTrailersStatus.CONTINUE);
+            direction.held = status.stops();
             return status;
         });
     }
@@ -192,28 +232,29 @@ public final class StreamContext extends ContextBase {
      */
     public void onLog(Headers finalRequestHeaders, Headers finalResponseHeaders) {
         locked(() -> {
-            if (requestHeaders == null) {
-                requestHeaders = finalRequestHeaders;
-                requestHeadersReleased = true;
-            }
-            if (responseHeaders == null) {
-                responseHeaders = finalResponseHeaders;
-                responseHeadersReleased = true;
-            }
+            attachFinalHeaders(request, finalRequestHeaders);
+            attachFinalHeaders(response, finalResponseHeaders);
             return null;
         });
         onLog();
+    }
+
+    private static void attachFinalHeaders(DirectionState direction, Headers headers) {
+        if (direction.headers == null) {
+            direction.headers = headers;
+            direction.headersReleased = true;
+        }
     }
 
     /** {@code proxy_on_done} then {@code proxy_on_delete}; the stream is gone afterwards. */
     public void onDone() {
         locked(() -> {
             root().callouts().cancelFrom(id());
-            if (created && !finished) {
+            if (phase == Phase.LIVE) {
                 invoke(Callback.ON_DONE, id());
                 invoke(Callback.ON_DELETE, id());
             }
-            finished = true;
+            phase = Phase.DONE;
             vm.unregister(this);
             return null;
         });
@@ -221,61 +262,54 @@ public final class StreamContext extends ContextBase {
 
     /** The request body the plugin currently holds or just passed; forward it when the request continues. */
     public Body requestBody() {
-        Body body = requestBody;
-        return body != null ? body : createBody(true);
+        return body(request);
     }
 
     /** The response body the plugin currently holds or just passed; forward it when the response continues. */
     public Body responseBody() {
-        Body body = responseBody;
-        return body != null ? body : createBody(false);
+        return body(response);
+    }
+
+    private Body body(DirectionState direction) {
+        Body body = direction.body;
+        return body != null ? body : createBody(direction);
     }
 
     /** Under the VM lock, so a hostcall and the integration never create two bodies for one direction. */
-    private Body createBody(boolean request) {
+    private Body createBody(DirectionState direction) {
         return locked(() -> {
-            if (request && requestBody == null) {
-                requestBody = new Body();
-            } else if (!request && responseBody == null) {
-                responseBody = new Body();
+            if (direction.body == null) {
+                direction.body = new Body();
             }
-            return request ? requestBody : responseBody;
+            return direction.body;
         });
     }
 
     /** Request trailers, including ones the plugin added from the last body callback. */
     public Optional<Headers> requestTrailers() {
-        return Optional.ofNullable(requestTrailers);
+        return Optional.ofNullable(request.trailers);
     }
 
     /** Response trailers, including ones the plugin added from the last body callback. */
     public Optional<Headers> responseTrailers() {
-        return Optional.ofNullable(responseTrailers);
+        return Optional.ofNullable(response.trailers);
     }
 
     /** {@code true} if the plugin failed and the stream was answered (or will be) per its policy. */
     public boolean failed() {
-        return failed;
-    }
-
-    private long invokeBody(Callback callback, int size, boolean endOfStream) {
-        endOfStreamInCallback = endOfStream;
-        try {
-            return invoke(callback, id(), size, flag(endOfStream));
-        } finally {
-            endOfStreamInCallback = false;
-        }
+        return health == Health.FAILED;
     }
 
     /**
      * A plugin that continued a direction from inside the callback that then returned a stop has, in
      * effect, not stopped: the deferred continue ran before the stop was known, so it is honoured here.
+     * A continue of the other direction, which was not held, is forgotten with it.
      */
-    private <S extends Enum<S>> S consumeEarlyContinue(boolean request, S status, S proceed) {
-        boolean early = request ? requestContinuedEarly : responseContinuedEarly;
-        requestContinuedEarly = false;
-        responseContinuedEarly = false;
-        return early && status != proceed && !failed && !localReplyInCallback ? proceed : status;
+    private <S extends Enum<S>> S consumeEarlyContinue(DirectionState direction, S status, S proceed) {
+        boolean early = direction.continuedEarly;
+        request.continuedEarly = false;
+        response.continuedEarly = false;
+        return early && status != proceed && health != Health.FAILED && !localReplyInCallback ? proceed : status;
     }
 
     private boolean overBufferLimit(Body held, byte[] chunk) {
@@ -283,31 +317,28 @@ public final class StreamContext extends ContextBase {
     }
 
     /** Answers a stream whose held body outgrew {@code limits.max_buffered_body}; the VM stays healthy. */
-    private FilterDataStatus reject(int status, String direction) {
+    private FilterDataStatus reject(DirectionState direction) {
         if (!rejected) {
             rejected = true;
-            vm.log(LogLevel.WARN, "stream " + id() + ": " + direction + " body held by the plugin exceeds limits.max_buffered_body ("
-                    + vm.config().limits().maxBufferedBody() + " bytes); answering " + status);
-            exchange.sendLocalReply(new LocalReply(status, "wasm_buffer_limit", new byte[0], List.of(), OptionalInt.empty()));
+            vm.log(LogLevel.WARN, "stream " + id() + ": " + direction.name()
+                    + " body held by the plugin exceeds limits.max_buffered_body ("
+                    + vm.config().limits().maxBufferedBody() + " bytes); answering " + direction.overLimitStatus);
+            exchange.sendLocalReply(new LocalReply(direction.overLimitStatus, "wasm_buffer_limit", new byte[0], List.of(),
+                    OptionalInt.empty()));
         }
         return FilterDataStatus.STOP_ITERATION_NO_BUFFER;
     }
 
-    private long invokeHeaders(Callback callback, int count, boolean endOfStream) {
-        return vm.abiVersion().atLeast020()
-                ? invoke(callback, id(), count, flag(endOfStream))
-                : invoke(callback, id(), count);
-    }
-
     /**
      * Calls the guest unless the plugin is skipped or failed for this stream; returns 0 (Continue) when
-     * skipped, -1 (a stop) when the stream has failed closed.
+     * skipped or after {@link #onDone}, -1 (a stop) when the stream has failed closed.
      */
     private long invoke(Callback callback, long... args) {
-        if (skipped || finished) {
+        Health now = health;
+        if (now == Health.SKIPPED || phase == Phase.DONE) {
             return 0;
         }
-        if (failed) {
+        if (now == Health.FAILED) {
             return -1;
         }
         if (vm.failed()) {
@@ -326,9 +357,9 @@ public final class StreamContext extends ContextBase {
     }
 
     private void ensureCreated() {
-        if (!created) {
+        if (phase == Phase.NEW) {
             vm.register(this);
-            created = true;
+            phase = Phase.LIVE;
             vm.call(this, Callback.ON_CONTEXT_CREATE, id(), root().id());
         }
     }
@@ -338,13 +369,9 @@ public final class StreamContext extends ContextBase {
      * nothing: the response is complete by then.
      */
     private long onFailure(Callback callback) {
-        if (vm.config().failurePolicy() == FailurePolicy.FAIL_OPEN) {
-            skipped = true;
-            vm.hostMetrics().failurePolicyApplied(HostMetrics.Outcome.FAIL_OPEN);
+        if (applyFailurePolicy()) {
             return 0;
         }
-        failed = true;
-        vm.hostMetrics().failurePolicyApplied(HostMetrics.Outcome.FAIL_CLOSED);
         if (callback != Callback.ON_LOG && callback != Callback.ON_DONE && callback != Callback.ON_DELETE) {
             exchange.sendLocalReply(LocalReply.failStream());
         }
@@ -356,23 +383,30 @@ public final class StreamContext extends ContextBase {
      * otherwise wait for its pause deadline. Fail-open releases what it held; fail-closed answers 503.
      */
     void onVmFailedWhilePaused() {
-        if (running != null || skipped || failed || finished || !(requestHeld || responseHeld)) {
+        if (running != null || health != Health.ACTIVE || phase == Phase.DONE || !(request.held || response.held)) {
             return;
         }
+        if (!applyFailurePolicy()) {
+            exchange.sendLocalReply(LocalReply.failStream());
+            return;
+        }
+        for (DirectionState direction : List.of(request, response)) {
+            if (direction.held) {
+                resume(direction);
+            }
+        }
+    }
+
+    /** Moves the stream to the plugin's failure policy and counts it; {@code true} if that is fail-open. */
+    private boolean applyFailurePolicy() {
         if (vm.config().failurePolicy() == FailurePolicy.FAIL_OPEN) {
-            skipped = true;
+            health = Health.SKIPPED;
             vm.hostMetrics().failurePolicyApplied(HostMetrics.Outcome.FAIL_OPEN);
-            if (requestHeld) {
-                resume(StreamType.HTTP_REQUEST);
-            }
-            if (responseHeld) {
-                resume(StreamType.HTTP_RESPONSE);
-            }
-            return;
+            return true;
         }
-        failed = true;
+        health = Health.FAILED;
         vm.hostMetrics().failurePolicyApplied(HostMetrics.Outcome.FAIL_CLOSED);
-        exchange.sendLocalReply(LocalReply.failStream());
+        return false;
     }
 
     private FilterHeadersStatus convertHeaders(long raw) {
@@ -408,10 +442,10 @@ public final class StreamContext extends ContextBase {
     @Override
     public Optional<Headers> headerMap(MapType type) {
         return switch (type) {
-            case HTTP_REQUEST_HEADERS -> Optional.ofNullable(requestHeaders);
-            case HTTP_REQUEST_TRAILERS -> Optional.ofNullable(requestTrailers);
-            case HTTP_RESPONSE_HEADERS -> Optional.ofNullable(responseHeaders);
-            case HTTP_RESPONSE_TRAILERS -> Optional.ofNullable(responseTrailers);
+            case HTTP_REQUEST_HEADERS -> Optional.ofNullable(request.headers);
+            case HTTP_REQUEST_TRAILERS -> Optional.ofNullable(request.trailers);
+            case HTTP_RESPONSE_HEADERS -> Optional.ofNullable(response.headers);
+            case HTTP_RESPONSE_TRAILERS -> Optional.ofNullable(response.trailers);
             default -> super.headerMap(type);
         };
     }
@@ -427,24 +461,28 @@ public final class StreamContext extends ContextBase {
             return Optional.empty();
         }
         return switch (type) {
-            case HTTP_REQUEST_HEADERS -> requestHeadersReleased ? Optional.empty() : Optional.ofNullable(requestHeaders);
-            case HTTP_RESPONSE_HEADERS -> responseHeadersReleased ? Optional.empty() : Optional.ofNullable(responseHeaders);
-            case HTTP_REQUEST_TRAILERS -> requestTrailers != null ? Optional.of(requestTrailers) : addTrailers(true);
-            case HTTP_RESPONSE_TRAILERS -> responseTrailers != null ? Optional.of(responseTrailers) : addTrailers(false);
+            case HTTP_REQUEST_HEADERS -> writableHeaders(request);
+            case HTTP_RESPONSE_HEADERS -> writableHeaders(response);
+            case HTTP_REQUEST_TRAILERS -> writableTrailers(request);
+            case HTTP_RESPONSE_TRAILERS -> writableTrailers(response);
             default -> Optional.empty();
         };
     }
 
-    private Optional<Headers> addTrailers(boolean request) {
-        if (!endOfStreamInCallback || running != (request ? Callback.ON_REQUEST_BODY : Callback.ON_RESPONSE_BODY)) {
+    private static Optional<Headers> writableHeaders(DirectionState direction) {
+        return direction.headersReleased ? Optional.empty() : Optional.ofNullable(direction.headers);
+    }
+
+    private Optional<Headers> writableTrailers(DirectionState direction) {
+        Headers trailers = direction.trailers;
+        if (trailers != null) {
+            return Optional.of(trailers);
+        }
+        if (!endOfStreamInCallback || running != direction.bodyCallback) {
             return Optional.empty();
         }
         Headers added = new Headers();
-        if (request) {
-            requestTrailers = added;
-        } else {
-            responseTrailers = added;
-        }
+        direction.trailers = added;
         return Optional.of(added);
     }
 
@@ -456,8 +494,8 @@ public final class StreamContext extends ContextBase {
     @Override
     public Optional<Body> buffer(BufferType type) {
         return switch (type) {
-            case HTTP_REQUEST_BODY -> Optional.of(requestBody());
-            case HTTP_RESPONSE_BODY -> Optional.of(responseBody());
+            case HTTP_REQUEST_BODY -> Optional.of(body(request));
+            case HTTP_RESPONSE_BODY -> Optional.of(body(response));
             default -> super.buffer(type);
         };
     }
@@ -490,11 +528,12 @@ public final class StreamContext extends ContextBase {
     }
 
     private Optional<PropertyValue> derived(String name) {
-        if (name.startsWith("request.") && requestHeaders != null) {
-            return Attributes.request(name, requestHeaders);
+        if (name.startsWith("request.") && request.headers != null) {
+            return Attributes.request(name, request.headers);
         }
-        if (name.startsWith("response.") && responseHeaders != null) {
-            return Attributes.response(name, responseHeaders, responseTrailers == null ? new Headers() : responseTrailers);
+        if (name.startsWith("response.") && response.headers != null) {
+            Headers trailers = response.trailers;
+            return Attributes.response(name, response.headers, trailers == null ? new Headers() : trailers);
         }
         return Optional.empty();
     }
@@ -517,32 +556,22 @@ public final class StreamContext extends ContextBase {
         if (type == StreamType.DOWNSTREAM || type == StreamType.UPSTREAM) {
             return WasmResult.UNIMPLEMENTED;
         }
-        vm.defer(() -> resume(type));
+        DirectionState direction = type == StreamType.HTTP_REQUEST ? request : response;
+        vm.defer(() -> resume(direction));
         return WasmResult.OK;
     }
 
-    private void resume(StreamType type) {
-        boolean request = type == StreamType.HTTP_REQUEST;
-        if (request ? !requestHeld : !responseHeld) {
+    private void resume(DirectionState direction) {
+        if (!direction.held) {
             if (running != null) {
-                if (request) {
-                    requestContinuedEarly = true;
-                } else {
-                    responseContinuedEarly = true;
-                }
+                direction.continuedEarly = true;
             }
             return;
         }
-        if (request) {
-            requestHeld = false;
-            requestHeadersReleased = true;
-            requestBodyHeld = false;
-        } else {
-            responseHeld = false;
-            responseHeadersReleased = true;
-            responseBodyHeld = false;
-        }
-        exchange.continueStream(type);
+        direction.held = false;
+        direction.headersReleased = true;
+        direction.bodyHeld = false;
+        exchange.continueStream(direction.type);
     }
 
     @Override

@@ -19,9 +19,11 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HashSet;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,6 +38,7 @@ public final class WasmCode {
     /** How the compiler runs; part of the code cache's key, so a change here makes old entries foreign. */
     private static final InterpreterFallback FALLBACK = InterpreterFallback.WARN;
     static final String COMPILER_OPTIONS = "interpreter-fallback=" + FALLBACK.name().toLowerCase(Locale.ROOT);
+    private static final int REPORTED_HUGE_METHODS = 10;
     private static final Logger LOG = LoggerFactory.getLogger(WasmCode.class);
 
     private final String origin;
@@ -201,15 +204,15 @@ public final class WasmCode {
         if (engine == Engine.INTERPRETER) {
             return InterpreterMachine::new;
         }
+        GeneratedClasses classes = new GeneratedClasses(entry);
+        Function<Instance, Machine> factory;
         try {
-            MachineFactoryCompiler.Builder compiler = MachineFactoryCompiler.builder(module).withInterpreterFallback(FALLBACK);
-            if (entry == null) {
-                return compiler.compile();
-            }
+            MachineFactoryCompiler.Builder compiler = MachineFactoryCompiler.builder(module).withInterpreterFallback(FALLBACK)
+                    .withCache(classes);
             try {
-                return compiler.withCache(entry).compile();
+                factory = compiler.compile();
             } catch (RuntimeException | LinkageError e) {
-                if (entry.served() == null) {
+                if (entry == null || entry.served() == null) {
                     throw e;
                 }
                 // The entry passed its checks but its classes did not load: never a reason to fail the start.
@@ -218,6 +221,30 @@ public final class WasmCode {
             }
         } catch (ChicoryException | IllegalStateException e) {
             throw new PluginLoadException(plugin, origin, "the Chicory compiler rejected the module: " + e.getMessage(), e);
+        }
+        reportHugeMethods(origin, module, classes.jar());
+        return factory;
+    }
+
+    /** Once per compiled module: the functions HotSpot will leave in its interpreter, and the JVM option that avoids it. */
+    private static void reportHugeMethods(String origin, WasmModule module, byte[] jar) {
+        if (jar == null) {
+            return;
+        }
+        List<HugeMethods.Method> huge = HugeMethods.in(jar);
+        if (huge.isEmpty()) {
+            return;
+        }
+        String names = huge.stream().limit(REPORTED_HUGE_METHODS)
+                .map(method -> method.function(module) + ": " + method.bytecodeBytes() + " bytes")
+                .collect(Collectors.joining(", ")) + (huge.size() > REPORTED_HUGE_METHODS ? ", ..." : "");
+        if (HugeMethods.leftInterpreted()) {
+            LOG.warn("{}: {} functions compiled to JVM methods over HotSpot's {}-byte JIT limit, which this JVM runs "
+                    + "interpreted, much slower than the rest: {}. Start the JVM with -XX:-DontCompileHugeMethods "
+                    + "to have them compiled.", origin, huge.size(), HugeMethods.LIMIT, names);
+        } else {
+            LOG.info("{}: {} functions compiled to JVM methods over HotSpot's {}-byte limit; "
+                    + "-XX:-DontCompileHugeMethods lets the JIT take them: {}", origin, huge.size(), HugeMethods.LIMIT, names);
         }
     }
 

@@ -20,7 +20,7 @@ class CallWatchdogTest {
     @Test
     void anOverdueCallIsInterruptedAndTheInterruptIsClearedOnExit() throws InterruptedException {
         CallWatchdog.Guard guard = watchdog.guard(1_000_000L);
-        guard.enter(System.nanoTime());
+        guard.enter();
         boolean interrupted = false;
         try {
             Thread.sleep(10_000);
@@ -35,9 +35,23 @@ class CallWatchdogTest {
     }
 
     @Test
+    void callsThatEachEndInTimeAreNotAddedUpIntoAnOverrun() throws InterruptedException {
+        CallWatchdog.Guard guard = watchdog.guard(20_000_000L);
+        long until = System.nanoTime() + 200_000_000L;
+        int calls = 0;
+        while (System.nanoTime() < until) {
+            guard.enter();
+            Thread.sleep(1);
+            assertThat(guard.exit()).as("call %d", calls).isFalse();
+            calls++;
+        }
+        assertThat(Thread.currentThread().isInterrupted()).isFalse();
+    }
+
+    @Test
     void aCallWithinItsDeadlineIsLeftAlone() {
         CallWatchdog.Guard guard = watchdog.guard(60_000_000_000L);
-        guard.enter(System.nanoTime());
+        guard.enter();
         assertThat(guard.exit()).isFalse();
         assertThat(Thread.currentThread().isInterrupted()).isFalse();
     }

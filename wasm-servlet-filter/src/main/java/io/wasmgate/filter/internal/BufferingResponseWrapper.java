@@ -1,75 +1,49 @@
 package io.wasmgate.filter.internal;
 
 import io.wasmgate.abi.spi.Headers;
-import io.wasmgate.abi.wire.HeaderField;
 import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.http.Cookie;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpServletResponseWrapper;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
-import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
-import java.time.ZoneOffset;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
 import java.util.Collection;
-import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * The response the application writes, held back from the container: status and headers are captured
- * until the first flush, a full buffer or the end, then offered to the plugins as response headers; body
- * bytes are collected up to the buffer size and handed to the run chunk by chunk. After the plugins
- * answered for the application (a local reply), everything it still writes is discarded.
+ * The response the application writes, held back from the container: the {@link ResponseHead} is
+ * captured until the first flush, a full buffer or the end, then offered to the plugins as response
+ * headers; body bytes collect in the {@link ResponseBuffer} and go to the run chunk by chunk. After the
+ * plugins answered for the application (a local reply), everything it still writes is discarded.
  */
 final class BufferingResponseWrapper extends HttpServletResponseWrapper {
     private static final DateTimeFormatter HTTP_DATE = DateTimeFormatter.RFC_1123_DATE_TIME.withZone(ZoneOffset.UTC);
 
     private final FilterChainRun run;
-    private final Headers headers = new Headers();
-    private final ByteArrayOutputStream pending = new ByteArrayOutputStream();
-    private int status = SC_OK;
-    private String mediaType;
-    private String characterEncoding;
-    private long contentLength = -1;
-    private long bodyBytes;
-    private boolean bodyClosed;
-    private Locale locale;
+    private final ResponseBuffer buffer;
+    private final ResponseHead head;
     private Supplier<Map<String, String>> trailers;
-    private int bufferSize;
-    private ServletOutputStream stream;
-    private PrintWriter writer;
     private boolean finished;
-    private boolean draining;
     private boolean errorSent;
 
     BufferingResponseWrapper(HttpServletResponse response, FilterChainRun run) {
         super(response);
         this.run = run;
-        this.bufferSize = Math.max(1024, response.getBufferSize());
+        this.buffer = new ResponseBuffer(this, response.getBufferSize());
+        this.head = new ResponseHead(buffer::writerOpen);
     }
 
     // ---- what the run takes -----------------------------------------------------------------------
 
     /** Status and headers as the plugins see them: {@code :status} first, lower-case names. */
     Headers capturedHeaders() {
-        Headers captured = new Headers().add(":status", Integer.toString(status));
-        headers.fields().forEach(field -> captured.add(field.name(), field.value()));
-        String type = getContentType();
-        if (type != null) {
-            captured.add("content-type", type);
-        }
-        if (contentLength >= 0) {
-            captured.add("content-length", Long.toString(contentLength));
-        }
-        return captured;
+        return head.captured();
     }
 
     /** The trailers the application supplied, or {@code null} if it set none. */
@@ -88,14 +62,7 @@ final class BufferingResponseWrapper extends HttpServletResponseWrapper {
 
     /** Body bytes written since the last take, after pushing out what the writer still encodes. */
     byte[] takePending() {
-        if (writer != null) {
-            draining = true;
-            writer.flush();
-            draining = false;
-        }
-        byte[] bytes = pending.toByteArray();
-        pending.reset();
-        return bytes;
+        return buffer.take();
     }
 
     /**
@@ -104,12 +71,8 @@ final class BufferingResponseWrapper extends HttpServletResponseWrapper {
      */
     void startErrorPage() {
         errorSent = false;
-        bodyClosed = false;
-        pending.reset();
-        bodyBytes = 0;
-        contentLength = -1;
-        stream = null;
-        writer = null;
+        buffer.startOver();
+        head.contentLength(-1);
         trailers = null;
     }
 
@@ -121,7 +84,7 @@ final class BufferingResponseWrapper extends HttpServletResponseWrapper {
     /** From now on the application writes into the void: a plugin answered instead. */
     void discard() {
         finished = true;
-        pending.reset();
+        buffer.discard();
     }
 
     // ---- the body ---------------------------------------------------------------------------------
@@ -134,14 +97,13 @@ final class BufferingResponseWrapper extends HttpServletResponseWrapper {
         if (errorSent) {
             return;
         }
-        if (bodyClosed && !draining) {
+        if (buffer.closed() && !buffer.draining()) {
             throw new IOException("the response body is complete: it was closed or reached its Content-Length");
         }
-        pending.write(bytes, offset, length);
-        bodyBytes += length;
+        buffer.write(bytes, offset, length);
         if (reachedDeclaredLength()) {
             closeBody();
-        } else if (pending.size() >= bufferSize) {
+        } else if (buffer.full()) {
             run.responseWrite(takePending());
         }
     }
@@ -153,52 +115,49 @@ final class BufferingResponseWrapper extends HttpServletResponseWrapper {
      * that announced trailers.
      */
     private boolean reachedDeclaredLength() {
-        return contentLength >= 0 && bodyBytes == contentLength && writer == null && trailers == null;
+        return head.contentLength() >= 0 && buffer.written() == head.contentLength() && !buffer.writerOpen()
+                && trailers == null;
     }
 
     void flushPending() throws IOException {
-        if (!finished && !draining && !bodyClosed && !errorSent) {
+        if (!finished && !buffer.draining() && !buffer.closed() && !errorSent) {
             run.responseFlush(takePending());
         }
     }
 
     void closeBody() throws IOException {
-        if (!finished && !bodyClosed && !errorSent) {
-            bodyClosed = true;
+        if (!finished && !buffer.closed() && !errorSent) {
+            buffer.close();
             run.responseClose();
         }
     }
 
     @Override
     public ServletOutputStream getOutputStream() {
-        if (writer != null) {
-            throw new IllegalStateException("getWriter() was already called on this response");
-        }
-        if (stream == null) {
-            stream = new ResponseBodyStream(this);
-        }
-        return stream;
+        return buffer.outputStream();
     }
 
+    /**
+     * The writer, in the declared character encoding (or the container's default, which it then
+     * declares); an encoding this JVM lacks fails here, as {@link ContentType} describes.
+     */
     @Override
-    public PrintWriter getWriter() {
-        if (stream != null && writer == null) {
-            throw new IllegalStateException("getOutputStream() was already called on this response");
-        }
-        if (writer == null) {
-            if (characterEncoding == null) {
-                characterEncoding = getCharacterEncoding();
+    public PrintWriter getWriter() throws IOException {
+        buffer.checkWriterAllowed();
+        if (!buffer.writerOpen()) {
+            if (head.characterEncoding() == null) {
+                head.characterEncoding(super.getCharacterEncoding());
             }
-            stream = new ResponseBodyStream(this);
-            writer = new PrintWriter(new OutputStreamWriter(stream, charset(characterEncoding)), false);
+            String encoding = head.characterEncoding();
+            buffer.openWriter(encoding == null ? StandardCharsets.ISO_8859_1 : ContentType.charset(encoding));
         }
-        return writer;
+        return buffer.writer();
     }
 
     @Override
     public void flushBuffer() throws IOException {
-        if (writer != null) {
-            writer.flush();
+        if (buffer.writerOpen()) {
+            buffer.writer().flush();
         } else {
             flushPending();
         }
@@ -206,15 +165,15 @@ final class BufferingResponseWrapper extends HttpServletResponseWrapper {
 
     @Override
     public void setBufferSize(int size) {
-        if (pending.size() > 0 || isCommitted()) {
+        if (!buffer.isEmpty() || isCommitted()) {
             throw new IllegalStateException("setBufferSize() after content was written");
         }
-        bufferSize = Math.max(1024, size);
+        buffer.size(size);
     }
 
     @Override
     public int getBufferSize() {
-        return bufferSize;
+        return buffer.size();
     }
 
     /**
@@ -232,21 +191,14 @@ final class BufferingResponseWrapper extends HttpServletResponseWrapper {
         if (isCommitted()) {
             throw new IllegalStateException("the response is already committed");
         }
-        bodyBytes -= pending.size();
-        pending.reset();
+        buffer.clear();
     }
 
     @Override
     public void reset() {
         resetBuffer();
-        status = SC_OK;
-        headers.replaceAll(new ArrayList<>());
-        mediaType = null;
-        characterEncoding = null;
-        contentLength = -1;
-        locale = null;
-        stream = null;
-        writer = null;
+        head.reset();
+        buffer.forgetStreams();
     }
 
     // ---- status -----------------------------------------------------------------------------------
@@ -254,13 +206,13 @@ final class BufferingResponseWrapper extends HttpServletResponseWrapper {
     @Override
     public void setStatus(int sc) {
         if (!isCommitted()) {
-            status = sc;
+            head.status(sc);
         }
     }
 
     @Override
     public int getStatus() {
-        return status;
+        return head.status();
     }
 
     /**
@@ -280,8 +232,8 @@ final class BufferingResponseWrapper extends HttpServletResponseWrapper {
         if (finished) {
             return;
         }
-        pending.reset();
-        status = sc;
+        buffer.discard();
+        head.status(sc);
         if (run.errorPageRequested(sc, msg)) {
             errorSent = true;
         } else {
@@ -299,9 +251,8 @@ final class BufferingResponseWrapper extends HttpServletResponseWrapper {
         if (isCommitted()) {
             throw new IllegalStateException("sendRedirect() after the response was committed");
         }
-        pending.reset();
-        status = SC_FOUND;
-        headers.set("location", location);
+        buffer.discard();
+        head.redirect(location);
         closeBody();
     }
 
@@ -309,35 +260,16 @@ final class BufferingResponseWrapper extends HttpServletResponseWrapper {
 
     @Override
     public void setHeader(String name, String value) {
-        if (isCommitted() || special(name, value)) {
-            return;
-        }
-        if (value == null) {
-            headers.remove(name);
-        } else {
-            headers.set(name, value);
+        if (!isCommitted()) {
+            head.set(name, value);
         }
     }
 
     @Override
     public void addHeader(String name, String value) {
-        if (isCommitted() || value == null || special(name, value)) {
-            return;
+        if (!isCommitted()) {
+            head.add(name, value);
         }
-        headers.add(name, value);
-    }
-
-    /** Content-Type and Content-Length live in their own fields, as the servlet API treats them. */
-    private boolean special(String name, String value) {
-        if (name.equalsIgnoreCase("content-type")) {
-            setContentType(value);
-            return true;
-        }
-        if (name.equalsIgnoreCase("content-length")) {
-            contentLength = value == null ? -1 : Long.parseLong(value.trim());
-            return true;
-        }
-        return false;
     }
 
     @Override
@@ -362,39 +294,22 @@ final class BufferingResponseWrapper extends HttpServletResponseWrapper {
 
     @Override
     public boolean containsHeader(String name) {
-        return getHeader(name) != null;
+        return head.get(name) != null;
     }
 
     @Override
     public String getHeader(String name) {
-        if (name.equalsIgnoreCase("content-type")) {
-            return getContentType();
-        }
-        if (name.equalsIgnoreCase("content-length")) {
-            return contentLength < 0 ? null : Long.toString(contentLength);
-        }
-        return headers.first(name).orElse(null);
+        return head.get(name);
     }
 
     @Override
     public Collection<String> getHeaders(String name) {
-        String single = name.equalsIgnoreCase("content-type") || name.equalsIgnoreCase("content-length") ? getHeader(name) : null;
-        return single != null ? new ArrayList<>(List.of(single)) : new ArrayList<>(headers.values(name));
+        return head.all(name);
     }
 
     @Override
     public Collection<String> getHeaderNames() {
-        Collection<String> names = new LinkedHashSet<>();
-        for (HeaderField field : headers.fields()) {
-            names.add(field.name());
-        }
-        if (getContentType() != null) {
-            names.add("content-type");
-        }
-        if (contentLength >= 0) {
-            names.add("content-length");
-        }
-        return names;
+        return head.names();
     }
 
     @Override
@@ -410,61 +325,45 @@ final class BufferingResponseWrapper extends HttpServletResponseWrapper {
     @Override
     public void setContentLengthLong(long len) {
         if (!isCommitted()) {
-            contentLength = len;
+            head.contentLength(len);
         }
     }
 
     @Override
     public void setContentType(String type) {
-        if (isCommitted()) {
-            return;
-        }
-        if (type == null) {
-            mediaType = null;
-            return;
-        }
-        if (type.indexOf(';') < 0) {
-            mediaType = type.trim();
-            return;
-        }
-        String charsetParam = parameter(type, "charset");
-        mediaType = withoutCharset(type);
-        if (charsetParam != null && writer == null) {
-            characterEncoding = charsetParam;
+        if (!isCommitted()) {
+            head.contentType(type);
         }
     }
 
     @Override
     public String getContentType() {
-        if (mediaType == null) {
-            return null;
-        }
-        return characterEncoding == null ? mediaType : mediaType + ";charset=" + characterEncoding;
+        return head.contentType();
     }
 
     @Override
     public void setCharacterEncoding(String charset) {
-        if (!isCommitted() && writer == null) {
-            characterEncoding = charset;
+        if (!isCommitted()) {
+            head.characterEncoding(charset);
         }
     }
 
+    /** The encoding as declared, supported or not (see {@link ContentType}), else the container's default. */
     @Override
     public String getCharacterEncoding() {
-        return characterEncoding != null ? characterEncoding : super.getCharacterEncoding();
+        return head.characterEncoding() != null ? head.characterEncoding() : super.getCharacterEncoding();
     }
 
     @Override
     public void setLocale(Locale loc) {
         if (!isCommitted() && loc != null) {
-            locale = loc;
-            headers.set("content-language", loc.toLanguageTag());
+            head.locale(loc);
         }
     }
 
     @Override
     public Locale getLocale() {
-        return locale != null ? locale : super.getLocale();
+        return head.locale() != null ? head.locale() : super.getLocale();
     }
 
     @Override
@@ -475,35 +374,5 @@ final class BufferingResponseWrapper extends HttpServletResponseWrapper {
     @Override
     public Supplier<Map<String, String>> getTrailerFields() {
         return trailers;
-    }
-
-    private static String withoutCharset(String type) {
-        StringBuilder kept = new StringBuilder();
-        for (String part : type.split(";")) {
-            if (!part.trim().toLowerCase(Locale.ROOT).startsWith("charset=")) {
-                kept.append(kept.length() == 0 ? "" : ";").append(part.trim());
-            }
-        }
-        return kept.toString();
-    }
-
-    private static String parameter(String type, String name) {
-        String[] parts = type.split(";");
-        for (int i = 1; i < parts.length; i++) {
-            String part = parts[i];
-            String[] pair = part.trim().split("=", 2);
-            if (pair.length == 2 && pair[0].trim().equalsIgnoreCase(name)) {
-                return pair[1].trim().replace("\"", "");
-            }
-        }
-        return null;
-    }
-
-    private static Charset charset(String name) {
-        try {
-            return Charset.forName(name);
-        } catch (IllegalArgumentException e) {
-            return StandardCharsets.ISO_8859_1;
-        }
     }
 }

@@ -25,29 +25,29 @@ final class ExchangeAttributes {
     private static final String TOMCAT_TLS_PROTOCOL = "org.apache.tomcat.util.net.secure_protocol_version";
     private static final String CERTIFICATES = "jakarta.servlet.request.X509Certificate";
 
-    private final FilterChainRun run;
+    private final ExchangeFacts facts;
     private final HttpServletRequest request;
     private final Instant start = Instant.now();
     private final long requestHeaderBytes;
     private String generatedId;
 
-    ExchangeAttributes(FilterChainRun run, HttpServletRequest request, Headers requestHeaders) {
-        this.run = run;
+    ExchangeAttributes(ExchangeFacts facts, HttpServletRequest request) {
+        this.facts = facts;
         this.request = request;
-        this.requestHeaderBytes = requestHeaders.byteSize();
+        this.requestHeaderBytes = facts.requestHeaders().byteSize();
     }
 
     Optional<PropertyValue> get(String name) {
         return switch (name) {
             case "request.time" -> Optional.of(PropertyValue.ofTimestamp(start));
-            case "request.id" -> Optional.of(text(run.requestHeaders().first("x-request-id").orElseGet(this::generatedId)));
+            case "request.id" -> Optional.of(text(facts.requestHeaders().first("x-request-id").orElseGet(this::generatedId)));
             case "request.protocol" -> Optional.of(text(protocol(request.getProtocol())));
-            case "request.duration" -> run.finishedAt().map(end -> PropertyValue.ofDuration(Duration.between(start, end)));
+            case "request.duration" -> facts.finishedAt().map(end -> PropertyValue.ofDuration(Duration.between(start, end)));
             case "request.size" -> Optional.of(PropertyValue.ofInt(requestSize()));
-            case "request.total_size" -> Optional.of(PropertyValue.ofInt(run.requestBytesRead() + requestHeaderBytes));
-            case "response.size" -> Optional.of(PropertyValue.ofInt(run.responseBytesWritten()));
-            case "response.total_size" -> Optional.of(PropertyValue.ofInt(run.responseBytesWritten()
-                    + run.responseHeaders().map(Headers::byteSize).orElse(0L)));
+            case "request.total_size" -> Optional.of(PropertyValue.ofInt(facts.requestBytesRead() + requestHeaderBytes));
+            case "response.size" -> Optional.of(PropertyValue.ofInt(facts.responseBytesWritten()));
+            case "response.total_size" -> Optional.of(PropertyValue.ofInt(facts.responseBytesWritten()
+                    + facts.responseHeaders().map(Headers::byteSize).orElse(0L)));
             case "response.code_details" -> Optional.of(text(codeDetails()));
             case "source.address" -> Optional.of(text(address(request.getRemoteAddr(), request.getRemotePort())));
             case "source.port" -> Optional.of(PropertyValue.ofInt(request.getRemotePort()));
@@ -61,7 +61,7 @@ final class ExchangeAttributes {
 
     /** For contexts without header maps: what the request and response headers say. */
     private Optional<PropertyValue> fromHeaders(String name) {
-        Headers requestHeaders = run.requestHeaders();
+        Headers requestHeaders = facts.requestHeaders();
         return switch (name) {
             case "request.path" -> header(requestHeaders, ":path");
             case "request.url_path" -> requestHeaders.first(":path").map(path -> text(path.split("\\?", 2)[0]));
@@ -72,8 +72,8 @@ final class ExchangeAttributes {
             case "request.referer" -> header(requestHeaders, "referer");
             case "request.useragent" -> header(requestHeaders, "user-agent");
             case "request.query" -> requestHeaders.first(":path").map(path -> text(path.contains("?") ? path.split("\\?", 2)[1] : ""));
-            case "response.code" -> run.responseHeaders().flatMap(h -> h.first(":status")).map(s -> PropertyValue.ofInt(Long.parseLong(s)));
-            case "response.headers" -> run.responseHeaders().map(ExchangeAttributes::joined);
+            case "response.code" -> facts.responseHeaders().flatMap(h -> h.first(":status")).map(s -> PropertyValue.ofInt(Long.parseLong(s)));
+            case "response.headers" -> facts.responseHeaders().map(ExchangeAttributes::joined);
             default -> Optional.empty();
         };
     }
@@ -83,7 +83,7 @@ final class ExchangeAttributes {
      * what the application said about its answer ({@link ProxyWasmFilter#CODE_DETAILS_ATTRIBUTE}).
      */
     private String codeDetails() {
-        String details = run.codeDetails();
+        String details = facts.codeDetails();
         Object own = request.getAttribute(ProxyWasmFilter.CODE_DETAILS_ATTRIBUTE);
         return details.equals("via_upstream") && own instanceof String said ? said : details;
     }
@@ -97,7 +97,7 @@ final class ExchangeAttributes {
 
     private long requestSize() {
         long declared = request.getContentLengthLong();
-        return declared >= 0 ? declared : run.requestBytesRead();
+        return declared >= 0 ? declared : facts.requestBytesRead();
     }
 
     private Optional<String> tlsVersion() {

@@ -6,9 +6,13 @@ import io.wasmgate.filter.PluginLineup;
 import io.wasmgate.filter.internal.Frame.DataFrame;
 import io.wasmgate.filter.internal.Frame.HeadersFrame;
 import io.wasmgate.filter.internal.Frame.TrailersFrame;
+import io.wasmgate.abi.plugin.Plugin;
+import io.wasmgate.filter.PluginRelease;
+import io.wasmgate.filter.internal.PluginEffects.Effect;
+import io.wasmgate.filter.internal.PluginEffects.Release;
+import io.wasmgate.filter.internal.PluginEffects.Reply;
+import io.wasmgate.filter.internal.PluginEffects.Reset;
 import jakarta.servlet.AsyncContext;
-import jakarta.servlet.AsyncEvent;
-import jakarta.servlet.AsyncListener;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.ServletException;
@@ -20,17 +24,13 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,13 +45,15 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Threads: the run advances only on a "driver" thread (a container dispatch, or the application's own
  * thread inside a read or write) holding {@link #driving}. Plugins' effects ({@link Stage}) may arrive on
- * any thread, e.g. a tick: they are queued here and wake the run. A run that waits for a plugin holds no
- * thread: it puts the request in async mode and the wake-up re-dispatches it through the filter
- * ({@code AsyncContext.dispatch()}); the async timeout is the plugin's pause deadline.
+ * any thread, e.g. a tick: they are queued in {@link PluginEffects} and wake the run. A run that waits for
+ * a plugin holds no thread ({@link Suspension}): it puts the request in async mode and the wake-up
+ * re-dispatches it through the filter ({@code AsyncContext.dispatch()}); the async timeout is the
+ * plugin's pause deadline.
  *
- * <p>Locks, in this order: {@link #driving}, then a VM's lock (inside plugin callbacks), then this run's
- * monitor (the queue of effects). The container is never called under the run's monitor: a wake-up
- * records the dispatch under it and makes it after leaving it.
+ * <p>Locks, in this order: {@link #driving}, then a VM's lock (inside plugin callbacks), then the monitor
+ * of the {@link PluginEffects} (the queue of effects), then the {@link Suspension}'s. The container is
+ * never called under the last two to wake the run: a wake-up records the dispatch under them and makes it
+ * after leaving them.
  */
 final class FilterChainRun {
     private static final Logger LOG = LoggerFactory.getLogger(FilterChainRun.class);
@@ -59,8 +61,6 @@ final class FilterChainRun {
     private static final long DISCARD_LIMIT = 64 * 1024;
 
     private enum Phase { REQUEST, APPLICATION, ERROR_PAGE, RESPONSE_END, DONE }
-
-    private record Continue(Stage stage, Direction direction) {}
 
     /** Work done while driving the run: may throw what the servlet API throws. */
     @FunctionalInterface
@@ -70,8 +70,6 @@ final class FilterChainRun {
 
     private final HttpServletRequest request;
     private final HttpServletResponse response;
-    private final List<Stage> stages = new ArrayList<>();
-    private final List<Stage> logStages = new ArrayList<>();
     private final Headers requestHeaders;
     private final boolean grpc;
     private final boolean upgrade;
@@ -85,19 +83,11 @@ final class FilterChainRun {
     private final ResponseSink sink;
     private final WasmRequestWrapper requestWrapper;
     private final BufferingResponseWrapper responseWrapper;
-    private final ExchangeAttributes attributes;
-    private final AsyncListener listener = new Listener();
+    private final ExchangeFacts facts;
+    private final Suspension suspension;
+    private final PluginEffects effects;
+    private final LogPhase logPhase;
     private final ReentrantLock driving = new ReentrantLock();
-
-    // Plugins' effects, from any thread (guarded by this).
-    private final ArrayDeque<Continue> continues = new ArrayDeque<>(2);
-    private LocalReply pendingReply;
-    private boolean pendingReplyViaPlugins;
-    private boolean closeRequested;
-    private boolean suspended;
-    private boolean dispatchPending;
-    private AsyncContext suspendedOn;
-    private volatile boolean interrupted;
 
     // The run's state, touched only by the driver.
     private Phase phase = Phase.REQUEST;
@@ -108,12 +98,9 @@ final class FilterChainRun {
     private ServletInputStream clientBody;
     private boolean clientBodyEnded;
     private boolean drainingRequestBody;
-    private volatile long requestBytesRead;
     private volatile boolean reset;
     private boolean clientAborted;
     private boolean applicationFailed;
-    private volatile String codeDetails = "via_upstream";
-    private volatile Instant finishedAt;
     private ApplicationAsyncContext applicationAsync;
     private ErrorPage errorPage;
     private boolean inErrorDispatch;
@@ -128,23 +115,24 @@ final class FilterChainRun {
         this.grpc = LocalReplies.isGrpc(requestHeaders);
         this.upgrade = isUpgrade(request);
         this.clientHasBody = !RequestHeadersAdapter.endsWithHeaders(request);
-        this.attributes = new ExchangeAttributes(this, request, requestHeaders);
-        lineup.plugins().forEach(release -> stages.add(new Stage(this, release.pick())));
-        lineup.logPlugins().forEach(release -> logStages.add(new Stage(this, release.pick())));
+        this.suspension = new Suspension(request, this::pauseExpiredWhileSuspended, () -> asyncEnded(false), () -> asyncEnded(true));
+        this.effects = new PluginEffects(suspension);
+        List<Plugin> plugins = lineup.plugins().stream().map(PluginRelease::pick).toList();
+        this.requestBodyEditable = plugins.stream().anyMatch(plugin -> Stage.seesBody(plugin, Direction.REQUEST));
+        boolean responseEditable = plugins.stream().anyMatch(plugin -> Stage.seesBody(plugin, Direction.RESPONSE));
+        this.sink = new ResponseSink(response, "HEAD".equals(request.getMethod()), responseEditable);
+        this.facts = new ExchangeFacts(requestHeaders, sink);
+        ExchangeAttributes attributes = new ExchangeAttributes(facts, request);
+        List<Stage> stages = plugins.stream().map(plugin -> new Stage(effects, attributes, plugin)).toList();
+        List<Stage> logStages = lineup.logPlugins().stream()
+                .map(release -> new Stage(effects, attributes, release.pick())).toList();
+        this.logPhase = new LogPhase(stages, logStages);
         List<Stage> reversed = new ArrayList<>(stages);
         Collections.reverse(reversed);
-        this.requestFlow = new Flow(Direction.REQUEST, stages, this, this::requestArrived);
-        boolean requestEditable = false;
-        boolean responseEditable = false;
-        for (Stage stage : stages) {
-            requestEditable |= stage.seesBody(Direction.REQUEST);
-            responseEditable |= stage.seesBody(Direction.RESPONSE);
-        }
-        this.requestBodyEditable = requestEditable;
-        this.sink = new ResponseSink(response, "HEAD".equals(request.getMethod()), responseEditable);
-        this.responseFlow = new Flow(Direction.RESPONSE, reversed, this, sink);
+        this.requestFlow = new Flow(Direction.REQUEST, stages, effects, this::requestArrived);
+        this.responseFlow = new Flow(Direction.RESPONSE, reversed, effects, sink);
         this.requestWrapper = new WasmRequestWrapper(request, this, requestHeaders,
-                new RequestFraming(request, requestHeaders, requestBody, requestEditable, clientHasBody));
+                new RequestFraming(request, requestHeaders, requestBody, requestBodyEditable, clientHasBody));
         this.responseWrapper = new BufferingResponseWrapper(response, this);
     }
 
@@ -188,11 +176,7 @@ final class FilterChainRun {
     void dispatched(ServletRequest dispatchedRequest, ServletResponse dispatchedResponse, FilterChain chain)
             throws IOException, ServletException {
         drive(() -> {
-            boolean ours;
-            synchronized (this) {
-                ours = dispatchPending;
-                dispatchPending = false;
-            }
+            boolean ours = suspension.takeDispatch();
             if (!ours && phase == Phase.APPLICATION) {
                 invokeApplication(() -> chain.doFilter(dispatchedRequest, dispatchedResponse));
             }
@@ -212,7 +196,7 @@ final class FilterChainRun {
             driving.unlock();
         }
         if (reset) {
-            throw new IOException("stream reset by Wasmgate: " + codeDetails);
+            throw new IOException("stream reset by Wasmgate: " + facts.codeDetails());
         }
     }
 
@@ -282,11 +266,11 @@ final class FilterChainRun {
                 LOG.error("the application failed on {} {}", request.getMethod(), request.getRequestURI(), e);
                 request.setAttribute(RequestDispatcher.ERROR_EXCEPTION, cause);
                 request.setAttribute(RequestDispatcher.ERROR_EXCEPTION_TYPE, cause.getClass());
-                codeDetails = "application_error";
+                facts.codeDetails("application_error");
                 return;
             }
             applicationFailed = true;
-            codeDetails = "application_error";
+            facts.codeDetails("application_error");
             finish();
             throw e;
         }
@@ -309,7 +293,7 @@ final class FilterChainRun {
                 }
                 if (!clientBodyEnded) {
                     readFromClient();
-                } else if (!awaitSignal(requestFlow)) {
+                } else if (!effects.await(pauseDeadline(requestFlow))) {
                     pauseExpired(requestFlow);
                 }
             }
@@ -338,9 +322,9 @@ final class FilterChainRun {
             Headers trailers = clientTrailers();
             requestFlow.push(trailers == null ? new DataFrame(new byte[0], true) : new TrailersFrame(trailers));
         } else if (n > 0) {
-            requestBytesRead += n;
+            facts.addRequestBytes(n);
             long declared = request.getContentLengthLong();
-            clientBodyEnded = declared >= 0 && requestBytesRead >= declared;
+            clientBodyEnded = declared >= 0 && facts.requestBytesRead() >= declared;
             requestFlow.push(new DataFrame(Arrays.copyOf(buffer, n), clientBodyEnded));
         }
     }
@@ -359,7 +343,7 @@ final class FilterChainRun {
             while (phase == Phase.APPLICATION && !requestBody.ended()) {
                 if (!clientBodyEnded) {
                     readFromClient();
-                } else if (!awaitSignal(requestFlow)) {
+                } else if (!effects.await(pauseDeadline(requestFlow))) {
                     pauseExpired(requestFlow);
                 }
                 settle();
@@ -437,7 +421,7 @@ final class FilterChainRun {
      */
     void applicationAborted() throws IOException {
         fromApplication(() -> {
-            codeDetails = "application_abort";
+            facts.codeDetails("application_abort");
             resetStream();
         });
     }
@@ -450,13 +434,13 @@ final class FilterChainRun {
     /** Writes after the stream was reset fail, as they would on a reset connection. */
     void checkNotReset() throws IOException {
         if (reset) {
-            throw new IOException("stream reset by Wasmgate: " + codeDetails);
+            throw new IOException("stream reset by Wasmgate: " + facts.codeDetails());
         }
     }
 
     /** The application called {@code startAsync}: its {@code complete()} must come back through the run. */
     AsyncContext applicationStartedAsync(AsyncContext container) {
-        container.addListener(listener);
+        suspension.watch(container);
         applicationAsync = new ApplicationAsyncContext(container, this);
         return applicationAsync;
     }
@@ -525,7 +509,7 @@ final class FilterChainRun {
         }
         phase = Phase.ERROR_PAGE;
         AsyncContext async = request.startAsync(request, response);
-        async.addListener(listener);
+        suspension.watch(async);
         if (errorPage.message() == null) {
             response.sendError(errorPage.status());
         } else {
@@ -632,104 +616,16 @@ final class FilterChainRun {
 
     // ---- plugins' effects -----------------------------------------------------------------------------
 
-    void onContinue(Stage stage, Direction direction) {
-        AsyncContext suspendedRequest = null;
-        synchronized (this) {
-            if (finishedAt == null) {
-                continues.add(new Continue(stage, direction));
-                suspendedRequest = wake();
-            }
-        }
-        redispatch(suspendedRequest);
-    }
-
-    void onLocalReply(Stage stage, LocalReply reply) {
-        AsyncContext suspendedRequest;
-        synchronized (this) {
-            if (pendingReply == null || (reply.isFailure() && !pendingReply.isFailure())) {
-                pendingReply = reply;
-                pendingReplyViaPlugins = !reply.isFailure();
-            }
-            if (reply.isFailure()) {
-                LOG.debug("plugin '{}' failed: answering per its failure policy", stage.name());
-            }
-            interrupted = true;
-            suspendedRequest = wake();
-        }
-        redispatch(suspendedRequest);
-    }
-
-    void onClose(Stage stage) {
-        AsyncContext suspendedRequest;
-        synchronized (this) {
-            LOG.debug("plugin '{}' closed the stream", stage.name());
-            closeRequested = true;
-            interrupted = true;
-            suspendedRequest = wake();
-        }
-        redispatch(suspendedRequest);
-    }
-
-    /** Body waiting behind a plugin's held headers outgrew its {@code max_buffered_body}: 413 / 502. */
-    void onBufferLimit(Stage stage, Direction direction) {
-        LOG.warn("plugin '{}' holds the {} headers while more than max_buffered_body ({} bytes) waits: answering {}", stage.name(),
-                direction.name().toLowerCase(Locale.ROOT), stage.limits().maxBufferedBody(),
-                direction == Direction.REQUEST ? 413 : 502);
-        synchronized (this) {
-            pendingReply = LocalReplies.bufferLimit(direction);
-            pendingReplyViaPlugins = false;
-            interrupted = true;
-        }
-    }
-
-    /** {@code true} while an effect that ends the normal flow (reply, failure, reset) waits for the driver. */
-    boolean interrupted() {
-        return interrupted;
-    }
-
-    /**
-     * Wakes the driver (holding this monitor): notifies a thread waiting in {@link #awaitSignal}, or returns
-     * the suspended request's async context, which the caller re-dispatches once it left the monitor.
-     */
-    private AsyncContext wake() {
-        if (suspended) {
-            suspended = false;
-            dispatchPending = true;
-            return suspendedOn;
-        }
-        notifyAll();
-        return null;
-    }
-
-    /** Re-dispatches a request {@link #wake} took out of its wait: a container call, made outside this monitor. */
-    private static void redispatch(AsyncContext suspendedRequest) {
-        if (suspendedRequest != null) {
-            suspendedRequest.dispatch();
-        }
-    }
-
     /** Applies the queued effects: continues release held frames; a reply or a reset ends the exchange. */
     private void settle() {
         while (phase != Phase.DONE) {
-            LocalReply reply;
-            boolean viaPlugins;
-            boolean close;
-            Continue next;
-            synchronized (this) {
-                reply = pendingReply;
-                viaPlugins = pendingReplyViaPlugins;
-                close = closeRequested;
-                pendingReply = null;
-                closeRequested = false;
-                interrupted = false;
-                next = reply == null && !close ? continues.poll() : null;
-            }
-            if (close) {
+            Effect effect = effects.next();
+            if (effect instanceof Reset) {
                 resetStream();
-            } else if (reply != null) {
-                answer(reply, viaPlugins);
-            } else if (next != null) {
-                (next.direction() == Direction.REQUEST ? requestFlow : responseFlow).release(next.stage());
+            } else if (effect instanceof Reply reply) {
+                answer(reply.reply(), reply.viaPlugins());
+            } else if (effect instanceof Release release) {
+                (release.direction() == Direction.REQUEST ? requestFlow : responseFlow).release(release.stage());
             } else {
                 return;
             }
@@ -744,7 +640,7 @@ final class FilterChainRun {
      * plugins) replaces the response directly, or resets the stream if the response is already committed.
      */
     private void answer(LocalReply reply, boolean viaPlugins) {
-        codeDetails = reply.details();
+        facts.codeDetails(reply.details());
         responseWrapper.discard();
         if (viaPlugins && !responseStarted && !replyThroughPlugins) {
             replyThroughPlugins = true;
@@ -758,7 +654,7 @@ final class FilterChainRun {
             return;
         }
         if (sink.committed()) {
-            codeDetails = reply.details() + "{stream_reset_after_response_started}";
+            facts.codeDetails(reply.details() + "{stream_reset_after_response_started}");
             LOG.debug("the response had started when {} ({}) was due: resetting the stream", reply.status(), reply.details());
             resetStream();
             return;
@@ -800,58 +696,18 @@ final class FilterChainRun {
     // ---- waiting for plugins --------------------------------------------------------------------------
 
     /**
-     * Waits for a plugin without holding the thread: starts (or reuses) async mode with the pause deadline
-     * as timeout. Returns {@code false} if an effect arrived meanwhile and the run should go on. Without
-     * async support (a servlet not marked async-supported) the thread waits instead.
+     * Waits for a plugin without holding the thread where the request can go async ({@link Suspension}).
+     * Returns {@code false} if an effect arrived meanwhile and the run should go on. Without async support
+     * (a servlet not marked async-supported), and in the container's error dispatch, the thread waits.
      */
     private boolean suspend(Flow flow) {
-        Duration deadline = pauseDeadline(flow);
-        if (inErrorDispatch || (!request.isAsyncSupported() && !request.isAsyncStarted())) {
-            if (!awaitSignal(flow)) {
+        if (inErrorDispatch || !suspension.possible()) {
+            if (!effects.await(pauseDeadline(flow))) {
                 pauseExpired(flow);
             }
             return false;
         }
-        synchronized (this) {
-            if (!continues.isEmpty() || interrupted) {
-                return false;
-            }
-            AsyncContext async;
-            if (request.isAsyncStarted()) {
-                async = request.getAsyncContext();
-            } else {
-                async = request.startAsync();
-                async.addListener(listener);
-            }
-            try {
-                async.setTimeout(deadline.toMillis());
-            } catch (IllegalStateException e) {
-                // The application's async cycle is past its dispatch: its own timeout applies.
-            }
-            suspendedOn = async;
-            suspended = true;
-            return true;
-        }
-    }
-
-    /** Blocks until a plugin's effect arrives; {@code false} if the pause deadline passed first. */
-    private boolean awaitSignal(Flow flow) {
-        long end = System.nanoTime() + pauseDeadline(flow).toNanos();
-        synchronized (this) {
-            while (continues.isEmpty() && !interrupted) {
-                long left = end - System.nanoTime();
-                if (left <= 0) {
-                    return false;
-                }
-                try {
-                    TimeUnit.NANOSECONDS.timedWait(this, left);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return false;
-                }
-            }
-            return true;
-        }
+        return effects.suspend(pauseDeadline(flow));
     }
 
     private static Duration pauseDeadline(Flow flow) {
@@ -862,20 +718,11 @@ final class FilterChainRun {
         String plugin = flow.holding().map(Stage::name).orElse("?");
         LOG.warn("plugin '{}' did not continue the {} within its pause deadline ({}): answering 504", plugin,
                 flow == requestFlow ? "request" : "response", pauseDeadline(flow));
-        synchronized (this) {
-            pendingReply = LocalReplies.pauseDeadline();
-            pendingReplyViaPlugins = false;
-            interrupted = true;
-        }
+        effects.interrupt(LocalReplies.pauseDeadline());
     }
 
-    private void timedOut(AsyncContext async) {
-        synchronized (this) {
-            if (!suspended) {
-                return;
-            }
-            suspended = false;
-        }
+    /** The async timeout of a suspended run: the plugin it waits for missed its pause deadline. */
+    private void pauseExpiredWhileSuspended() {
         try {
             drive(() -> {
                 pauseExpired(phase == Phase.REQUEST ? requestFlow : responseFlow);
@@ -884,7 +731,6 @@ final class FilterChainRun {
         } catch (IOException | ServletException e) {
             LOG.debug("stream reset after a pause deadline: {}", e.toString());
         }
-        async.complete();
     }
 
     private void asyncEnded(boolean error) {
@@ -897,69 +743,35 @@ final class FilterChainRun {
         }
     }
 
-    /** Hears about the async cycles the run started or watches. */
-    private final class Listener implements AsyncListener {
-        @Override
-        public void onComplete(AsyncEvent event) {
-            asyncEnded(false);
-        }
+    // ---- the end --------------------------------------------------------------------------------------
 
-        @Override
-        public void onTimeout(AsyncEvent event) {
-            timedOut(event.getAsyncContext());
-        }
-
-        @Override
-        public void onError(AsyncEvent event) {
-            asyncEnded(true);
-        }
-
-        @Override
-        public void onStartAsync(AsyncEvent event) {
-            // A new cycle registers its own listener.
-        }
-    }
-
-    // ---- the log phase --------------------------------------------------------------------------------
-
-    /** The exchange is over: {@code proxy_on_log} for every plugin and log plugin, then {@code proxy_on_done}. */
+    /** The exchange is over: the log phase runs; later effects are ignored. */
     private void finish() {
-        if (finishedAt != null) {
+        if (facts.finishedAt().isPresent()) {
             return;
         }
         phase = Phase.DONE;
-        finishedAt = Instant.now();
+        facts.finished(statusWithoutPlugins());
+        effects.end();
         requestWrapper.deleteParts();
-        synchronized (this) {
-            continues.clear();
-            pendingReply = null;
-            closeRequested = false;
-            interrupted = false;
-            suspended = false;
-        }
-        for (Stage stage : stages) {
-            quietly(stage, () -> stage.context().onLog());
-        }
-        for (Stage stage : logStages) {
-            quietly(stage, () -> stage.context().onLog());
-        }
-        for (Stage stage : stages) {
-            quietly(stage, () -> stage.context().onDone());
-        }
-        for (Stage stage : logStages) {
-            quietly(stage, () -> stage.context().onDone());
-        }
+        logPhase.run();
     }
 
-    private static void quietly(Stage stage, Runnable callback) {
-        try {
-            callback.run();
-        } catch (RuntimeException e) {
-            LOG.warn("plugin '{}': the log phase failed", stage.name(), e);
+    /**
+     * The status the container sends for a response that did not pass the plugins, or {@code -1}: an
+     * upgrade the plugins let through, the error page the container renders, the 500 for a failed application.
+     */
+    private int statusWithoutPlugins() {
+        if (upgrade && !replyThroughPlugins) {
+            return response.getStatus();
         }
+        if (errorPage != null) {
+            return errorPage.status();
+        }
+        return applicationFailed ? HttpServletResponse.SC_INTERNAL_SERVER_ERROR : -1;
     }
 
-    // ---- what wrappers and attributes read ------------------------------------------------------------
+    // ---- what the wrappers read -----------------------------------------------------------------------
 
     RequestBodyStream requestBody() {
         return requestBody;
@@ -980,44 +792,5 @@ final class FilterChainRun {
 
     boolean responseStarted() {
         return responseStarted;
-    }
-
-    ExchangeAttributes attributes() {
-        return attributes;
-    }
-
-    Headers requestHeaders() {
-        return requestHeaders;
-    }
-
-    /** The response headers as sent; a failed application is reported as the 500 the container sends. */
-    Optional<Headers> responseHeaders() {
-        if (upgrade && phase == Phase.DONE && !replyThroughPlugins && sink.headers() == null) {
-            return Optional.of(new Headers().add(":status", Integer.toString(response.getStatus())));
-        }
-        Headers sent = sink.headers();
-        if (sent == null && errorPage != null && phase == Phase.DONE) {
-            return Optional.of(new Headers().add(":status", Integer.toString(errorPage.status())));
-        }
-        if (sent == null && applicationFailed) {
-            return Optional.of(new Headers().add(":status", "500"));
-        }
-        return Optional.ofNullable(sent);
-    }
-
-    long requestBytesRead() {
-        return requestBytesRead;
-    }
-
-    long responseBytesWritten() {
-        return sink.written();
-    }
-
-    String codeDetails() {
-        return codeDetails;
-    }
-
-    Optional<Instant> finishedAt() {
-        return Optional.ofNullable(finishedAt);
     }
 }

@@ -41,15 +41,15 @@ final class Flow {
     private final Direction direction;
     private final List<Stage> stages;
     private final StageState[] states;
-    private final FilterChainRun run;
+    private final PluginEffects effects;
     private final Consumer<Frame> sink;
     private boolean ended;
 
     /** {@code stages} in this direction's order; {@code sink} receives what passes them all. */
-    Flow(Direction direction, List<Stage> stages, FilterChainRun run, Consumer<Frame> sink) {
+    Flow(Direction direction, List<Stage> stages, PluginEffects effects, Consumer<Frame> sink) {
         this.direction = direction;
         this.stages = stages;
-        this.run = run;
+        this.effects = effects;
         this.sink = sink;
         this.states = new StageState[stages.size()];
         for (int i = 0; i < states.length; i++) {
@@ -100,7 +100,7 @@ final class Flow {
     }
 
     private void pump(int from) {
-        for (int i = from; i < states.length && !run.interrupted(); i++) {
+        for (int i = from; i < states.length && !effects.interrupted(); i++) {
             drain(i);
         }
     }
@@ -108,7 +108,7 @@ final class Flow {
     private void drain(int at) {
         StageState state = states[at];
         Stage stage = stages.get(at);
-        while (!state.inbox.isEmpty() && takes(state, state.inbox.peek()) && !run.interrupted()) {
+        while (!state.inbox.isEmpty() && takes(state, state.inbox.peek()) && !effects.interrupted()) {
             Frame frame = state.inbox.poll();
             state.inboxBytes -= frame.size();
             if (frame instanceof HeadersFrame headers) {
@@ -201,7 +201,7 @@ final class Flow {
         next.inboxBytes += frame.size();
         if (next.hold == Hold.HEADERS && !next.bodyWhileHeadersHeld
                 && next.inboxBytes > stages.get(to).limits().maxBufferedBody()) {
-            run.onBufferLimit(stages.get(to), direction);
+            effects.bufferLimit(stages.get(to), direction);
         }
     }
 }

@@ -17,15 +17,18 @@ import java.util.Optional;
 
 /**
  * One plugin's stream in one request: its {@link StreamContext}, and the {@link HttpExchange} through
- * which the plugin's effects reach the {@link FilterChainRun}, tagged with this stage.
+ * which the plugin's effects reach the run's {@link PluginEffects}, tagged with this stage, and the
+ * plugin reads the exchange's attributes.
  */
 final class Stage implements HttpExchange {
-    private final FilterChainRun run;
+    private final PluginEffects effects;
+    private final ExchangeAttributes attributes;
     private final Plugin plugin;
     private final StreamContext context;
 
-    Stage(FilterChainRun run, Plugin plugin) {
-        this.run = run;
+    Stage(PluginEffects effects, ExchangeAttributes attributes, Plugin plugin) {
+        this.effects = effects;
+        this.attributes = attributes;
         this.plugin = plugin;
         this.context = plugin.newStream(this);
     }
@@ -38,8 +41,8 @@ final class Stage implements HttpExchange {
         return plugin.config().limits();
     }
 
-    /** {@code true} if the plugin has a body callback for {@code direction}, and so may change that body. */
-    boolean seesBody(Direction direction) {
+    /** {@code true} if {@code plugin} has a body callback for {@code direction}, and so may change that body. */
+    static boolean seesBody(Plugin plugin, Direction direction) {
         Callback callback = direction == Direction.REQUEST ? Callback.ON_REQUEST_BODY : Callback.ON_RESPONSE_BODY;
         return plugin.code().exports(callback.exportName());
     }
@@ -74,21 +77,21 @@ final class Stage implements HttpExchange {
 
     @Override
     public void continueStream(StreamType direction) {
-        run.onContinue(this, Direction.of(direction));
+        effects.continued(this, Direction.of(direction));
     }
 
     @Override
     public void closeStream(StreamType direction) {
-        run.onClose(this);
+        effects.closed(this);
     }
 
     @Override
     public void sendLocalReply(LocalReply reply) {
-        run.onLocalReply(this, reply);
+        effects.replied(this, reply);
     }
 
     @Override
     public Optional<PropertyValue> attribute(String name) {
-        return run.attributes().get(name);
+        return attributes.get(name);
     }
 }

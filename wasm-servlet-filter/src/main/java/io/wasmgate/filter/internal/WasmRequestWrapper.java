@@ -12,8 +12,9 @@ import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.Part;
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.io.UnsupportedEncodingException;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.time.ZonedDateTime;
@@ -323,8 +324,8 @@ final class WasmRequestWrapper extends HttpServletRequestWrapper {
             Map<String, List<String>> collected = new LinkedHashMap<>();
             FormParameters.parse(getQueryString(), StandardCharsets.UTF_8, collected);
             if (isFormPost() && !streamUsed && reader == null) {
-                Charset charset = bodyCharset();
                 try {
+                    Charset charset = bodyCharset();
                     FormParameters.parse(new String(getInputStream().readAllBytes(), charset), charset, collected);
                 } catch (IOException e) {
                     throw new UncheckedIOException("cannot read the form parameters", e);
@@ -343,8 +344,8 @@ final class WasmRequestWrapper extends HttpServletRequestWrapper {
     }
 
     private boolean isMultipart() {
-        String type = getContentType();
-        return type != null && type.toLowerCase(Locale.ROOT).startsWith("multipart/form-data");
+        ContentType type = ContentType.parse(getContentType());
+        return type != null && type.is("multipart/form-data");
     }
 
     // ---- multipart --------------------------------------------------------------------------------
@@ -382,14 +383,14 @@ final class WasmRequestWrapper extends HttpServletRequestWrapper {
     }
 
     private boolean isFormPost() {
-        String type = getContentType();
-        return "POST".equals(getMethod()) && type != null
-                && type.toLowerCase(Locale.ROOT).startsWith("application/x-www-form-urlencoded");
+        ContentType type = ContentType.parse(getContentType());
+        return "POST".equals(getMethod()) && type != null && type.is("application/x-www-form-urlencoded");
     }
 
-    private Charset bodyCharset() {
+    /** The declared encoding (see {@link ContentType}), else the servlet default ISO-8859-1. */
+    private Charset bodyCharset() throws UnsupportedEncodingException {
         String encoding = getCharacterEncoding();
-        return encoding == null ? StandardCharsets.ISO_8859_1 : Charset.forName(encoding);
+        return encoding == null ? StandardCharsets.ISO_8859_1 : ContentType.charset(encoding);
     }
 
     // ---- body and trailers ------------------------------------------------------------------------
@@ -403,8 +404,9 @@ final class WasmRequestWrapper extends HttpServletRequestWrapper {
         return run.requestBody();
     }
 
+    /** The body decoded with the declared encoding; one this JVM lacks fails here, as {@link ContentType} describes. */
     @Override
-    public BufferedReader getReader() {
+    public BufferedReader getReader() throws IOException {
         if (streamUsed && reader == null) {
             throw new IllegalStateException("getInputStream() was already called on this request");
         }

@@ -1,0 +1,41 @@
+package io.wasmgate.abi.vm;
+
+import com.dylibso.chicory.compiler.Cache;
+import java.io.IOException;
+
+/**
+ * Chicory's compiler hands its generated classes, as one jar, only to a {@link Cache}: this one keeps the
+ * jar of the compile it is passed to, so the classes can be inspected ({@link HugeMethods}), and forwards
+ * to a {@code delegate} cache if there is one.
+ */
+final class GeneratedClasses implements Cache {
+    private final Cache delegate;
+    private byte[] jar;
+
+    /** {@code delegate} may be {@code null}: then nothing is looked up or stored. */
+    GeneratedClasses(Cache delegate) {
+        this.delegate = delegate;
+    }
+
+    @Override
+    public byte[] get(String key) throws IOException {
+        byte[] cached = delegate == null ? null : delegate.get(key);
+        if (cached != null) {
+            jar = cached;
+        }
+        return cached;
+    }
+
+    @Override
+    public void putIfAbsent(String key, byte[] classes) throws IOException {
+        jar = classes;
+        if (delegate != null) {
+            delegate.putIfAbsent(key, classes);
+        }
+    }
+
+    /** The jar of the compile this was used for, or {@code null} if the compiler produced none. */
+    byte[] jar() {
+        return jar;
+    }
+}
