@@ -42,7 +42,8 @@ once() {
   local module=$1 root=$2 mode=$3 run=$4 cache=$5 t0 t1 line
   t0=$(date +%s%N)
   line=$("${JVM[@]}" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$BENCH_JAR" io.wasmgate.bench.ColdStart \
-    "$module" "$cache" "$root" | grep '^coldstart ') || die "ColdStart failed on $module ($mode)"
+    "$module" "$cache" "$root" 2>"$CACHE_ROOT/stderr" | grep '^coldstart ') \
+    || { cat "$CACHE_ROOT/stderr" >&2; die "ColdStart failed on $module ($mode)"; }
   t1=$(date +%s%N)
   awk -v m="${module##*/}" -v mode="$mode" -v run="$run" -v wall="$(( (t1 - t0) / 1000000 ))" '{
       for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
