@@ -28,6 +28,7 @@ import java.util.HexFormat;
 import java.util.Objects;
 import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -61,6 +62,8 @@ public final class DiskCodeCache {
     private final Consumer<String> warnings;
     private final AtomicInteger hits = new AtomicInteger();
     private final AtomicInteger stores = new AtomicInteger();
+    /** Whether "the cache is off" was said: once per cache, i.e. per configuration load, not per plugin. */
+    private final AtomicBoolean saidOff = new AtomicBoolean();
 
     DiskCodeCache(Path dir, String chicoryVersion, boolean ownDefault, Consumer<String> warnings) {
         this.dir = dir.toAbsolutePath().normalize();
@@ -132,16 +135,22 @@ public final class DiskCodeCache {
      */
     Entry entry(String moduleSha256, String options) {
         if (chicoryVersion == null) {
-            warnings.accept("Wasmgate code cache " + dir + " is off: the Chicory compiler's version cannot be told (no "
-                    + CHICORY_POM.substring(1) + " on the class path), and code of one compiler must not be loaded by another");
+            off("the Chicory compiler's version cannot be told (no " + CHICORY_POM.substring(1)
+                    + " on the class path), and code of one compiler must not be loaded by another");
             return null;
         }
         String problem = unsafeDirectory();
         if (problem != null) {
-            warnings.accept("Wasmgate code cache " + dir + " is off: " + problem + "; the module is compiled in memory");
+            off(problem + "; modules are compiled in memory");
             return null;
         }
         return new Entry(moduleSha256, options);
+    }
+
+    private void off(String reason) {
+        if (saidOff.compareAndSet(false, true)) {
+            warnings.accept("Wasmgate code cache " + dir + " is off: " + reason);
+        }
     }
 
     /** Why the directory must not be used, or {@code null}: it is ours, and no other user may write to it. */

@@ -203,10 +203,11 @@ class DiskCodeCacheTest {
     }
 
     @Test
-    void aDirectoryThatCannotBeCreatedIsAWarningAndThePluginStillStarts() throws IOException {
+    void aDirectoryThatCannotBeCreatedIsOneWarningAndThePluginsStillStart() throws IOException {
         Path file = Files.writeString(dir.resolve("a-file"), "in the way");
         DiskCodeCache cache = cache(file.resolve("code-cache"), DiskCodeCache.chicoryVersion());
 
+        startAndServe(cache);
         startAndServe(cache);
 
         assertThat(warnings).singleElement().asString().contains(file.resolve("code-cache").toString()).contains("is off");
