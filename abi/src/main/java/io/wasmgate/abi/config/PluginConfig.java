@@ -1,5 +1,6 @@
 package io.wasmgate.abi.config;
 
+import io.wasmgate.abi.vm.DiskCodeCache;
 import io.wasmgate.abi.vm.Engine;
 import io.wasmgate.abi.vm.ModuleSource;
 import java.nio.charset.StandardCharsets;
@@ -8,10 +9,11 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * One plugin as docs/configuration.md describes it: the module, which root context it starts ({@code root_id}), the
- * vm_id namespace, its configuration bytes, the engine, the pool size and the failure policy. Immutable;
+ * vm_id namespace, its configuration bytes, the engine, the code cache, the pool size and the failure policy. Immutable;
  * build with {@link #builder(String)}.
  */
 public final class PluginConfig {
@@ -22,6 +24,7 @@ public final class PluginConfig {
     private final byte[] configuration;
     private final byte[] vmConfiguration;
     private final Engine engine;
+    private final DiskCodeCache codeCache;
     private final int instances;
     private final FailurePolicy failurePolicy;
     private final Map<String, String> environment;
@@ -38,6 +41,7 @@ public final class PluginConfig {
         this.configuration = b.configuration.clone();
         this.vmConfiguration = b.vmConfiguration.clone();
         this.engine = b.engine;
+        this.codeCache = b.codeCache;
         this.instances = b.instances;
         this.failurePolicy = b.failurePolicy;
         this.environment = Collections.unmodifiableMap(new LinkedHashMap<>(b.environment));
@@ -82,6 +86,11 @@ public final class PluginConfig {
         return engine;
     }
 
+    /** Where the compiler's code is kept between restarts ({@code cache_dir}); empty: nowhere. */
+    public Optional<DiskCodeCache> codeCache() {
+        return Optional.ofNullable(codeCache);
+    }
+
     /** Number of VM instances in the plugin's pool. */
     public int instances() {
         return instances;
@@ -123,6 +132,7 @@ public final class PluginConfig {
         private byte[] configuration = new byte[0];
         private byte[] vmConfiguration = new byte[0];
         private Engine engine = Engine.COMPILER;
+        private DiskCodeCache codeCache;
         private int instances = Runtime.getRuntime().availableProcessors();
         private FailurePolicy failurePolicy = FailurePolicy.FAIL_CLOSED;
         private final Map<String, String> environment = new LinkedHashMap<>();
@@ -171,6 +181,12 @@ public final class PluginConfig {
 
         public Builder withEngine(Engine engine) {
             this.engine = Objects.requireNonNull(engine, "engine");
+            return this;
+        }
+
+        /** The code cache on disk to load compiled code from and store it to; {@code null} (the default): none. */
+        public Builder withCodeCache(DiskCodeCache codeCache) {
+            this.codeCache = codeCache;
             return this;
         }
 

@@ -112,7 +112,7 @@ public final class Plugin implements AutoCloseable {
     }
 
     private static Plugin start(PluginConfig config, HostServices services, boolean ownsServices) {
-        WasmCode code = WasmCode.load(config.name(), config.module(), config.engine());
+        WasmCode code = WasmCode.load(config.name(), config.module(), config.engine(), config.codeCache().orElse(null));
         PluginScope scope = PluginScope.create(services, config.name());
         AtomicReferenceArray<ProxyWasmVm> pool = new AtomicReferenceArray<>(config.instances());
         // The failure listeners need the plugin; a trap before it exists is seen by the first stream instead.

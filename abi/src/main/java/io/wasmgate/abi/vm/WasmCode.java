@@ -12,11 +12,15 @@ import com.dylibso.chicory.wasm.types.ExportSection;
 import com.dylibso.chicory.wasm.types.ExternalType;
 import io.wasmgate.abi.PluginLoadException;
 import io.wasmgate.abi.wire.AbiVersion;
+import java.io.ByteArrayInputStream;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.security.NoSuchAlgorithmException;
 import java.util.HashSet;
+import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -31,6 +35,9 @@ public final class WasmCode {
     private static final byte[] MAGIC = {0x00, 0x61, 0x73, 0x6d};
     static final String ALLOCATOR = "proxy_on_memory_allocate";
     static final String MALLOC = "malloc";
+    /** How the compiler runs; part of the code cache's key, so a change here makes old entries foreign. */
+    private static final InterpreterFallback FALLBACK = InterpreterFallback.WARN;
+    static final String COMPILER_OPTIONS = "interpreter-fallback=" + FALLBACK.name().toLowerCase(Locale.ROOT);
     private static final int REPORTED_HUGE_METHODS = 10;
     private static final Logger LOG = LoggerFactory.getLogger(WasmCode.class);
 
@@ -41,9 +48,13 @@ public final class WasmCode {
     private final Engine engine;
     private final Function<Instance, Machine> machineFactory;
     private final Set<String> exports;
+    private final Duration parseTime;
+    private final Duration codeTime;
+    private final boolean codeFromCache;
 
     private WasmCode(String origin, String sha256, WasmModule module, AbiVersion abiVersion, Engine engine,
-            Function<Instance, Machine> machineFactory, Set<String> exports) {
+            Function<Instance, Machine> machineFactory, Set<String> exports, Duration parseTime, Duration codeTime,
+            boolean codeFromCache) {
         this.origin = origin;
         this.sha256 = sha256;
         this.module = module;
@@ -51,11 +62,22 @@ public final class WasmCode {
         this.engine = engine;
         this.machineFactory = machineFactory;
         this.exports = exports;
+        this.parseTime = parseTime;
+        this.codeTime = codeTime;
+        this.codeFromCache = codeFromCache;
     }
 
-    /** Loads a module for {@code plugin} (may be empty) from {@code source}. */
+    /** Loads a module for {@code plugin} (may be empty) from {@code source}, without a code cache on disk. */
     public static WasmCode load(String plugin, ModuleSource source, Engine engine) {
         return load(plugin, source.origin(), source.read(plugin), engine);
+    }
+
+    /**
+     * Loads a module for {@code plugin} from {@code source}; on the compiler, compiled code is looked up in and
+     * stored to {@code cache} ({@code null}: none).
+     */
+    public static WasmCode load(String plugin, ModuleSource source, Engine engine, DiskCodeCache cache) {
+        return load(plugin, source.origin(), source.read(plugin), engine, cache);
     }
 
     /**
@@ -65,27 +87,97 @@ public final class WasmCode {
      * plugin still uses them.
      */
     public static WasmCode load(String plugin, String origin, byte[] bytes, Engine engine) {
-        String sha256 = sha256(bytes);
-        return CompiledCodeCache.get(origin, sha256, engine, () -> parse(plugin, origin, bytes, sha256, engine));
+        return load(plugin, origin, bytes, engine, null);
     }
 
-    private static WasmCode parse(String plugin, String origin, byte[] bytes, String sha256, Engine engine) {
+    /**
+     * {@link #load(String, String, byte[], Engine)} with compiled code looked up in and stored to {@code cache}
+     * ({@code null}: none). Logs once, at INFO, how long the load took and whether the code was compiled or
+     * came from the cache.
+     */
+    public static WasmCode load(String plugin, String origin, byte[] bytes, Engine engine, DiskCodeCache cache) {
+        byte[] digest = sha256(bytes);
+        String sha256 = HexFormat.of().formatHex(digest);
+        return CompiledCodeCache.get(origin, sha256, engine, () -> parse(plugin, origin, bytes, digest, engine, cache));
+    }
+
+    private static WasmCode parse(String plugin, String origin, byte[] bytes, byte[] sha256Digest, Engine engine,
+            DiskCodeCache cache) {
+        String sha256 = HexFormat.of().formatHex(sha256Digest);
         if (bytes.length < 8 || !startsWithMagic(bytes)) {
             throw new PluginLoadException(plugin, origin, "not a WebAssembly binary (missing \\0asm magic number)");
         }
-        WasmModule module;
-        try {
-            module = Parser.parse(bytes);
-        } catch (ChicoryException | IllegalArgumentException | IndexOutOfBoundsException e) {
-            throw new PluginLoadException(plugin, origin, "malformed or truncated WebAssembly binary: " + e.getMessage(), e);
+        long start = System.nanoTime();
+        DiskCodeCache.Entry entry = engine == Engine.COMPILER && cache != null ? cache.entry(sha256, COMPILER_OPTIONS) : null;
+        // Validation is most of a parse; a module whose compiled code is cached was validated when it was made.
+        String digest = chicoryDigest(sha256Digest);
+        boolean validate = entry == null || !entry.prefetch(digest);
+        WasmModule module = parseModule(plugin, origin, bytes, validate);
+        if (!validate && !digest.equals(module.digest())) {
+            validate = true;
+            module = parseModule(plugin, origin, bytes, true);
         }
+        long parsed = System.nanoTime();
         Set<String> exports = functionExports(module);
         AbiVersion version = detectAbiVersion(plugin, origin, exports);
         if (!exports.contains(ALLOCATOR) && !exports.contains(MALLOC)) {
             throw new PluginLoadException(plugin, origin,
                     "no allocator: the module exports neither proxy_on_memory_allocate nor malloc");
         }
-        return new WasmCode(origin, sha256, module, version, engine, machineFactory(plugin, origin, module, engine), exports);
+        Function<Instance, Machine> factory = machineFactory(plugin, origin, module, engine, entry);
+        if (factory == null) {
+            // The cached classes did not load (warned about): compile, from a validated module.
+            if (!validate) {
+                module = parseModule(plugin, origin, bytes, true);
+            }
+            factory = machineFactory(plugin, origin, module, engine, entry);
+        }
+        long done = System.nanoTime();
+        if (LOG.isInfoEnabled()) {
+            LOG.info("{}module {} (sha256 {}, {} bytes) ready in {} ms: parsed in {} ms, {}", plugin.isEmpty() ? "" : "plugin '"
+                    + plugin + "': ", origin, sha256.substring(0, 12), bytes.length, millis(done - start),
+                    millis(parsed - start), outcome(engine, cache, entry, done - parsed));
+        }
+        return new WasmCode(origin, sha256, module, version, engine, factory, exports, Duration.ofNanos(parsed - start),
+                Duration.ofNanos(done - parsed), entry != null && entry.served() != null);
+    }
+
+    private static WasmModule parseModule(String plugin, String origin, byte[] bytes, boolean validate) {
+        try {
+            return Parser.builder().withValidation(validate).build().parse(() -> new ByteArrayInputStream(bytes));
+        } catch (ChicoryException | IllegalArgumentException | IndexOutOfBoundsException e) {
+            throw new PluginLoadException(plugin, origin, "malformed or truncated WebAssembly binary: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The key Chicory's compiler gives its cache, {@link WasmModule#digest()}, as its parser computes it by
+     * default, from the module's SHA-256.
+     */
+    private static String chicoryDigest(byte[] sha256Digest) {
+        return "sha-256:" + Base64.getEncoder().encodeToString(sha256Digest);
+    }
+
+    /** The second half of the load's log line: how the code was made. */
+    private static String outcome(Engine engine, DiskCodeCache cache, DiskCodeCache.Entry entry, long nanos) {
+        if (engine == Engine.INTERPRETER) {
+            return "nothing to compile (interpreter)";
+        }
+        if (entry != null && entry.served() != null) {
+            return "compiled code loaded from the code cache in " + millis(nanos) + " ms (" + entry.served() + ")";
+        }
+        String compiled = "compiled in " + millis(nanos) + " ms";
+        if (cache == null) {
+            return compiled + " (no code cache)";
+        }
+        if (entry != null && entry.stored() != null) {
+            return compiled + ", stored in the code cache (" + entry.stored() + ")";
+        }
+        return compiled + ", not stored in the code cache " + cache.dir();
+    }
+
+    private static long millis(long nanos) {
+        return nanos / 1_000_000;
     }
 
     private static AbiVersion detectAbiVersion(String plugin, String origin, Set<String> exports) {
@@ -106,15 +198,27 @@ public final class WasmCode {
         return found;
     }
 
-    private static Function<Instance, Machine> machineFactory(String plugin, String origin, WasmModule module, Engine engine) {
+    /** The compiled code's factory; {@code null} if code from the cache failed to load (then compile again). */
+    private static Function<Instance, Machine> machineFactory(String plugin, String origin, WasmModule module, Engine engine,
+            DiskCodeCache.Entry entry) {
         if (engine == Engine.INTERPRETER) {
             return InterpreterMachine::new;
         }
-        GeneratedClasses classes = new GeneratedClasses(null);
+        GeneratedClasses classes = new GeneratedClasses(entry);
         Function<Instance, Machine> factory;
         try {
-            factory = MachineFactoryCompiler.builder(module).withInterpreterFallback(InterpreterFallback.WARN)
-                    .withCache(classes).compile();
+            MachineFactoryCompiler.Builder compiler = MachineFactoryCompiler.builder(module).withInterpreterFallback(FALLBACK)
+                    .withCache(classes);
+            try {
+                factory = compiler.compile();
+            } catch (RuntimeException | LinkageError e) {
+                if (entry == null || entry.served() == null) {
+                    throw e;
+                }
+                // The entry passed its checks but its classes did not load: never a reason to fail the start.
+                entry.loadFailed(e);
+                return null;
+            }
         } catch (ChicoryException | IllegalStateException e) {
             throw new PluginLoadException(plugin, origin, "the Chicory compiler rejected the module: " + e.getMessage(), e);
         }
@@ -164,9 +268,9 @@ public final class WasmCode {
         return true;
     }
 
-    private static String sha256(byte[] bytes) {
+    private static byte[] sha256(byte[] bytes) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+            return MessageDigest.getInstance("SHA-256").digest(bytes);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is required of every JVM", e);
         }
@@ -187,6 +291,21 @@ public final class WasmCode {
 
     public Engine engine() {
         return engine;
+    }
+
+    /** How long parsing and validating the module took when it was loaded. */
+    public Duration parseTime() {
+        return parseTime;
+    }
+
+    /** How long making the executable code took: compiling, or loading it from the code cache. */
+    public Duration codeTime() {
+        return codeTime;
+    }
+
+    /** {@code true} if the compiled code came from the code cache on disk instead of the compiler. */
+    public boolean codeFromCache() {
+        return codeFromCache;
     }
 
     /** {@code true} if the module exports a function with this name. */

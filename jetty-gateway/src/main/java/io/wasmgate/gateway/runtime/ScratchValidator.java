@@ -44,6 +44,7 @@ final class ScratchValidator {
                 .withConfiguration(config.configuration())
                 .withVmConfiguration(config.vmConfiguration())
                 .withEngine(config.engine())
+                .withCodeCache(config.codeCache().orElse(null))
                 .withInstances(1)
                 .withFailurePolicy(config.failurePolicy())
                 .withEnvironment(config.environment())

@@ -4,7 +4,7 @@ import java.util.List;
 
 /**
  * The servlet filter's own YAML file as written (docs/configuration.md): plugins run on every request, log plugins,
- * services and callout clusters. Lists may be {@code null} when absent.
+ * services, callout clusters and the compiled-code cache directory ({@code cache_dir}). Absent parts are {@code null}.
  */
 public record FilterFileSpec(List<PluginSpec> plugins, List<PluginSpec> logPlugins, List<PluginSpec> services,
-        List<ClusterSpec> clusters) {}
+        List<ClusterSpec> clusters, String cacheDir) {}

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.wasmgate.abi.config.FailurePolicy;
 import io.wasmgate.abi.config.Limits;
 import io.wasmgate.abi.config.PluginConfig;
+import io.wasmgate.abi.vm.DiskCodeCache;
 import io.wasmgate.abi.vm.Engine;
 import io.wasmgate.abi.vm.ModuleSource;
 import io.wasmgate.filter.callout.Cluster;
@@ -13,6 +14,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
@@ -41,11 +43,46 @@ public final class PluginConfigFactory {
     private final ModuleResolver modules;
     private final Set<String> names = new HashSet<>();
     private final Map<String, Canary> canaries = new LinkedHashMap<>();
+    private DiskCodeCache codeCache;
 
     public PluginConfigFactory(Path baseDir, ConfigProblems problems) {
         this.baseDir = baseDir;
         this.problems = problems;
         this.modules = new ModuleResolver(baseDir, problems);
+    }
+
+    /** The words that turn the compiled-code cache off: {@code cache_dir: ""} or {@code cache_dir: off}. */
+    public static final List<String> CACHE_OFF = List.of("", "off");
+
+    /**
+     * Applies the file's {@code cache_dir} to every plugin built afterwards: absent gives {@code fallback}
+     * (the filter: {@code null}, no cache; the gateway: {@link DiskCodeCache#defaultForUser()}), {@code ""} or
+     * {@code off} no cache, a path (relative to the file's folder) a cache there. The directory itself is
+     * not checked here: a cache that cannot be used is a warning at load time, never a failed start.
+     *
+     * @return the cache the plugins get, or {@code null}
+     */
+    public DiskCodeCache codeCache(String written, DiskCodeCache fallback) {
+        codeCache = fallback;
+        if (written == null) {
+            return codeCache;
+        }
+        if (CACHE_OFF.contains(written.trim())) {
+            codeCache = null;
+            return null;
+        }
+        try {
+            Path dir = Path.of(written);
+            if (!dir.isAbsolute() && baseDir == null) {
+                problems.add("", "cache_dir", written, "a relative folder needs a configuration file to be relative to; "
+                        + "write an absolute path");
+                return codeCache;
+            }
+            codeCache = DiskCodeCache.in(dir.isAbsolute() ? dir : baseDir.resolve(dir).normalize());
+        } catch (InvalidPathException e) {
+            problems.add("", "cache_dir", written, "not a folder path (" + e.getReason() + "); write a path, or off");
+        }
+        return codeCache;
     }
 
     /**
@@ -150,6 +187,7 @@ public final class PluginConfigFactory {
         PluginConfig.Builder builder = PluginConfig.builder(name);
         builder.withRootId(orEmpty(spec.rootId())).withVmId(orEmpty(spec.vmId()));
         builder.withVmConfiguration(bytes(spec.vmConfiguration()));
+        builder.withCodeCache(codeCache);
         choice(path, "engine", spec.engine(), Engine.class).ifPresent(builder::withEngine);
         choice(path, "failure_policy", spec.failurePolicy(), FailurePolicy.class).ifPresent(builder::withFailurePolicy);
         if (spec.instances() != null) {

@@ -130,6 +130,7 @@ public final class YamlConfigLoader {
             problems.throwIfAny();
         }
         PluginConfigFactory factory = new PluginConfigFactory(baseDir, problems);
+        factory.codeCache(spec.cacheDir(), null);
         PluginChainConfig config = factory.chain(spec.plugins(), spec.logPlugins(), spec.services(), spec.clusters());
         problems.throwIfAny();
         return config;

@@ -4,12 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.wasmgate.abi.config.PluginConfig;
+import io.wasmgate.abi.vm.DiskCodeCache;
 import io.wasmgate.filter.config.ConfigException;
 import io.wasmgate.filter.config.PluginChainConfig;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 import org.springframework.core.io.ByteArrayResource;
@@ -68,6 +71,22 @@ class ChainConfigReaderTest {
                 .contains("\"codes\":{\"200\":\"ok\"}")
                 .contains("\"list\":[\"first\",\"second\"]")
                 .contains("\"camelCase-key\":\"kept\"");
+    }
+
+    @Test
+    void inlineCacheDirGivesThePluginsACodeCacheWhichIsOffWithoutIt(@TempDir Path dir) {
+        Map<String, String> inline = new LinkedHashMap<>();
+        inline.put("wasmgate.plugins[0].name", "add-header");
+        inline.put("wasmgate.plugins[0].module.classpath", "wasmgate/policies/add-header.wasm");
+        Binder withoutCache = new Binder(new MapConfigurationPropertySource(inline));
+        inline.put("wasmgate.cache-dir", dir.toString());
+
+        PluginConfig cached = ChainConfigReader.read(new WasmgateProperties(),
+                new Binder(new MapConfigurationPropertySource(inline))).plugins().get(0);
+        PluginConfig uncached = ChainConfigReader.read(new WasmgateProperties(), withoutCache).plugins().get(0);
+
+        assertThat(cached.codeCache()).map(DiskCodeCache::dir).contains(dir.toAbsolutePath().normalize());
+        assertThat(uncached.codeCache()).isEmpty();
     }
 
     @Test
