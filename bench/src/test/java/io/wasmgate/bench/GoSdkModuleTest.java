@@ -2,12 +2,17 @@ package io.wasmgate.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.wasmgate.abi.config.PluginConfig;
 import io.wasmgate.abi.context.StreamContext;
 import io.wasmgate.abi.plugin.Plugin;
 import io.wasmgate.abi.services.HostServices;
 import io.wasmgate.abi.spi.Headers;
+import io.wasmgate.abi.vm.DiskCodeCache;
+import io.wasmgate.abi.vm.ModuleSource;
 import io.wasmgate.abi.wire.FilterHeadersStatus;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The proxy-wasm Go SDK's {@code http_headers} example (Go 1.24 wasip1, see
@@ -17,10 +22,41 @@ import org.junit.jupiter.api.Test;
 class GoSdkModuleTest {
     @Test
     void httpHeadersExampleRunsTheWholeLifecycle() {
+        runsTheWholeLifecycle(SdkModuleBenchmark.config("go", new SdkModuleBenchmark.CapturingLog()));
+    }
+
+    /**
+     * On a restart that finds its compiled code on disk, the module is parsed without its function bodies
+     * (every function is in the cached classes) and behaves exactly the same.
+     */
+    @Test
+    void httpHeadersExampleRunsTheSameOnCompiledCodeFromADiskCache(@TempDir Path dir) {
+        byte[] bytes = SdkModuleBenchmark.bytes("go");
+        DiskCodeCache first = DiskCodeCache.in(dir);
+        try (HostServices services = HostServices.create();
+                Plugin plugin = Plugin.start(SdkModuleBenchmark.config("go", new SdkModuleBenchmark.CapturingLog())
+                        .withModule(ModuleSource.ofBytes("go-http-headers.wasm#first", bytes)).withCodeCache(first).build(),
+                        services)) {
+            assertThat(plugin.code().codeFromCache()).isFalse();
+        }
+        assertThat(first.stores()).isEqualTo(1);
+
+        DiskCodeCache restarted = DiskCodeCache.in(dir);
+        Plugin plugin = runsTheWholeLifecycle(SdkModuleBenchmark.config("go", new SdkModuleBenchmark.CapturingLog())
+                .withModule(ModuleSource.ofBytes("go-http-headers.wasm#restarted", bytes)).withCodeCache(restarted));
+        assertThat(plugin.code().codeFromCache()).isTrue();
+        assertThat(restarted.hits()).isEqualTo(1);
+        assertThat(restarted.stores()).isZero();
+    }
+
+    /** Starts the plugin {@code config} makes, runs two requests and checks them; returns the (closed) plugin. */
+    private static Plugin runsTheWholeLifecycle(PluginConfig.Builder config) {
         SdkModuleBenchmark.CapturingLog log = new SdkModuleBenchmark.CapturingLog();
         log.capture(true);
+        Plugin started;
         try (HostServices services = HostServices.create();
-                Plugin plugin = Plugin.start(SdkModuleBenchmark.config("go", log).build(), services)) {
+                Plugin plugin = Plugin.start(config.withLog(log).build(), services)) {
+            started = plugin;
             assertThat(log.lines()).anyMatch(line -> line.contains("header from config: x-wasmgate-sdk = configured"));
 
             for (int i = 1; i <= 2; i++) {
@@ -49,5 +85,6 @@ class GoSdkModuleTest {
                     .anyMatch(line -> line.endsWith(" finished"));
         }
         log.assertNoErrors();
+        return started;
     }
 }

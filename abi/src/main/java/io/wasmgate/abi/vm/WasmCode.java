@@ -35,9 +35,14 @@ public final class WasmCode {
     private static final byte[] MAGIC = {0x00, 0x61, 0x73, 0x6d};
     static final String ALLOCATOR = "proxy_on_memory_allocate";
     static final String MALLOC = "malloc";
-    /** How the compiler runs; part of the code cache's key, so a change here makes old entries foreign. */
-    private static final InterpreterFallback FALLBACK = InterpreterFallback.WARN;
-    static final String COMPILER_OPTIONS = "interpreter-fallback=" + FALLBACK.name().toLowerCase(Locale.ROOT);
+    /**
+     * How the compiler ran, part of the code cache's key (a change here makes old entries foreign): every
+     * function compiled ({@code fail}: the compiler fails rather than leave a function to the interpreter),
+     * the entries whose modules are then parsed without their function bodies; or some functions left to
+     * Chicory's interpreter, the fallback of a module the compiler cannot take whole.
+     */
+    static final String COMPILER_OPTIONS = options(InterpreterFallback.FAIL);
+    static final String FALLBACK_OPTIONS = options(InterpreterFallback.WARN);
     private static final int REPORTED_HUGE_METHODS = 10;
     private static final Logger LOG = LoggerFactory.getLogger(WasmCode.class);
 
@@ -108,9 +113,20 @@ public final class WasmCode {
             throw new PluginLoadException(plugin, origin, "not a WebAssembly binary (missing \\0asm magic number)");
         }
         long start = System.nanoTime();
-        DiskCodeCache.Entry entry = engine == Engine.COMPILER && cache != null ? cache.entry(sha256, COMPILER_OPTIONS) : null;
-        // Validation is most of a parse; a module whose compiled code is cached was validated when it was made.
         String digest = chicoryDigest(sha256Digest);
+        boolean cached = engine == Engine.COMPILER && cache != null;
+        // One entry object per key and load: one that was warned about is not read, nor warned about, again.
+        DiskCodeCache.Entry compiled = cached ? cache.entry(sha256, COMPILER_OPTIONS) : null;
+        if (compiled != null) {
+            if (compiled.prefetch(digest)) {
+                WasmCode lean = withoutBodies(plugin, origin, bytes, sha256, digest, compiled, start);
+                if (lean != null) {
+                    return lean;
+                }
+            }
+        }
+        DiskCodeCache.Entry entry = cached ? cache.entry(sha256, FALLBACK_OPTIONS) : null;
+        // Validation is most of a parse; a module whose compiled code is cached was validated when it was made.
         boolean validate = entry == null || !entry.prefetch(digest);
         WasmModule module = parseModule(plugin, origin, bytes, validate);
         if (!validate && !digest.equals(module.digest())) {
@@ -118,28 +134,114 @@ public final class WasmCode {
             module = parseModule(plugin, origin, bytes, true);
         }
         long parsed = System.nanoTime();
-        Set<String> exports = functionExports(module);
+        Set<String> exports = checkedExports(plugin, origin, module);
         AbiVersion version = detectAbiVersion(plugin, origin, exports);
-        if (!exports.contains(ALLOCATOR) && !exports.contains(MALLOC)) {
-            throw new PluginLoadException(plugin, origin,
-                    "no allocator: the module exports neither proxy_on_memory_allocate nor malloc");
+        DiskCodeCache.Entry made = null;
+        Function<Instance, Machine> factory = null;
+        if (compiled != null && validate) {
+            made = compiled;
+            factory = compileEveryFunction(origin, module, made);
         }
-        Function<Instance, Machine> factory = machineFactory(plugin, origin, module, engine, entry);
+        if (factory == null) {
+            made = entry;
+            factory = machineFactory(plugin, origin, module, engine, entry);
+        }
         if (factory == null) {
             // The cached classes did not load (warned about): compile, from a validated module.
             if (!validate) {
                 module = parseModule(plugin, origin, bytes, true);
             }
-            factory = machineFactory(plugin, origin, module, engine, entry);
+            made = compiled;
+            factory = compileEveryFunction(origin, module, made);
+            if (factory == null) {
+                made = entry;
+                factory = machineFactory(plugin, origin, module, engine, made);
+            }
         }
         long done = System.nanoTime();
         if (LOG.isInfoEnabled()) {
             LOG.info("{}module {} (sha256 {}, {} bytes) ready in {} ms: parsed in {} ms, {}", plugin.isEmpty() ? "" : "plugin '"
                     + plugin + "': ", origin, sha256.substring(0, 12), bytes.length, millis(done - start),
-                    millis(parsed - start), outcome(engine, cache, entry, done - parsed));
+                    millis(parsed - start), outcome(engine, cache, made, done - parsed));
         }
         return new WasmCode(origin, sha256, module, version, engine, factory, exports, Duration.ofNanos(parsed - start),
-                Duration.ofNanos(done - parsed), entry != null && entry.served() != null);
+                Duration.ofNanos(done - parsed), made != null && made.served() != null);
+    }
+
+    /**
+     * The module parsed without its function bodies, on the compiled code of {@code entry}, which holds every
+     * function; {@code null} if that cannot be used after all (warned about if the entry is at fault), and the
+     * module is then loaded as if there were no entry.
+     */
+    private static WasmCode withoutBodies(String plugin, String origin, byte[] bytes, String sha256, String digest,
+            DiskCodeCache.Entry entry, long start) {
+        WasmModule module;
+        try {
+            byte[] lean = CodeBodies.withoutBodies(bytes);
+            module = Parser.builder().withValidation(false).build().parse(() -> new ByteArrayInputStream(lean));
+        } catch (ChicoryException | IllegalArgumentException | IndexOutOfBoundsException e) {
+            return null; // malformed: the full parse says why
+        }
+        long parsed = System.nanoTime();
+        Set<String> exports;
+        AbiVersion version;
+        try {
+            exports = checkedExports(plugin, origin, module);
+            version = detectAbiVersion(plugin, origin, exports);
+        } catch (PluginLoadException e) {
+            return null;
+        }
+        GeneratedClasses classes = new GeneratedClasses(entry, digest);
+        Function<Instance, Machine> factory;
+        try {
+            factory = MachineFactoryCompiler.builder(module).withInterpreterFallback(InterpreterFallback.FAIL).withCache(classes)
+                    .compile();
+        } catch (RuntimeException | LinkageError e) {
+            if (entry.served() != null) {
+                entry.loadFailed(e);
+            }
+            return null;
+        }
+        reportHugeMethods(origin, module, classes.jar());
+        long done = System.nanoTime();
+        if (LOG.isInfoEnabled()) {
+            LOG.info("{}module {} (sha256 {}, {} bytes) ready in {} ms: parsed without function bodies in {} ms, {}",
+                    plugin.isEmpty() ? "" : "plugin '" + plugin + "': ", origin, sha256.substring(0, 12), bytes.length,
+                    millis(done - start), millis(parsed - start), "compiled code loaded from the code cache in "
+                    + millis(done - parsed) + " ms (" + entry.served() + ")");
+        }
+        return new WasmCode(origin, sha256, module, version, Engine.COMPILER, factory, exports,
+                Duration.ofNanos(parsed - start), Duration.ofNanos(done - parsed), true);
+    }
+
+    /**
+     * Compiles every function to bytecode and stores the code in {@code entry}; {@code null} if the compiler
+     * would leave some function to the interpreter (then the caller compiles with that fallback).
+     */
+    private static Function<Instance, Machine> compileEveryFunction(String origin, WasmModule module, DiskCodeCache.Entry entry) {
+        GeneratedClasses classes = new GeneratedClasses(entry);
+        Function<Instance, Machine> factory;
+        try {
+            factory = MachineFactoryCompiler.builder(module).withInterpreterFallback(InterpreterFallback.FAIL).withCache(classes)
+                    .compile();
+        } catch (ChicoryException | IllegalStateException e) {
+            return null;
+        }
+        reportHugeMethods(origin, module, classes.jar());
+        return factory;
+    }
+
+    private static String options(InterpreterFallback fallback) {
+        return "interpreter-fallback=" + fallback.name().toLowerCase(Locale.ROOT);
+    }
+
+    private static Set<String> checkedExports(String plugin, String origin, WasmModule module) {
+        Set<String> exports = functionExports(module);
+        if (!exports.contains(ALLOCATOR) && !exports.contains(MALLOC)) {
+            throw new PluginLoadException(plugin, origin,
+                    "no allocator: the module exports neither proxy_on_memory_allocate nor malloc");
+        }
+        return exports;
     }
 
     private static WasmModule parseModule(String plugin, String origin, byte[] bytes, boolean validate) {
@@ -207,7 +309,8 @@ public final class WasmCode {
         GeneratedClasses classes = new GeneratedClasses(entry);
         Function<Instance, Machine> factory;
         try {
-            MachineFactoryCompiler.Builder compiler = MachineFactoryCompiler.builder(module).withInterpreterFallback(FALLBACK)
+            MachineFactoryCompiler.Builder compiler = MachineFactoryCompiler.builder(module)
+                    .withInterpreterFallback(InterpreterFallback.WARN)
                     .withCache(classes);
             try {
                 factory = compiler.compile();

@@ -2,6 +2,8 @@ package io.wasmgate.abi.vm;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.dylibso.chicory.wasm.types.OpCode;
+
 import io.wasmgate.abi.config.PluginConfig;
 import io.wasmgate.abi.context.StreamContext;
 import io.wasmgate.abi.plugin.Plugin;
@@ -105,6 +107,18 @@ class DiskCodeCacheTest {
     }
 
     @Test
+    void aModuleWhoseFunctionsAreAllInTheEntryIsParsedWithoutItsFunctionBodies() {
+        startAndServe(cache());
+
+        WasmCode code = WasmCode.load("", "add-header.wasm#lean", ADD_HEADER, Engine.COMPILER, cache());
+
+        assertThat(code.codeFromCache()).isTrue();
+        assertThat(code.module().codeSection().getFunctionBody(0).instructions())
+                .extracting(instruction -> instruction.opcode()).containsExactly(OpCode.UNREACHABLE, OpCode.END);
+        assertThat(warnings).isEmpty();
+    }
+
+    @Test
     void aTruncatedEntryIsIgnoredWithOneWarningRecompiledAndReplaced() throws IOException {
         startAndServe(cache());
         Path entry = onlyEntry();
@@ -199,7 +213,7 @@ class DiskCodeCacheTest {
         String sha = "ab".repeat(32);
 
         assertThat(cache.entry(sha, WasmCode.COMPILER_OPTIONS).file("sha-256:x"))
-                .isNotEqualTo(cache.entry(sha, "interpreter-fallback=fail").file("sha-256:x"));
+                .isNotEqualTo(cache.entry(sha, WasmCode.FALLBACK_OPTIONS).file("sha-256:x"));
     }
 
     @Test
