@@ -1,7 +1,5 @@
 package io.wasmgate.abi.config;
 
-import io.wasmgate.abi.vm.Engine;
-import io.wasmgate.abi.vm.ModuleSource;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Collections;

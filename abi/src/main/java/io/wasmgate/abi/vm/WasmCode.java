@@ -11,6 +11,8 @@ import com.dylibso.chicory.wasm.WasmModule;
 import com.dylibso.chicory.wasm.types.ExportSection;
 import com.dylibso.chicory.wasm.types.ExternalType;
 import io.wasmgate.abi.PluginLoadException;
+import io.wasmgate.abi.config.Engine;
+import io.wasmgate.abi.config.ModuleSource;
 import io.wasmgate.abi.wire.AbiVersion;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;

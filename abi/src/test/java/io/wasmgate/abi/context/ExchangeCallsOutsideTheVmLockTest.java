@@ -7,6 +7,7 @@ import static io.wasmgate.abi.testing.ProbeProgram.Op.PROXY_SET_EFFECTIVE_CONTEX
 import static io.wasmgate.abi.testing.ProbeProgram.Op.PROXY_SET_TICK_PERIOD_MILLISECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.wasmgate.abi.config.Engine;
 import io.wasmgate.abi.services.HostServices;
 import io.wasmgate.abi.spi.Headers;
 import io.wasmgate.abi.spi.HttpCallResponse;
@@ -17,7 +18,6 @@ import io.wasmgate.abi.testing.ProbeProgram;
 import io.wasmgate.abi.testing.ProbeProgram.Data;
 import io.wasmgate.abi.testing.ScriptedCalloutClient;
 import io.wasmgate.abi.vm.Callback;
-import io.wasmgate.abi.vm.Engine;
 import io.wasmgate.abi.wire.HeaderField;
 import io.wasmgate.abi.wire.StreamType;
 import java.util.List;

@@ -2,6 +2,7 @@ package io.wasmgate.abi.hostcalls;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.wasmgate.abi.config.Engine;
 import io.wasmgate.abi.context.StreamContext;
 import io.wasmgate.abi.spi.Headers;
 import io.wasmgate.abi.spi.LocalReply;
@@ -9,7 +10,6 @@ import io.wasmgate.abi.testing.Probe;
 import io.wasmgate.abi.testing.ProbeProgram;
 import io.wasmgate.abi.testing.RecordingExchange;
 import io.wasmgate.abi.vm.Callback;
-import io.wasmgate.abi.vm.Engine;
 import io.wasmgate.abi.wire.FilterDataStatus;
 import io.wasmgate.abi.wire.FilterHeadersStatus;
 import java.nio.charset.StandardCharsets;

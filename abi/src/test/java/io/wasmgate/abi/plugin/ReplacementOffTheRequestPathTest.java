@@ -3,6 +3,7 @@ package io.wasmgate.abi.plugin;
 import static io.wasmgate.abi.testing.ProbeProgram.Op.PROXY_CALL_FOREIGN_FUNCTION;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.wasmgate.abi.config.Engine;
 import io.wasmgate.abi.config.FailurePolicy;
 import io.wasmgate.abi.config.Limits;
 import io.wasmgate.abi.context.StreamContext;
@@ -16,7 +17,6 @@ import io.wasmgate.abi.testing.ProbeProgram;
 import io.wasmgate.abi.testing.ProbeProgram.Data;
 import io.wasmgate.abi.testing.RecordingExchange;
 import io.wasmgate.abi.vm.Callback;
-import io.wasmgate.abi.vm.Engine;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,11 +1,11 @@
 package io.wasmgate.filter.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.wasmgate.abi.config.Engine;
 import io.wasmgate.abi.config.FailurePolicy;
 import io.wasmgate.abi.config.Limits;
+import io.wasmgate.abi.config.ModuleSource;
 import io.wasmgate.abi.config.PluginConfig;
-import io.wasmgate.abi.vm.Engine;
-import io.wasmgate.abi.vm.ModuleSource;
 import io.wasmgate.filter.callout.Cluster;
 import io.wasmgate.filter.callout.ClusterTls;
 import io.wasmgate.filter.tls.PemFiles;
