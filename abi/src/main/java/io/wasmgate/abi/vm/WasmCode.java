@@ -13,6 +13,7 @@ import com.dylibso.chicory.wasm.types.ExternalType;
 import io.wasmgate.abi.PluginLoadException;
 import io.wasmgate.abi.config.Engine;
 import io.wasmgate.abi.config.ModuleSource;
+import io.wasmgate.abi.plugin.LoadedModule;
 import io.wasmgate.abi.wire.AbiVersion;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -29,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * A parsed, validated and (for {@link Engine#COMPILER}) compiled proxy-wasm module. Immutable and shared
  * by every VM instance made from it: the compiler runs once here, never per instance.
  */
-public final class WasmCode {
+public final class WasmCode implements LoadedModule {
     private static final byte[] MAGIC = {0x00, 0x61, 0x73, 0x6d};
     static final String ALLOCATOR = "proxy_on_memory_allocate";
     static final String MALLOC = "malloc";

@@ -3,7 +3,7 @@ package io.wasmgate.abi.hostcalls;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.wasmgate.abi.config.Engine;
-import io.wasmgate.abi.context.StreamContext;
+import io.wasmgate.abi.plugin.StreamContext;
 import io.wasmgate.abi.spi.Headers;
 import io.wasmgate.abi.spi.LocalReply;
 import io.wasmgate.abi.testing.Probe;

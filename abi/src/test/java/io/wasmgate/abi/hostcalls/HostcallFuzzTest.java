@@ -5,7 +5,7 @@ import static io.wasmgate.abi.testing.Probe.MEMORY_END;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.wasmgate.abi.config.Engine;
-import io.wasmgate.abi.context.StreamContext;
+import io.wasmgate.abi.plugin.StreamContext;
 import io.wasmgate.abi.spi.Headers;
 import io.wasmgate.abi.testing.Probe;
 import io.wasmgate.abi.testing.ProbeProgram;

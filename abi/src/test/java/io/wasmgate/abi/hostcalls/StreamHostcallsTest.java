@@ -16,7 +16,7 @@ import static io.wasmgate.abi.wire.WasmResult.UNIMPLEMENTED;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.wasmgate.abi.config.Engine;
-import io.wasmgate.abi.context.StreamContext;
+import io.wasmgate.abi.plugin.StreamContext;
 import io.wasmgate.abi.spi.Headers;
 import io.wasmgate.abi.spi.HttpExchange;
 import io.wasmgate.abi.spi.LocalReply;

@@ -7,7 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.micrometer.core.instrument.FunctionTimer;
 import io.wasmgate.abi.config.Engine;
 import io.wasmgate.abi.context.RootContext;
-import io.wasmgate.abi.context.StreamContext;
+import io.wasmgate.abi.plugin.StreamContext;
 import io.wasmgate.abi.services.HostServices;
 import io.wasmgate.abi.spi.Headers;
 import io.wasmgate.abi.testing.Poll;

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.wasmgate.abi.config.Engine;
 import io.wasmgate.abi.config.FailurePolicy;
 import io.wasmgate.abi.config.Limits;
-import io.wasmgate.abi.context.StreamContext;
 import io.wasmgate.abi.services.ForeignFunctionRegistry;
 import io.wasmgate.abi.services.HostServices;
 import io.wasmgate.abi.spi.Headers;
