@@ -2,13 +2,13 @@ package io.wasmgate.readme;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.wasmgate.abi.config.ModuleSource;
 import io.wasmgate.abi.config.PluginConfig;
-import io.wasmgate.abi.context.StreamContext;
 import io.wasmgate.abi.plugin.Plugin;
+import io.wasmgate.abi.plugin.StreamContext;
 import io.wasmgate.abi.spi.Headers;
 import io.wasmgate.abi.spi.HttpExchange;
 import io.wasmgate.abi.testing.RecordingExchange;
-import io.wasmgate.abi.vm.ModuleSource;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,12 +1,12 @@
 package io.wasmgate.bench;
 
+import io.wasmgate.abi.config.Engine;
+import io.wasmgate.abi.config.ModuleSource;
 import io.wasmgate.abi.config.PluginConfig;
 import io.wasmgate.abi.config.PluginLog;
 import io.wasmgate.abi.spi.Headers;
 import io.wasmgate.abi.spi.HttpExchange;
 import io.wasmgate.abi.spi.LocalReply;
-import io.wasmgate.abi.vm.Engine;
-import io.wasmgate.abi.vm.ModuleSource;
 import io.wasmgate.abi.wire.LogLevel;
 import io.wasmgate.abi.wire.StreamType;
 import java.util.ArrayList;

@@ -1,9 +1,9 @@
 package io.wasmgate.bench;
 
-import io.wasmgate.abi.context.StreamContext;
+import io.wasmgate.abi.config.Engine;
 import io.wasmgate.abi.plugin.Plugin;
+import io.wasmgate.abi.plugin.StreamContext;
 import io.wasmgate.abi.services.HostServices;
-import io.wasmgate.abi.vm.Engine;
 import io.wasmgate.abi.wire.FilterDataStatus;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;

@@ -2,9 +2,9 @@ package io.wasmgate.bench;
 
 import io.wasmgate.abi.config.PluginConfig;
 import io.wasmgate.abi.plugin.Plugin;
-import io.wasmgate.abi.vm.DiskCodeCache;
-import io.wasmgate.abi.vm.Engine;
-import io.wasmgate.abi.vm.ModuleSource;
+import io.wasmgate.abi.config.CodeCache;
+import io.wasmgate.abi.config.Engine;
+import io.wasmgate.abi.config.ModuleSource;
 import io.wasmgate.abi.vm.WasmCode;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -30,7 +30,7 @@ public final class ColdStart {
             System.exit(2);
         }
         Path file = Path.of(args[0]);
-        DiskCodeCache cache = args.length > 1 && !args[1].equals("-") ? DiskCodeCache.in(Path.of(args[1])) : null;
+        CodeCache cache = args.length > 1 && !args[1].equals("-") ? CodeCache.in(Path.of(args[1])) : null;
         String rootId = args.length > 2 ? args[2] : "";
         if (!Files.isRegularFile(file)) {
             System.err.println("no such module file: " + file);

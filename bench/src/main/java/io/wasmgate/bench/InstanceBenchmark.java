@@ -1,13 +1,13 @@
 package io.wasmgate.bench;
 
+import io.wasmgate.abi.config.Engine;
+import io.wasmgate.abi.config.ModuleSource;
 import io.wasmgate.abi.config.PluginConfig;
 import io.wasmgate.abi.context.ProxyWasmVm;
 import io.wasmgate.abi.hostcalls.Hostcalls;
 import io.wasmgate.abi.plugin.Plugin;
 import io.wasmgate.abi.services.HostServices;
 import io.wasmgate.abi.services.PluginScope;
-import io.wasmgate.abi.vm.Engine;
-import io.wasmgate.abi.vm.ModuleSource;
 import io.wasmgate.abi.vm.WasmCode;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;

@@ -1,10 +1,10 @@
 package io.wasmgate.bench;
 
-import io.wasmgate.abi.context.StreamContext;
+import io.wasmgate.abi.config.Engine;
 import io.wasmgate.abi.plugin.Plugin;
+import io.wasmgate.abi.plugin.StreamContext;
 import io.wasmgate.abi.services.HostServices;
 import io.wasmgate.abi.spi.Headers;
-import io.wasmgate.abi.vm.Engine;
 import io.wasmgate.abi.wire.FilterHeadersStatus;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;

@@ -2,12 +2,12 @@ package io.wasmgate.bench;
 
 import io.wasmgate.abi.config.PluginConfig;
 import io.wasmgate.abi.config.PluginLog;
-import io.wasmgate.abi.context.StreamContext;
+import io.wasmgate.abi.plugin.StreamContext;
 import io.wasmgate.abi.plugin.Plugin;
 import io.wasmgate.abi.services.HostServices;
 import io.wasmgate.abi.spi.Headers;
-import io.wasmgate.abi.vm.Engine;
-import io.wasmgate.abi.vm.ModuleSource;
+import io.wasmgate.abi.config.Engine;
+import io.wasmgate.abi.config.ModuleSource;
 import io.wasmgate.abi.wire.FilterHeadersStatus;
 import io.wasmgate.abi.wire.LogLevel;
 import java.io.IOException;

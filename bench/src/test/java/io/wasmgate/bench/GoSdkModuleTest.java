@@ -3,12 +3,12 @@ package io.wasmgate.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.wasmgate.abi.config.PluginConfig;
-import io.wasmgate.abi.context.StreamContext;
+import io.wasmgate.abi.plugin.StreamContext;
 import io.wasmgate.abi.plugin.Plugin;
 import io.wasmgate.abi.services.HostServices;
 import io.wasmgate.abi.spi.Headers;
-import io.wasmgate.abi.vm.DiskCodeCache;
-import io.wasmgate.abi.vm.ModuleSource;
+import io.wasmgate.abi.config.CodeCache;
+import io.wasmgate.abi.config.ModuleSource;
 import io.wasmgate.abi.wire.FilterHeadersStatus;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -32,7 +32,7 @@ class GoSdkModuleTest {
     @Test
     void httpHeadersExampleRunsTheSameOnCompiledCodeFromADiskCache(@TempDir Path dir) {
         byte[] bytes = SdkModuleBenchmark.bytes("go");
-        DiskCodeCache first = DiskCodeCache.in(dir);
+        CodeCache first = CodeCache.in(dir);
         try (HostServices services = HostServices.create();
                 Plugin plugin = Plugin.start(SdkModuleBenchmark.config("go", new SdkModuleBenchmark.CapturingLog())
                         .withModule(ModuleSource.ofBytes("go-http-headers.wasm#first", bytes)).withCodeCache(first).build(),
@@ -41,7 +41,7 @@ class GoSdkModuleTest {
         }
         assertThat(first.stores()).isEqualTo(1);
 
-        DiskCodeCache restarted = DiskCodeCache.in(dir);
+        CodeCache restarted = CodeCache.in(dir);
         Plugin plugin = runsTheWholeLifecycle(SdkModuleBenchmark.config("go", new SdkModuleBenchmark.CapturingLog())
                 .withModule(ModuleSource.ofBytes("go-http-headers.wasm#restarted", bytes)).withCodeCache(restarted));
         assertThat(plugin.code().codeFromCache()).isTrue();

@@ -1,8 +1,5 @@
 package io.wasmgate.abi.config;
 
-import io.wasmgate.abi.vm.DiskCodeCache;
-import io.wasmgate.abi.vm.Engine;
-import io.wasmgate.abi.vm.ModuleSource;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Collections;
@@ -24,7 +21,7 @@ public final class PluginConfig {
     private final byte[] configuration;
     private final byte[] vmConfiguration;
     private final Engine engine;
-    private final DiskCodeCache codeCache;
+    private final CodeCache codeCache;
     private final int instances;
     private final FailurePolicy failurePolicy;
     private final Map<String, String> environment;
@@ -87,7 +84,7 @@ public final class PluginConfig {
     }
 
     /** Where the compiler's code is kept between restarts ({@code cache_dir}); empty: nowhere. */
-    public Optional<DiskCodeCache> codeCache() {
+    public Optional<CodeCache> codeCache() {
         return Optional.ofNullable(codeCache);
     }
 
@@ -132,7 +129,7 @@ public final class PluginConfig {
         private byte[] configuration = new byte[0];
         private byte[] vmConfiguration = new byte[0];
         private Engine engine = Engine.COMPILER;
-        private DiskCodeCache codeCache;
+        private CodeCache codeCache;
         private int instances = Runtime.getRuntime().availableProcessors();
         private FailurePolicy failurePolicy = FailurePolicy.FAIL_CLOSED;
         private final Map<String, String> environment = new LinkedHashMap<>();
@@ -185,7 +182,7 @@ public final class PluginConfig {
         }
 
         /** The code cache on disk to load compiled code from and store it to; {@code null} (the default): none. */
-        public Builder withCodeCache(DiskCodeCache codeCache) {
+        public Builder withCodeCache(CodeCache codeCache) {
             this.codeCache = codeCache;
             return this;
         }

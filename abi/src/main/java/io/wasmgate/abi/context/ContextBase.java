@@ -16,7 +16,7 @@ import java.util.Optional;
  * on the current or effective context through these methods; each default answers as a context without
  * that capability does, so a root context refuses stream operations with the reference's codes.
  */
-public abstract sealed class ContextBase permits RootContext, StreamContext {
+public abstract sealed class ContextBase permits RootContext, HttpContext {
     private final int id;
     final ProxyWasmVm vm;
 

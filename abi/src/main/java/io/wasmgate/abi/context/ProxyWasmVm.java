@@ -204,7 +204,7 @@ public final class ProxyWasmVm {
     /** Streams paused on this VM will never be continued by it: each gets its failure policy now. */
     private void failPausedStreams() {
         for (ContextBase context : List.copyOf(contexts.values())) {
-            if (context instanceof StreamContext stream) {
+            if (context instanceof HttpContext stream) {
                 stream.onVmFailedWhilePaused();
             }
         }
@@ -249,11 +249,11 @@ public final class ProxyWasmVm {
     }
 
     /** Creates a stream context for {@code exchange}; the guest hears of it with the first callback. */
-    public StreamContext newStream(HttpExchange exchange) {
+    public HttpContext newStream(HttpExchange exchange) {
         lock.lock();
         try {
             counts.streamStarted();
-            return new StreamContext(this, nextContextId(), exchange);
+            return new HttpContext(this, nextContextId(), exchange);
         } finally {
             lock.unlock();
         }

@@ -4,7 +4,6 @@ import io.wasmgate.abi.WasmgateException;
 import io.wasmgate.abi.config.FailurePolicy;
 import io.wasmgate.abi.config.PluginConfig;
 import io.wasmgate.abi.context.ProxyWasmVm;
-import io.wasmgate.abi.context.StreamContext;
 import io.wasmgate.abi.hostcalls.Hostcalls;
 import io.wasmgate.abi.services.HostMetrics;
 import io.wasmgate.abi.services.HostServices;
@@ -252,7 +251,7 @@ public final class Plugin implements AutoCloseable {
     }
 
     /** The loaded module (ABI version, engine, sha256). */
-    public WasmCode code() {
+    public LoadedModule code() {
         return code;
     }
 

@@ -9,6 +9,10 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class ForeignFunctionRegistry {
     private final Map<String, ForeignFunction> functions = new ConcurrentHashMap<>();
 
+    /** A registry with no functions. */
+    public ForeignFunctionRegistry() {
+    }
+
     /** Offers {@code function} under {@code name}, replacing any earlier one. */
     public ForeignFunctionRegistry register(String name, ForeignFunction function) {
         functions.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(function, "function"));

@@ -41,12 +41,14 @@ public final class InstanceCounts {
     }
 
     /** Whether the next call of {@code callback} is to be timed. */
+    @SuppressWarnings("exports") // called by the VM only; Callback is internal to the module
     public boolean timesNext(Callback callback) {
         long count = slots[PAD + 2 * callback.ordinal()];
         return retired || count < TIMED_ONE_IN || (count & (TIMED_ONE_IN - 1)) == 0;
     }
 
     /** Counts one outermost call of {@code callback} that took {@code nanos}, or was {@link #NOT_TIMED}. */
+    @SuppressWarnings("exports") // called by the VM only; Callback is internal to the module
     public void callback(Callback callback, long nanos) {
         int slot = PAD + 2 * callback.ordinal();
         long count = slots[slot];

@@ -18,6 +18,10 @@ public final class SharedDataStore {
     private final Map<String, Map<String, Entry>> byVmId = new ConcurrentHashMap<>();
     private final AtomicInteger casCounter = new AtomicInteger();
 
+    /** An empty store. */
+    public SharedDataStore() {
+    }
+
     /** The entry for {@code key} in {@code vmId}'s namespace. */
     public Optional<Entry> get(String vmId, String key) {
         Map<String, Entry> namespace = byVmId.get(vmId);

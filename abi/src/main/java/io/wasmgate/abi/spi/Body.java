@@ -27,6 +27,10 @@ public final class Body {
         void read(byte[] array, int offset, int length);
     }
 
+    /** An empty body. */
+    public Body() {
+    }
+
     /** Appends a copy of {@code chunk}. */
     public void append(byte[] chunk) {
         if (chunk.length == 0) {

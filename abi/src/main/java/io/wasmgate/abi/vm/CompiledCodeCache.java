@@ -1,5 +1,6 @@
 package io.wasmgate.abi.vm;
 
+import io.wasmgate.abi.config.Engine;
 import java.lang.ref.WeakReference;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;

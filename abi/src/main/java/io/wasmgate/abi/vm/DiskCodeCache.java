@@ -4,6 +4,7 @@ import com.dylibso.chicory.compiler.Cache;
 import com.dylibso.chicory.compiler.MachineFactoryCompiler;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import io.wasmgate.abi.config.CodeCache;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
@@ -35,7 +36,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Chicory's compiled code (the generated classes, as the jar Chicory stores) kept in a directory, so that a
+ * The {@link CodeCache} on disk: Chicory's compiled code (the generated classes, as the jar Chicory stores) kept in a directory, so that a
  * restart loads a module's code instead of compiling it again. One file per module and compiler set-up:
  * {@code <module sha256>-<key hash>.code}, whose header repeats the whole key (cache format, Chicory version,
  * module sha256, compiler options) and a SHA-256 of the content. Files are written to a temporary file and
@@ -47,7 +48,7 @@ import org.slf4j.LoggerFactory;
  * systems) not writable by every user, because its content becomes classes of this JVM. Otherwise the cache
  * is off, with a warning.
  */
-public final class DiskCodeCache {
+public final class DiskCodeCache implements CodeCache {
     /** Wasmgate's entry layout; a change of it makes older entries foreign. */
     static final int FORMAT = 1;
     static final String SUFFIX = ".code";
@@ -72,6 +73,15 @@ public final class DiskCodeCache {
         this.warnings = Objects.requireNonNull(warnings, "warnings");
     }
 
+    /** {@code cache} as made by {@link CodeCache}'s factories; {@code null} stays {@code null}. */
+    static DiskCodeCache of(CodeCache cache) {
+        if (cache == null || cache instanceof DiskCodeCache) {
+            return (DiskCodeCache) cache;
+        }
+        throw new IllegalArgumentException("a code cache must come from CodeCache.in or CodeCache.defaultForUser, not "
+                + cache.getClass().getName());
+    }
+
     /** A cache in {@code dir}, created (with its parents) when first written. */
     public static DiskCodeCache in(Path dir) {
         return new DiskCodeCache(dir, chicoryVersion(), false, LOG::warn);
@@ -91,17 +101,17 @@ public final class DiskCodeCache {
         return Path.of(System.getProperty("java.io.tmpdir"), "wasmgate-" + user, "code-cache").toAbsolutePath();
     }
 
-    /** The directory entries are kept in. */
+    @Override
     public Path dir() {
         return dir;
     }
 
-    /** How many loads took their code from this cache. */
+    @Override
     public int hits() {
         return hits.get();
     }
 
-    /** How many entries this cache wrote. */
+    @Override
     public int stores() {
         return stores.get();
     }

@@ -11,6 +11,10 @@ import com.dylibso.chicory.wasm.WasmModule;
 import com.dylibso.chicory.wasm.types.ExportSection;
 import com.dylibso.chicory.wasm.types.ExternalType;
 import io.wasmgate.abi.PluginLoadException;
+import io.wasmgate.abi.config.CodeCache;
+import io.wasmgate.abi.config.Engine;
+import io.wasmgate.abi.config.ModuleSource;
+import io.wasmgate.abi.plugin.LoadedModule;
 import io.wasmgate.abi.wire.AbiVersion;
 import java.io.ByteArrayInputStream;
 import java.security.MessageDigest;
@@ -31,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * A parsed, validated and (for {@link Engine#COMPILER}) compiled proxy-wasm module. Immutable and shared
  * by every VM instance made from it: the compiler runs once here, never per instance.
  */
-public final class WasmCode {
+public final class WasmCode implements LoadedModule {
     private static final byte[] MAGIC = {0x00, 0x61, 0x73, 0x6d};
     static final String ALLOCATOR = "proxy_on_memory_allocate";
     static final String MALLOC = "malloc";
@@ -81,7 +85,7 @@ public final class WasmCode {
      * Loads a module for {@code plugin} from {@code source}; on the compiler, compiled code is looked up in and
      * stored to {@code cache} ({@code null}: none).
      */
-    public static WasmCode load(String plugin, ModuleSource source, Engine engine, DiskCodeCache cache) {
+    public static WasmCode load(String plugin, ModuleSource source, Engine engine, CodeCache cache) {
         return load(plugin, source.origin(), source.read(plugin), engine, cache);
     }
 
@@ -100,10 +104,11 @@ public final class WasmCode {
      * ({@code null}: none). Logs once, at INFO, how long the load took and whether the code was compiled or
      * came from the cache.
      */
-    public static WasmCode load(String plugin, String origin, byte[] bytes, Engine engine, DiskCodeCache cache) {
+    public static WasmCode load(String plugin, String origin, byte[] bytes, Engine engine, CodeCache cache) {
         byte[] digest = sha256(bytes);
         String sha256 = HexFormat.of().formatHex(digest);
-        return CompiledCodeCache.get(origin, sha256, engine, () -> parse(plugin, origin, bytes, digest, engine, cache));
+        DiskCodeCache disk = DiskCodeCache.of(cache);
+        return CompiledCodeCache.get(origin, sha256, engine, () -> parse(plugin, origin, bytes, digest, engine, disk));
     }
 
     private static WasmCode parse(String plugin, String origin, byte[] bytes, byte[] sha256Digest, Engine engine,
@@ -407,6 +412,7 @@ public final class WasmCode {
     }
 
     /** {@code true} if the compiled code came from the code cache on disk instead of the compiler. */
+    @Override
     public boolean codeFromCache() {
         return codeFromCache;
     }

@@ -2,13 +2,14 @@ package io.wasmgate.abi.context;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.wasmgate.abi.config.Engine;
 import io.wasmgate.abi.config.PluginConfig;
 import io.wasmgate.abi.plugin.Plugin;
+import io.wasmgate.abi.plugin.StreamContext;
 import io.wasmgate.abi.spi.Headers;
 import io.wasmgate.abi.testing.CapturingLog;
 import io.wasmgate.abi.testing.Modules;
 import io.wasmgate.abi.testing.RecordingExchange;
-import io.wasmgate.abi.vm.Engine;
 import io.wasmgate.abi.wire.AbiVersion;
 import io.wasmgate.abi.wire.FilterDataStatus;
 import io.wasmgate.abi.wire.FilterHeadersStatus;

@@ -7,17 +7,18 @@ import static io.wasmgate.abi.testing.ProbeProgram.Op.PROXY_SET_EFFECTIVE_CONTEX
 import static io.wasmgate.abi.testing.ProbeProgram.Op.PROXY_SET_TICK_PERIOD_MILLISECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.wasmgate.abi.config.Engine;
+import io.wasmgate.abi.plugin.StreamContext;
 import io.wasmgate.abi.services.HostServices;
 import io.wasmgate.abi.spi.Headers;
 import io.wasmgate.abi.spi.HttpCallResponse;
 import io.wasmgate.abi.spi.HttpExchange;
 import io.wasmgate.abi.spi.LocalReply;
 import io.wasmgate.abi.testing.Probe;
-import io.wasmgate.abi.testing.ProbeProgram;
 import io.wasmgate.abi.testing.ProbeProgram.Data;
+import io.wasmgate.abi.testing.ProbeProgram;
 import io.wasmgate.abi.testing.ScriptedCalloutClient;
 import io.wasmgate.abi.vm.Callback;
-import io.wasmgate.abi.vm.Engine;
 import io.wasmgate.abi.wire.HeaderField;
 import io.wasmgate.abi.wire.StreamType;
 import java.util.List;

@@ -7,13 +7,14 @@ import static io.wasmgate.abi.wire.WasmResult.BAD_ARGUMENT;
 import static io.wasmgate.abi.wire.WasmResult.OK;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.wasmgate.abi.config.Engine;
+import io.wasmgate.abi.plugin.StreamContext;
 import io.wasmgate.abi.spi.Headers;
 import io.wasmgate.abi.testing.Probe;
-import io.wasmgate.abi.testing.ProbeProgram;
 import io.wasmgate.abi.testing.ProbeProgram.Data;
+import io.wasmgate.abi.testing.ProbeProgram;
 import io.wasmgate.abi.testing.RecordingExchange;
 import io.wasmgate.abi.vm.Callback;
-import io.wasmgate.abi.vm.Engine;
 import io.wasmgate.abi.wire.PropertyPath;
 import io.wasmgate.abi.wire.PropertyValue;
 import org.junit.jupiter.params.ParameterizedTest;

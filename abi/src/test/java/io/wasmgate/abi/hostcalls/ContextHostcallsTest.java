@@ -11,14 +11,14 @@ import static io.wasmgate.abi.wire.WasmResult.NOT_FOUND;
 import static io.wasmgate.abi.wire.WasmResult.OK;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.wasmgate.abi.context.StreamContext;
+import io.wasmgate.abi.config.Engine;
+import io.wasmgate.abi.plugin.StreamContext;
 import io.wasmgate.abi.spi.Headers;
 import io.wasmgate.abi.testing.Probe;
 import io.wasmgate.abi.testing.ProbeProgram;
 import io.wasmgate.abi.testing.ProbeProgram.Data;
 import io.wasmgate.abi.testing.RecordingExchange;
 import io.wasmgate.abi.vm.Callback;
-import io.wasmgate.abi.vm.Engine;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 

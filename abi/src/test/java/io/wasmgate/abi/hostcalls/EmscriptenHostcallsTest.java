@@ -4,10 +4,10 @@ import static io.wasmgate.abi.testing.ProbeProgram.Op.EMSCRIPTEN_NOTIFY_MEMORY_G
 import static io.wasmgate.abi.testing.ProbeProgram.Op.PTHREAD_EQUAL;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.wasmgate.abi.config.Engine;
 import io.wasmgate.abi.testing.Probe;
 import io.wasmgate.abi.testing.ProbeProgram;
 import io.wasmgate.abi.vm.Callback;
-import io.wasmgate.abi.vm.Engine;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 

@@ -11,6 +11,7 @@ import static io.wasmgate.abi.wire.WasmResult.OK;
 import static io.wasmgate.abi.wire.WasmResult.SERIALIZATION_FAILURE;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.wasmgate.abi.config.Engine;
 import io.wasmgate.abi.services.ForeignFunctionException;
 import io.wasmgate.abi.services.ForeignFunctionRegistry;
 import io.wasmgate.abi.services.HostServices;
@@ -20,7 +21,6 @@ import io.wasmgate.abi.testing.ProbeProgram;
 import io.wasmgate.abi.testing.ProbeProgram.Data;
 import io.wasmgate.abi.testing.RecordingExchange;
 import io.wasmgate.abi.vm.Callback;
-import io.wasmgate.abi.vm.Engine;
 import io.wasmgate.abi.wire.LogLevel;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;

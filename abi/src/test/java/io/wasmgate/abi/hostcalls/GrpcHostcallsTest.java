@@ -14,7 +14,8 @@ import static io.wasmgate.abi.wire.WasmResult.OK;
 import static io.wasmgate.abi.wire.WasmResult.PARSE_FAILURE;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.wasmgate.abi.context.StreamContext;
+import io.wasmgate.abi.config.Engine;
+import io.wasmgate.abi.plugin.StreamContext;
 import io.wasmgate.abi.services.HostServices;
 import io.wasmgate.abi.spi.Headers;
 import io.wasmgate.abi.testing.Probe;
@@ -24,7 +25,6 @@ import io.wasmgate.abi.testing.RecordingExchange;
 import io.wasmgate.abi.testing.ScriptedCalloutClient;
 import io.wasmgate.abi.testing.ScriptedCalloutClient.GrpcCall;
 import io.wasmgate.abi.vm.Callback;
-import io.wasmgate.abi.vm.Engine;
 import io.wasmgate.abi.wire.HeaderField;
 import io.wasmgate.abi.wire.HeaderPairsCodec;
 import java.time.Duration;

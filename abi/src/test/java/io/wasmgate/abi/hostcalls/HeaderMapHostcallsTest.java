@@ -19,7 +19,8 @@ import static io.wasmgate.abi.wire.WasmResult.NOT_FOUND;
 import static io.wasmgate.abi.wire.WasmResult.OK;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.wasmgate.abi.context.StreamContext;
+import io.wasmgate.abi.config.Engine;
+import io.wasmgate.abi.plugin.StreamContext;
 import io.wasmgate.abi.spi.Headers;
 import io.wasmgate.abi.testing.Probe;
 import io.wasmgate.abi.testing.ProbeProgram;
@@ -27,7 +28,6 @@ import io.wasmgate.abi.testing.ProbeProgram.Data;
 import io.wasmgate.abi.testing.ProbeProgram.Steps;
 import io.wasmgate.abi.testing.RecordingExchange;
 import io.wasmgate.abi.vm.Callback;
-import io.wasmgate.abi.vm.Engine;
 import io.wasmgate.abi.wire.HeaderField;
 import io.wasmgate.abi.wire.HeaderPairsCodec;
 import io.wasmgate.abi.wire.WasmResult;

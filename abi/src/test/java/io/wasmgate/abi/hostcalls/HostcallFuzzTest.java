@@ -4,7 +4,8 @@ import static io.wasmgate.abi.testing.Probe.HEAP;
 import static io.wasmgate.abi.testing.Probe.MEMORY_END;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.wasmgate.abi.context.StreamContext;
+import io.wasmgate.abi.config.Engine;
+import io.wasmgate.abi.plugin.StreamContext;
 import io.wasmgate.abi.spi.Headers;
 import io.wasmgate.abi.testing.Probe;
 import io.wasmgate.abi.testing.ProbeProgram;
@@ -12,7 +13,6 @@ import io.wasmgate.abi.testing.ProbeProgram.Data;
 import io.wasmgate.abi.testing.ProbeProgram.Op;
 import io.wasmgate.abi.testing.RecordingExchange;
 import io.wasmgate.abi.vm.Callback;
-import io.wasmgate.abi.vm.Engine;
 import io.wasmgate.abi.wire.WasmResult;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;

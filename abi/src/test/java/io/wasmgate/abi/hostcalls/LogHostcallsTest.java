@@ -11,6 +11,7 @@ import static io.wasmgate.abi.wire.WasmResult.INVALID_MEMORY_ACCESS;
 import static io.wasmgate.abi.wire.WasmResult.OK;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.wasmgate.abi.config.Engine;
 import io.wasmgate.abi.testing.CapturingLog;
 import io.wasmgate.abi.testing.Probe;
 import io.wasmgate.abi.testing.ProbeProgram;
@@ -18,7 +19,6 @@ import io.wasmgate.abi.testing.ProbeProgram.Data;
 import io.wasmgate.abi.testing.RecordingExchange;
 import io.wasmgate.abi.spi.Headers;
 import io.wasmgate.abi.vm.Callback;
-import io.wasmgate.abi.vm.Engine;
 import io.wasmgate.abi.wire.LogLevel;
 import java.time.Instant;
 import java.util.List;

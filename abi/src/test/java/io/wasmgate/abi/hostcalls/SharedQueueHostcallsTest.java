@@ -15,6 +15,7 @@ import static io.wasmgate.abi.wire.WasmResult.NOT_FOUND;
 import static io.wasmgate.abi.wire.WasmResult.OK;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.wasmgate.abi.config.Engine;
 import io.wasmgate.abi.services.HostServices;
 import io.wasmgate.abi.services.SharedQueueRegistry;
 import io.wasmgate.abi.spi.Headers;
@@ -24,7 +25,6 @@ import io.wasmgate.abi.testing.ProbeProgram;
 import io.wasmgate.abi.testing.ProbeProgram.Data;
 import io.wasmgate.abi.testing.RecordingExchange;
 import io.wasmgate.abi.vm.Callback;
-import io.wasmgate.abi.vm.Engine;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;

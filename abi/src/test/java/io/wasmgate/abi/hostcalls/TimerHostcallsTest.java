@@ -5,8 +5,9 @@ import static io.wasmgate.abi.wire.WasmResult.OK;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.FunctionTimer;
+import io.wasmgate.abi.config.Engine;
 import io.wasmgate.abi.context.RootContext;
-import io.wasmgate.abi.context.StreamContext;
+import io.wasmgate.abi.plugin.StreamContext;
 import io.wasmgate.abi.services.HostServices;
 import io.wasmgate.abi.spi.Headers;
 import io.wasmgate.abi.testing.Poll;
@@ -14,7 +15,6 @@ import io.wasmgate.abi.testing.Probe;
 import io.wasmgate.abi.testing.ProbeProgram;
 import io.wasmgate.abi.testing.RecordingExchange;
 import io.wasmgate.abi.vm.Callback;
-import io.wasmgate.abi.vm.Engine;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;

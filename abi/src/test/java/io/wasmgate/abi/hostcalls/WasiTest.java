@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.wasmgate.abi.PluginStartException;
+import io.wasmgate.abi.config.Engine;
 import io.wasmgate.abi.config.PluginConfig;
 import io.wasmgate.abi.plugin.Plugin;
 import io.wasmgate.abi.testing.CapturingLog;
 import io.wasmgate.abi.testing.Modules;
-import io.wasmgate.abi.vm.Engine;
 import io.wasmgate.abi.wire.LogLevel;
 import java.time.Instant;
 import java.util.List;

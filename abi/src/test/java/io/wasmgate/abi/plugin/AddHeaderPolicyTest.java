@@ -4,14 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.wasmgate.abi.PluginStartException;
+import io.wasmgate.abi.config.Engine;
 import io.wasmgate.abi.config.Limits;
 import io.wasmgate.abi.config.PluginConfig;
-import io.wasmgate.abi.context.StreamContext;
 import io.wasmgate.abi.spi.Headers;
 import io.wasmgate.abi.testing.CapturingLog;
 import io.wasmgate.abi.testing.Modules;
 import io.wasmgate.abi.testing.RecordingExchange;
-import io.wasmgate.abi.vm.Engine;
 import io.wasmgate.abi.wire.AbiVersion;
 import io.wasmgate.abi.wire.FilterDataStatus;
 import io.wasmgate.abi.wire.FilterHeadersStatus;

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.FunctionTimer;
+import io.wasmgate.abi.config.Engine;
 import io.wasmgate.abi.config.FailurePolicy;
-import io.wasmgate.abi.context.StreamContext;
 import io.wasmgate.abi.services.HostServices;
 import io.wasmgate.abi.spi.Headers;
 import io.wasmgate.abi.testing.Poll;
@@ -13,7 +13,6 @@ import io.wasmgate.abi.testing.Probe;
 import io.wasmgate.abi.testing.ProbeProgram;
 import io.wasmgate.abi.testing.RecordingExchange;
 import io.wasmgate.abi.vm.Callback;
-import io.wasmgate.abi.vm.Engine;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;

@@ -3,9 +3,9 @@ package io.wasmgate.abi.plugin;
 import static io.wasmgate.abi.testing.ProbeProgram.Op.PROXY_CALL_FOREIGN_FUNCTION;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.wasmgate.abi.config.Engine;
 import io.wasmgate.abi.config.FailurePolicy;
 import io.wasmgate.abi.config.Limits;
-import io.wasmgate.abi.context.StreamContext;
 import io.wasmgate.abi.services.ForeignFunctionRegistry;
 import io.wasmgate.abi.services.HostServices;
 import io.wasmgate.abi.spi.Headers;
@@ -16,7 +16,6 @@ import io.wasmgate.abi.testing.ProbeProgram;
 import io.wasmgate.abi.testing.ProbeProgram.Data;
 import io.wasmgate.abi.testing.RecordingExchange;
 import io.wasmgate.abi.vm.Callback;
-import io.wasmgate.abi.vm.Engine;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -3,15 +3,14 @@ package io.wasmgate.abi.plugin;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.Gauge;
+import io.wasmgate.abi.config.Engine;
 import io.wasmgate.abi.config.PluginConfig;
-import io.wasmgate.abi.context.StreamContext;
 import io.wasmgate.abi.services.HostServices;
 import io.wasmgate.abi.spi.Headers;
 import io.wasmgate.abi.testing.CapturingLog;
 import io.wasmgate.abi.testing.Modules;
 import io.wasmgate.abi.testing.Poll;
 import io.wasmgate.abi.testing.RecordingExchange;
-import io.wasmgate.abi.vm.Engine;
 import io.wasmgate.abi.wire.LogLevel;
 import java.util.ArrayList;
 import java.util.List;

@@ -2,14 +2,13 @@ package io.wasmgate.abi.plugin;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.wasmgate.abi.config.Engine;
 import io.wasmgate.abi.config.PluginConfig;
-import io.wasmgate.abi.context.StreamContext;
 import io.wasmgate.abi.services.HostServices;
 import io.wasmgate.abi.spi.Headers;
 import io.wasmgate.abi.testing.CapturingLog;
 import io.wasmgate.abi.testing.Modules;
 import io.wasmgate.abi.testing.RecordingExchange;
-import io.wasmgate.abi.vm.Engine;
 import io.wasmgate.abi.wire.FilterHeadersStatus;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

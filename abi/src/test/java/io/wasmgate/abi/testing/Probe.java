@@ -1,13 +1,13 @@
 package io.wasmgate.abi.testing;
 
+import io.wasmgate.abi.config.Engine;
 import io.wasmgate.abi.config.PluginConfig;
 import io.wasmgate.abi.context.ProxyWasmVm;
-import io.wasmgate.abi.context.StreamContext;
 import io.wasmgate.abi.hostcalls.Hostcalls;
+import io.wasmgate.abi.plugin.StreamContext;
 import io.wasmgate.abi.services.HostServices;
 import io.wasmgate.abi.services.PluginScope;
 import io.wasmgate.abi.spi.HttpExchange;
-import io.wasmgate.abi.vm.Engine;
 import io.wasmgate.abi.vm.GuestMemory;
 import io.wasmgate.abi.vm.WasmCode;
 import io.wasmgate.abi.wire.WasmResult;

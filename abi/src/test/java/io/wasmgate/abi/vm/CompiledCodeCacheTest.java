@@ -2,6 +2,7 @@ package io.wasmgate.abi.vm;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.wasmgate.abi.config.Engine;
 import io.wasmgate.abi.testing.Modules;
 import org.junit.jupiter.api.Test;
 

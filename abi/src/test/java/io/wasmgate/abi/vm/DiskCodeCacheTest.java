@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.dylibso.chicory.wasm.types.OpCode;
 
+import io.wasmgate.abi.config.Engine;
+import io.wasmgate.abi.config.ModuleSource;
 import io.wasmgate.abi.config.PluginConfig;
-import io.wasmgate.abi.context.StreamContext;
+import io.wasmgate.abi.plugin.StreamContext;
 import io.wasmgate.abi.plugin.Plugin;
 import io.wasmgate.abi.spi.Headers;
 import io.wasmgate.abi.testing.Modules;

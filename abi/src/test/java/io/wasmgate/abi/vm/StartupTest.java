@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.wasmgate.abi.PluginStartException;
+import io.wasmgate.abi.config.Engine;
 import io.wasmgate.abi.config.PluginConfig;
 import io.wasmgate.abi.plugin.Plugin;
 import io.wasmgate.abi.testing.CapturingLog;

@@ -1,7 +1,7 @@
 package io.wasmgate.boot;
 
+import io.wasmgate.abi.config.ModuleSource;
 import io.wasmgate.abi.config.PluginConfig;
-import io.wasmgate.abi.vm.ModuleSource;
 import io.wasmgate.filter.ProxyWasmFilter;
 import io.wasmgate.filter.callout.Cluster;
 import io.wasmgate.filter.config.PluginChainConfig;

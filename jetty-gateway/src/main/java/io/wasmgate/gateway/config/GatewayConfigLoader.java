@@ -1,7 +1,7 @@
 package io.wasmgate.gateway.config;
 
 import io.wasmgate.abi.config.PluginConfig;
-import io.wasmgate.abi.vm.DiskCodeCache;
+import io.wasmgate.abi.config.CodeCache;
 import io.wasmgate.filter.callout.Cluster;
 import io.wasmgate.filter.config.ConfigException;
 import io.wasmgate.filter.config.ConfigProblems;
@@ -79,7 +79,7 @@ public final class GatewayConfigLoader {
         }
         Path baseDir = file.toAbsolutePath().getParent();
         PluginConfigFactory factory = new PluginConfigFactory(baseDir, problems);
-        factory.codeCache(spec.cacheDir(), DiskCodeCache.defaultForUser());
+        factory.codeCache(spec.cacheDir(), CodeCache.defaultForUser());
         PluginChainConfig plugins = factory.chain(spec.plugins(), spec.logPlugins(), spec.services(), spec.clusters());
         ListenSpec listen = spec.listen() == null ? new ListenSpec(null, null, null, null, null, null, null, null) : spec.listen();
         Endpoint listenAt = endpoint("listen", listen.host(), listen.port(), DEFAULT_LISTEN, problems);

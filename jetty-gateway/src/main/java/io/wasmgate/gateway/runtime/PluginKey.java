@@ -1,9 +1,9 @@
 package io.wasmgate.gateway.runtime;
 
+import io.wasmgate.abi.config.Engine;
 import io.wasmgate.abi.config.FailurePolicy;
 import io.wasmgate.abi.config.Limits;
 import io.wasmgate.abi.config.PluginConfig;
-import io.wasmgate.abi.vm.Engine;
 import io.wasmgate.filter.config.Canary;
 import java.nio.ByteBuffer;
 import java.time.Duration;

@@ -3,7 +3,7 @@ package io.wasmgate.gateway.config;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.wasmgate.abi.config.PluginConfig;
-import io.wasmgate.abi.vm.DiskCodeCache;
+import io.wasmgate.abi.config.CodeCache;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -41,7 +41,7 @@ class CodeCacheConfigTest {
     }
 
     private static Optional<Path> cacheDir(PluginConfig plugin) {
-        return plugin.codeCache().map(DiskCodeCache::dir);
+        return plugin.codeCache().map(CodeCache::dir);
     }
 
     @Test
@@ -50,7 +50,7 @@ class CodeCacheConfigTest {
 
         Path expected = Path.of(System.getProperty("java.io.tmpdir"), "wasmgate-" + System.getProperty("user.name"), "code-cache")
                 .toAbsolutePath().normalize();
-        assertThat(DiskCodeCache.defaultDir()).isEqualTo(expected);
+        assertThat(CodeCache.defaultDir()).isEqualTo(expected);
         assertThat(cacheDir(config.plugins().plugins().get(0))).contains(expected);
         assertThat(cacheDir(config.plugins().logPlugins().get(0))).contains(expected);
     }

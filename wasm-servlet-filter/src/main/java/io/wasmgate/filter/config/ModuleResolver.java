@@ -1,6 +1,6 @@
 package io.wasmgate.filter.config;
 
-import io.wasmgate.abi.vm.ModuleSource;
+import io.wasmgate.abi.config.ModuleSource;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;

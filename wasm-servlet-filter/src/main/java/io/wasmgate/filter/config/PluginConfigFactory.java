@@ -1,12 +1,12 @@
 package io.wasmgate.filter.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.wasmgate.abi.config.Engine;
 import io.wasmgate.abi.config.FailurePolicy;
 import io.wasmgate.abi.config.Limits;
+import io.wasmgate.abi.config.ModuleSource;
 import io.wasmgate.abi.config.PluginConfig;
-import io.wasmgate.abi.vm.DiskCodeCache;
-import io.wasmgate.abi.vm.Engine;
-import io.wasmgate.abi.vm.ModuleSource;
+import io.wasmgate.abi.config.CodeCache;
 import io.wasmgate.filter.callout.Cluster;
 import io.wasmgate.filter.callout.ClusterTls;
 import io.wasmgate.filter.tls.PemFiles;
@@ -43,7 +43,7 @@ public final class PluginConfigFactory {
     private final ModuleResolver modules;
     private final Set<String> names = new HashSet<>();
     private final Map<String, Canary> canaries = new LinkedHashMap<>();
-    private DiskCodeCache codeCache;
+    private CodeCache codeCache;
 
     public PluginConfigFactory(Path baseDir, ConfigProblems problems) {
         this.baseDir = baseDir;
@@ -56,13 +56,13 @@ public final class PluginConfigFactory {
 
     /**
      * Applies the file's {@code cache_dir} to every plugin built afterwards: absent gives {@code fallback}
-     * (the filter: {@code null}, no cache; the gateway: {@link DiskCodeCache#defaultForUser()}), {@code ""} or
+     * (the filter: {@code null}, no cache; the gateway: {@link CodeCache#defaultForUser()}), {@code ""} or
      * {@code off} no cache, a path (relative to the file's folder) a cache there. The directory itself is
      * not checked here: a cache that cannot be used is a warning at load time, never a failed start.
      *
      * @return the cache the plugins get, or {@code null}
      */
-    public DiskCodeCache codeCache(String written, DiskCodeCache fallback) {
+    public CodeCache codeCache(String written, CodeCache fallback) {
         codeCache = fallback;
         if (written == null) {
             return codeCache;
@@ -78,7 +78,7 @@ public final class PluginConfigFactory {
                         + "write an absolute path");
                 return codeCache;
             }
-            codeCache = DiskCodeCache.in(dir.isAbsolute() ? dir : baseDir.resolve(dir).normalize());
+            codeCache = CodeCache.in(dir.isAbsolute() ? dir : baseDir.resolve(dir).normalize());
         } catch (InvalidPathException e) {
             problems.add("", "cache_dir", written, "not a folder path (" + e.getReason() + "); write a path, or off");
         }

@@ -1,13 +1,12 @@
 package io.wasmgate.filter.internal;
 
 import io.wasmgate.abi.config.Limits;
-import io.wasmgate.abi.context.StreamContext;
 import io.wasmgate.abi.plugin.Plugin;
+import io.wasmgate.abi.plugin.StreamContext;
 import io.wasmgate.abi.spi.Body;
 import io.wasmgate.abi.spi.Headers;
 import io.wasmgate.abi.spi.HttpExchange;
 import io.wasmgate.abi.spi.LocalReply;
-import io.wasmgate.abi.vm.Callback;
 import io.wasmgate.abi.wire.FilterDataStatus;
 import io.wasmgate.abi.wire.FilterHeadersStatus;
 import io.wasmgate.abi.wire.FilterTrailersStatus;
@@ -43,8 +42,7 @@ final class Stage implements HttpExchange {
 
     /** {@code true} if {@code plugin} has a body callback for {@code direction}, and so may change that body. */
     static boolean seesBody(Plugin plugin, Direction direction) {
-        Callback callback = direction == Direction.REQUEST ? Callback.ON_REQUEST_BODY : Callback.ON_RESPONSE_BODY;
-        return plugin.code().exports(callback.exportName());
+        return plugin.code().exports(direction == Direction.REQUEST ? "proxy_on_request_body" : "proxy_on_response_body");
     }
 
     StreamContext context() {

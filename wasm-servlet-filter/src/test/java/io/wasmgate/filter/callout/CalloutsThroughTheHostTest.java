@@ -8,6 +8,7 @@ import static io.wasmgate.abi.testing.ProbeProgram.Op.PROXY_GRPC_SEND;
 import static io.wasmgate.abi.testing.ProbeProgram.Op.PROXY_GRPC_STREAM;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.wasmgate.abi.config.Engine;
 import io.wasmgate.abi.config.PluginConfig;
 import io.wasmgate.abi.plugin.Plugin;
 import io.wasmgate.abi.services.HostServices;
@@ -21,7 +22,6 @@ import io.wasmgate.abi.testing.Probe;
 import io.wasmgate.abi.testing.ProbeProgram;
 import io.wasmgate.abi.testing.ProbeProgram.Data;
 import io.wasmgate.abi.vm.Callback;
-import io.wasmgate.abi.vm.Engine;
 import io.wasmgate.abi.wire.FilterHeadersStatus;
 import io.wasmgate.abi.wire.HeaderField;
 import io.wasmgate.abi.wire.HeaderPairsCodec;

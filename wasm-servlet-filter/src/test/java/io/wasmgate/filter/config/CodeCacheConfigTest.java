@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.wasmgate.abi.config.PluginConfig;
 import io.wasmgate.abi.plugin.Plugin;
-import io.wasmgate.abi.vm.DiskCodeCache;
+import io.wasmgate.abi.config.CodeCache;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -54,7 +54,7 @@ class CodeCacheConfigTest {
     void aRelativeCacheDirIsAFolderBesideTheFileAndAStartStoresTheCompiledCodeThere() throws IOException {
         PluginChainConfig config = load("cache_dir: code-cache\n" + PLUGINS);
 
-        DiskCodeCache cache = config.plugins().get(0).codeCache().orElseThrow();
+        CodeCache cache = config.plugins().get(0).codeCache().orElseThrow();
         assertThat(cache.dir()).isEqualTo(dir.resolve("code-cache").toAbsolutePath().normalize());
         try (Plugin plugin = Plugin.start(config.plugins().get(0))) {
             assertThat(plugin.code().sha256()).isNotEmpty();

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpServer;
+import io.wasmgate.abi.config.Engine;
 import io.wasmgate.abi.config.FailurePolicy;
 import io.wasmgate.abi.config.PluginConfig;
-import io.wasmgate.abi.vm.Engine;
 import io.wasmgate.filter.callout.Cluster;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;

@@ -1,6 +1,6 @@
 package io.wasmgate.filter.testing;
 
-import io.wasmgate.abi.vm.ModuleSource;
+import io.wasmgate.abi.config.ModuleSource;
 
 /** The built policies of {@code sample-policies}, by name. */
 public final class Policies {

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.wasmgate.abi.config.PluginConfig;
-import io.wasmgate.abi.vm.DiskCodeCache;
+import io.wasmgate.abi.config.CodeCache;
 import io.wasmgate.filter.config.ConfigException;
 import io.wasmgate.filter.config.PluginChainConfig;
 import java.nio.charset.StandardCharsets;
@@ -85,7 +85,7 @@ class ChainConfigReaderTest {
                 new Binder(new MapConfigurationPropertySource(inline))).plugins().get(0);
         PluginConfig uncached = ChainConfigReader.read(new WasmgateProperties(), withoutCache).plugins().get(0);
 
-        assertThat(cached.codeCache()).map(DiskCodeCache::dir).contains(dir.toAbsolutePath().normalize());
+        assertThat(cached.codeCache()).map(CodeCache::dir).contains(dir.toAbsolutePath().normalize());
         assertThat(uncached.codeCache()).isEmpty();
     }
 

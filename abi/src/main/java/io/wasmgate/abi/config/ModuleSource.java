@@ -1,4 +1,4 @@
-package io.wasmgate.abi.vm;
+package io.wasmgate.abi.config;
 
 import io.wasmgate.abi.PluginLoadException;
 import java.io.IOException;

@@ -2,6 +2,7 @@ package io.wasmgate.abi.context;
 
 import io.wasmgate.abi.PluginTrapException;
 import io.wasmgate.abi.config.FailurePolicy;
+import io.wasmgate.abi.plugin.StreamContext;
 import io.wasmgate.abi.services.HostMetrics;
 import io.wasmgate.abi.spi.Body;
 import io.wasmgate.abi.spi.Headers;
@@ -25,21 +26,11 @@ import java.util.OptionalInt;
 import java.util.function.Supplier;
 
 /**
- * One HTTP stream through one plugin: the callback sequence of the proxy-wasm spec, driven by an integration.
- *
- * <p>The integration calls, in order: {@link #onRequestHeaders}, {@link #onRequestBody} per chunk,
- * {@link #onRequestTrailers} if any, the three response equivalents, {@link #onLog} once the response is
- * complete, and {@link #onDone}. Each returns what the integration must do (forward or hold); effects the
- * plugin asks for (continue, close, local reply) arrive through the {@link HttpExchange} after the VM
- * call returns and the VM lock is released. While a direction is held the integration must not deliver
- * further data in it; the body then accumulates in {@link #requestBody()} / {@link #responseBody()},
- * which is what it forwards on continue.
- *
- * <p>A trap applies the plugin's {@link FailurePolicy} once: fail-open skips the plugin for the rest of
- * the stream; otherwise the exchange receives {@link LocalReply#failStream()} and no further callback
- * reaches the VM.
+ * One HTTP stream through one plugin: the integration drives it through {@link StreamContext} (see there for
+ * the callback sequence and the failure policy), the plugin's hostcalls through the {@link ContextBase}
+ * methods, which integrators do not see.
  */
-public final class StreamContext extends ContextBase {
+public final class HttpContext extends ContextBase implements StreamContext {
     /** What the failure policy made of the plugin for this stream; set once, away from {@link #ACTIVE}. */
     private enum Health {
         ACTIVE,
@@ -118,7 +109,7 @@ public final class StreamContext extends ContextBase {
     private boolean endOfStreamInCallback;
     private boolean rejected;
 
-    StreamContext(ProxyWasmVm vm, int id, HttpExchange exchange) {
+    HttpContext(ProxyWasmVm vm, int id, HttpExchange exchange) {
         super(vm, id);
         this.exchange = exchange;
     }
@@ -128,40 +119,32 @@ public final class StreamContext extends ContextBase {
         return vm.root();
     }
 
-    /** {@code proxy_on_request_headers}; {@code headers} stays the live map the plugin edits. */
+    @Override
     public FilterHeadersStatus onRequestHeaders(Headers headers, boolean endOfStream) {
         return onHeaders(request, headers, endOfStream);
     }
 
-    /**
-     * {@code proxy_on_request_body} with {@code chunk} appended to what the plugin holds. The stream may
-     * keep {@code chunk} itself rather than a copy ({@link Body#wrap}), so the caller must not change it
-     * afterwards.
-     */
+    @Override
     public FilterDataStatus onRequestBody(byte[] chunk, boolean endOfStream) {
         return onBody(request, chunk, endOfStream);
     }
 
-    /** {@code proxy_on_request_trailers}. */
+    @Override
     public FilterTrailersStatus onRequestTrailers(Headers trailers) {
         return onTrailers(request, trailers);
     }
 
-    /** {@code proxy_on_response_headers}; {@code headers} carries {@code :status} and stays live. */
+    @Override
     public FilterHeadersStatus onResponseHeaders(Headers headers, boolean endOfStream) {
         return onHeaders(response, headers, endOfStream);
     }
 
-    /**
-     * {@code proxy_on_response_body} with {@code chunk} appended to what the plugin holds. The stream may
-     * keep {@code chunk} itself rather than a copy ({@link Body#wrap}), so the caller must not change it
-     * afterwards.
-     */
+    @Override
     public FilterDataStatus onResponseBody(byte[] chunk, boolean endOfStream) {
         return onBody(response, chunk, endOfStream);
     }
 
-    /** {@code proxy_on_response_trailers}. */
+    @Override
     public FilterTrailersStatus onResponseTrailers(Headers trailers) {
         return onTrailers(response, trailers);
     }
@@ -213,10 +196,7 @@ public final class StreamContext extends ContextBase {
         });
     }
 
-    /**
-     * {@code proxy_on_log}, once the response is complete, also after local replies and client aborts.
-     * A stream whose plugin never saw headers is created first, as Envoy does for its access log.
-     */
+    @Override
     public void onLog() {
         locked(() -> {
             invoke(Callback.ON_LOG, id());
@@ -224,12 +204,7 @@ public final class StreamContext extends ContextBase {
         });
     }
 
-    /**
-     * {@code proxy_on_log} for a plugin that saw none of the stream, such as a log-only plugin: the final
-     * request and response headers are attached (read-only, as everything is in the access-log phase)
-     * unless the plugin already has its own, so header hostcalls and {@code request.*} /
-     * {@code response.*} properties answer as they would for a filter.
-     */
+    @Override
     public void onLog(Headers finalRequestHeaders, Headers finalResponseHeaders) {
         locked(() -> {
             attachFinalHeaders(request, finalRequestHeaders);
@@ -246,7 +221,7 @@ public final class StreamContext extends ContextBase {
         }
     }
 
-    /** {@code proxy_on_done} then {@code proxy_on_delete}; the stream is gone afterwards. */
+    @Override
     public void onDone() {
         locked(() -> {
             root().callouts().cancelFrom(id());
@@ -260,12 +235,12 @@ public final class StreamContext extends ContextBase {
         });
     }
 
-    /** The request body the plugin currently holds or just passed; forward it when the request continues. */
+    @Override
     public Body requestBody() {
         return body(request);
     }
 
-    /** The response body the plugin currently holds or just passed; forward it when the response continues. */
+    @Override
     public Body responseBody() {
         return body(response);
     }
@@ -285,17 +260,17 @@ public final class StreamContext extends ContextBase {
         });
     }
 
-    /** Request trailers, including ones the plugin added from the last body callback. */
+    @Override
     public Optional<Headers> requestTrailers() {
         return Optional.ofNullable(request.trailers);
     }
 
-    /** Response trailers, including ones the plugin added from the last body callback. */
+    @Override
     public Optional<Headers> responseTrailers() {
         return Optional.ofNullable(response.trailers);
     }
 
-    /** {@code true} if the plugin failed and the stream was answered (or will be) per its policy. */
+    @Override
     public boolean failed() {
         return health == Health.FAILED;
     }

@@ -1,4 +1,4 @@
-package io.wasmgate.abi.vm;
+package io.wasmgate.abi.config;
 
 /** How Chicory executes a plugin's code. */
 public enum Engine {
