@@ -5,20 +5,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.wasmgate.abi.config.Engine;
 import io.wasmgate.abi.config.ModuleSource;
 import io.wasmgate.abi.config.PluginConfig;
-import io.wasmgate.abi.config.PluginLog;
 import io.wasmgate.abi.plugin.Plugin;
 import io.wasmgate.abi.plugin.StreamContext;
 import io.wasmgate.abi.services.HostServices;
 import io.wasmgate.abi.spi.Headers;
 import io.wasmgate.abi.spi.HttpExchange;
 import io.wasmgate.abi.spi.LocalReply;
+import io.wasmgate.abi.testing.CapturingLog;
 import io.wasmgate.abi.wire.FilterHeadersStatus;
 import io.wasmgate.abi.wire.HeaderField;
 import io.wasmgate.abi.wire.LogLevel;
 import io.wasmgate.abi.wire.StreamType;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -75,7 +74,7 @@ class SdkModulesTest {
         assertThat(stream.failed()).isFalse();
         assertThat(exchange.replies).isEmpty();
         assertThat(response.fields()).isEqualTo(Bench.responseHeaders().fields());
-        List<String> lines = log.messages(LogLevel.INFO);
+        List<String> lines = log.texts(LogLevel.INFO);
         assertThat(lines).hasSize(8 + 4 + 1);
         String id = contextId(lines.get(0), "#(\\d+) -> ");
         for (int i = 0; i < 8; i++) {
@@ -107,7 +106,7 @@ class SdkModulesTest {
         assertThat(reply.isFailure()).isFalse();
         assertThat(reply.headers()).containsExactly(new HeaderField("Hello", "World"), new HeaderField("Powered-By", "proxy-wasm"));
         assertThat(new String(reply.body(), StandardCharsets.UTF_8)).isEqualTo("Hello, World!\n");
-        List<String> lines = log.messages(LogLevel.INFO);
+        List<String> lines = log.texts(LogLevel.INFO);
         assertThat(lines).hasSize(8 + 1);
         assertThat(lines.get(1)).endsWith(" -> :path: /hello");
         assertThat(lines.get(8)).endsWith(" completed.");
@@ -139,7 +138,7 @@ class SdkModulesTest {
         assertThat(response.first(":status")).hasValue("200");
         assertThat(response.first("date")).hasValue("Wed, 26 Nov 2025 04:30:00 GMT");
 
-        List<String> info = log.messages(LogLevel.INFO);
+        List<String> info = log.texts(LogLevel.INFO);
         assertThat(info).hasSize(1 + 8 + 1 + 4);
         assertThat(info.get(0)).endsWith("onRequestHeaders() headers: 8");
         for (int i = 0; i < 8; i++) {
@@ -151,56 +150,19 @@ class SdkModulesTest {
         for (int i = 0; i < 4; i++) {
             assertThat(info.get(10 + i)).endsWith("onResponseHeaders() " + original.get(i).name() + " -> " + original.get(i).value());
         }
-        List<String> warn = log.messages(LogLevel.WARN);
+        List<String> warn = log.texts(LogLevel.WARN);
         assertThat(warn).hasSize(4);
         String id = contextId(warn.get(0), "onCreate (\\d+)$");
         assertThat(warn).anySatisfy(line -> assertThat(line).endsWith("onLog() onLog " + id));
         assertThat(warn).anySatisfy(line -> assertThat(line).endsWith("onDone() onDone " + id));
         assertThat(warn.get(3)).endsWith("onDelete() onDelete " + id);
-        assertThat(log.messages(LogLevel.DEBUG)).hasSize(2);
+        assertThat(log.texts(LogLevel.DEBUG)).hasSize(2);
     }
 
     private static String contextId(String line, String regex) {
         Matcher matcher = Pattern.compile(regex).matcher(line);
         assertThat(matcher.find()).as("context id in %s", line).isTrue();
         return matcher.group(1);
-    }
-
-    /** Keeps every line (TRACE and up), in order. */
-    private static final class CapturingLog implements PluginLog {
-        private final List<LogLevel> levels = Collections.synchronizedList(new ArrayList<>());
-        private final List<String> messages = Collections.synchronizedList(new ArrayList<>());
-
-        @Override
-        public LogLevel level() {
-            return LogLevel.TRACE;
-        }
-
-        @Override
-        public synchronized void log(LogLevel level, String message) {
-            levels.add(level);
-            messages.add(message);
-        }
-
-        synchronized List<String> messages(LogLevel level) {
-            List<String> out = new ArrayList<>();
-            for (int i = 0; i < messages.size(); i++) {
-                if (levels.get(i) == level) {
-                    out.add(messages.get(i));
-                }
-            }
-            return out;
-        }
-
-        synchronized List<String> atLeast(LogLevel level) {
-            List<String> out = new ArrayList<>();
-            for (int i = 0; i < messages.size(); i++) {
-                if (levels.get(i).compareTo(level) >= 0 && levels.get(i) != LogLevel.OFF) {
-                    out.add(levels.get(i) + " " + messages.get(i));
-                }
-            }
-            return out;
-        }
     }
 
     /** Records local replies; the examples never continue or close a stream themselves. */

@@ -308,6 +308,7 @@ class BodyFramingTest {
             OutputStream out = socket.getOutputStream();
             out.write(first.getBytes(StandardCharsets.US_ASCII));
             out.flush();
+            // Part of the scenario: a client that pauses mid-request, so the second part arrives as its own read.
             Thread.sleep(300);
             out.write(second.getBytes(StandardCharsets.US_ASCII));
             out.flush();

@@ -2,6 +2,7 @@ package io.wasmgate.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.wasmgate.abi.testing.Poll;
 import io.wasmgate.gateway.testing.GatewayFixture;
 import io.wasmgate.gateway.testing.Upstream;
 import java.net.http.HttpResponse;
@@ -97,7 +98,7 @@ class PolicyChainTest {
         gateway.get("/chain/c");
         gateway.get("/plain");
 
-        Polling.until(() -> logs() == before + 2);
+        Poll.until("the two access-log lines", () -> logs() == before + 2);
     }
 
     @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.wasmgate.abi.testing.Poll;
 import io.wasmgate.gateway.testing.GatewayFixture;
 import io.wasmgate.gateway.testing.Upstream;
 import java.net.http.HttpResponse;
@@ -94,12 +95,12 @@ class ReloadTest {
                 }
             }));
         }
-        Polling.until(() -> requests.get() >= 20);
+        Poll.until("20 requests through the old plugin", () -> requests.get() >= 20);
         int beforeReload = requests.get();
 
         gateway.rewrite(config("policies/add-header.wasm", "x-version: 2"));
         HttpResponse<String> reload = gateway.reload();
-        Polling.until(() -> sawNew.get() > 20);
+        Poll.until("over 20 responses from the new plugin", () -> sawNew.get() > 20);
         running.set(false);
         for (Future<?> loop : loops) {
             loop.get(10, TimeUnit.SECONDS);
@@ -160,7 +161,7 @@ class ReloadTest {
     void theWatcherReloadsWhenTheFileChanges() throws Exception {
         gateway.rewrite(config("policies/add-header.wasm", "x-version: 3"));
 
-        Polling.until(Duration.ofSeconds(15), () -> version("/watched").equals("3"));
+        Poll.until("the watcher to load version 3", Duration.ofSeconds(15), () -> version("/watched").equals("3"));
         assertThat(JSON.readTree(gateway.adminGet("/plugins").body()).get("last_reload").get("trigger").asText())
                 .isEqualTo("file watcher");
     }

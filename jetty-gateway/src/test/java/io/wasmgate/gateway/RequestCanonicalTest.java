@@ -256,6 +256,50 @@ class RequestCanonicalTest {
         assertThat(received.header("host")).isEqualTo("gw");
     }
 
+    // ---- proxy headers -------------------------------------------------------------------------------
+
+    /**
+     * Every header the upstream gets, in order: the client's own (its {@code Host} as sent, the chain it brought
+     * in {@code X-Forwarded-For} extended), then Jetty's {@code Via} and {@code Forwarded}, then the
+     * {@code X-Forwarded-Proto/Host} the gateway adds.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"/open/headers", "/checked/headers"})
+    void theUpstreamGetsTheClientsHeadersThenTheProxyHeaders(String path) throws Exception {
+        Reply reply = Reply.parse(RecordingUpstream.exchange(port, ("GET " + path + " HTTP/1.1\r\nHost: api.example\r\n"
+                + "X-Forwarded-For: 203.0.113.7\r\nx-custom: 1\r\nConnection: close\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII), IDLE));
+
+        assertThat(reply.status()).isEqualTo(200);
+        RecordingUpstream.Received received = (path.startsWith("/open") ? open : checked).last(path);
+        assertThat(received.headers()).extracting(h -> h.getKey() + ": " + h.getValue()).containsExactly(
+                "Host: api.example",
+                "X-Forwarded-For: 203.0.113.7, 127.0.0.1",
+                "x-custom: 1",
+                "Via: 1.1 wasmgate",
+                "Forwarded: by=\"127.0.0.1\";for=\"127.0.0.1\";host=\"api.example\";proto=http",
+                "X-Forwarded-Proto: http",
+                "X-Forwarded-Host: api.example");
+    }
+
+    /** An HTTP/1.0 request without {@code Host}: the upstream gets the address the client reached. */
+    @Test
+    void withoutAHostTheUpstreamGetsTheAddressTheClientReached() throws Exception {
+        Reply reply = Reply.parse(RecordingUpstream.exchange(port,
+                "GET /open/no-host HTTP/1.0\r\n\r\n".getBytes(StandardCharsets.US_ASCII), IDLE));
+
+        assertThat(reply.status()).isEqualTo(200);
+        String reached = gateway.proxy("/").getAuthority();
+        assertThat(open.last("/open/no-host").headers()).extracting(h -> h.getKey() + ": " + h.getValue())
+                .containsExactly(
+                        "Host: " + reached,
+                        "Via: 1.0 wasmgate",
+                        "Forwarded: by=\"127.0.0.1\";for=\"127.0.0.1\";host=null;proto=http",
+                        "X-Forwarded-For: 127.0.0.1",
+                        "X-Forwarded-Proto: http",
+                        "X-Forwarded-Host: " + reached);
+    }
+
     // ---- clients -------------------------------------------------------------------------------------
 
     /** {@code GET target} on a connection the gateway closes after answering. */

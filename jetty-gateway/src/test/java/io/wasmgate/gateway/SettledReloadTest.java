@@ -2,6 +2,7 @@ package io.wasmgate.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.wasmgate.abi.testing.Poll;
 import io.wasmgate.gateway.testing.GatewayFixture;
 import io.wasmgate.gateway.testing.Upstream;
 import java.io.OutputStream;
@@ -86,7 +87,8 @@ class SettledReloadTest {
 
     /** Waits until {@code version} serves and its reload has been counted (the count follows the swap). */
     private void untilServedAndCounted(String version, double reloads) throws Exception {
-        Polling.until(() -> version().equals(version) && successfulReloads() >= reloads);
+        Poll.until("version " + version + " after " + reloads + " reloads",
+                () -> version().equals(version) && successfulReloads() >= reloads);
     }
 
     /** Writes {@code text} into the file in place in two writes, {@code pause} apart, as a slow editor or copy does. */
@@ -94,6 +96,7 @@ class SettledReloadTest {
         try (OutputStream out = Files.newOutputStream(file)) {
             out.write(firstPart.getBytes(StandardCharsets.UTF_8));
             out.flush();
+            // Part of the scenario: the writer's pause between its two writes.
             Thread.sleep(pause.toMillis());
             out.write(text.substring(firstPart.length()).getBytes(StandardCharsets.UTF_8));
         }
@@ -121,7 +124,8 @@ class SettledReloadTest {
 
         String next = config(watch, "2");
         writeInTwoParts(dir.resolve("gateway.yaml"), next, firstPart(next), Duration.ofMillis(pauseMillis));
-        Polling.until(Duration.ofSeconds(20), () -> seen.contains("2") && successfulReloads() >= 1);
+        Poll.until("version 2 served after a reload", Duration.ofSeconds(20),
+                () -> seen.contains("2") && successfulReloads() >= 1);
         sampling.set(false);
         samples.get(10, TimeUnit.SECONDS);
         sampler.shutdown();
@@ -144,7 +148,7 @@ class SettledReloadTest {
         try (OutputStream out = Files.newOutputStream(dir.resolve("gateway.yaml"))) {
             out.write(firstPart(next).getBytes(StandardCharsets.UTF_8));
             out.flush();
-            Polling.until(() -> version().equals("none"));
+            Poll.until("the first part, without the plugin, to take effect", () -> version().equals("none"));
             out.write(next.substring(firstPart(next).length()).getBytes(StandardCharsets.UTF_8));
         }
 

@@ -3,6 +3,7 @@ package io.wasmgate.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.wasmgate.abi.testing.Poll;
 import io.wasmgate.gateway.testing.GatewayFixture;
 import io.wasmgate.gateway.testing.Upstream;
 import java.io.IOException;
@@ -74,13 +75,14 @@ class SlowClientsTest {
             for (int i = 0; i < SLOWLORIS; i++) {
                 slowHead(gateway.proxy("/health/slowloris"));
             }
-            Polling.until(PATIENCE, () -> uploads.stream().filter(u -> "503".equals(u.getNow(null))).count()
+            Poll.until("the uploads over the limit to be refused", PATIENCE, () -> uploads.stream().filter(u -> "503".equals(u.getNow(null))).count()
                     == UPLOADERS - UPLOAD_LIMIT);
 
             List<CompletableFuture<HttpResponse<String>>> health = new ArrayList<>();
             for (int i = 0; i < HEALTH_REQUESTS; i++) {
                 health.add(gateway.client().sendAsync(HttpRequest.newBuilder(gateway.proxy("/health/" + i)).timeout(PATIENCE).build(),
                         HttpResponse.BodyHandlers.ofString()));
+                // Part of the scenario: the health requests arrive one after another, not as one burst.
                 Thread.sleep(10);
             }
             HttpResponse<String> ready = gateway.adminGet("/ready");
@@ -154,7 +156,7 @@ class SlowClientsTest {
             for (int i = 0; i < UPLOADERS; i++) {
                 uploads.add(slowUpload(gateway.proxy("/upload?n=" + i), "upload"));
             }
-            Polling.until(PATIENCE, () -> {
+            Poll.until("every Jetty thread busy with a job queued", PATIENCE, () -> {
                 Prometheus metrics = Prometheus.parse(gateway.adminGet("/stats/prometheus").body());
                 return metrics.value("jetty_threads_idle").orElseThrow() == 0 && metrics.value("jetty_threads_jobs").orElseThrow() > 0;
             });
@@ -181,12 +183,13 @@ class SlowClientsTest {
             for (int i = 0; i < uploaders; i++) {
                 uploads.add(slowUpload(gateway.proxy("/upload?n=" + i), "upload"));
             }
-            Polling.until(PATIENCE, () -> upstream.received().size() == uploaders);
+            Poll.until("every upload at the upstream", PATIENCE, () -> upstream.received().size() == uploaders);
 
             List<CompletableFuture<HttpResponse<String>>> health = new ArrayList<>();
             for (int i = 0; i < HEALTH_REQUESTS; i++) {
                 health.add(gateway.client().sendAsync(HttpRequest.newBuilder(gateway.proxy("/health/" + i)).timeout(PATIENCE).build(),
                         HttpResponse.BodyHandlers.ofString()));
+                // Part of the scenario: the health requests arrive one after another, not as one burst.
                 Thread.sleep(10);
             }
 
@@ -251,6 +254,7 @@ class SlowClientsTest {
             out.write(head.getBytes(StandardCharsets.US_ASCII));
             long end = System.nanoTime() + PATIENCE.toNanos();
             socket.setSoTimeout((int) PACE.toMillis());
+            // Part of the scenario, not a wait: the slow client sends a byte every PACE until answered.
             while (System.nanoTime() < end) {
                 out.write(trickle);
                 out.flush();

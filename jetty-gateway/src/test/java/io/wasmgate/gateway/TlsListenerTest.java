@@ -2,6 +2,7 @@ package io.wasmgate.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.wasmgate.abi.testing.Poll;
 import io.wasmgate.gateway.testing.Curl;
 import io.wasmgate.gateway.testing.GatewayFixture;
 import io.wasmgate.gateway.testing.TestCa;
@@ -126,7 +127,7 @@ class TlsListenerTest {
             renewed.writeCertificate(folder.resolve("cert.pem"));
             renewed.writeKey(folder.resolve("key.pem"));
 
-            Polling.until(() -> curl(rotating, nextCa, "--http2", "/renewed").exitCode() == 0);
+            Poll.until("the renewed certificate to be served", () -> curl(rotating, nextCa, "--http2", "/renewed").exitCode() == 0);
         }
     }
 

@@ -2,13 +2,12 @@ package io.wasmgate.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.wasmgate.abi.testing.CapturedStderr;
+import io.wasmgate.abi.testing.Poll;
 import io.wasmgate.gateway.testing.GatewayFixture;
 import io.wasmgate.gateway.testing.HoldingUpstream;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -30,10 +29,8 @@ class UpstreamQueueTest {
     @ParameterizedTest(name = "http2: {0}")
     @ValueSource(booleans = {false, true})
     void requestsBeyondMaxPendingRequestsAreAnswered503CountedAndLogged(boolean http2) throws Exception {
-        PrintStream original = System.err;
-        ByteArrayOutputStream log = new ByteArrayOutputStream();
-        System.setErr(new PrintStream(log, true, StandardCharsets.UTF_8));
-        try (HoldingUpstream upstream = HoldingUpstream.start();
+        try (CapturedStderr log = CapturedStderr.start();
+                HoldingUpstream upstream = HoldingUpstream.start();
                 GatewayFixture gateway = GatewayFixture.start(dir, GatewayFixture.PORTS + """
                         log_plugins:
                           - { name: access, module: { file: policies/access-log.wasm }, configuration: { format: json }, instances: 1 }
@@ -66,13 +63,11 @@ class UpstreamQueueTest {
                 assertThat(response.statusCode()).isEqualTo(200);
                 assertThat(response.body()).startsWith("held /burst/");
             });
-            Polling.until(() -> accessLines(log).size() == 1 + burst.size());
+            Poll.until("an access-log line per request", () -> accessLines(log).size() == 1 + burst.size());
             assertThat(accessLines(log)).filteredOn(line -> line.contains("\"status\":503"))
                     .hasSize(OVER).allSatisfy(line -> assertThat(line).contains("\"details\":\"upstream_pending_overflow\""));
-            assertThat(log.toString(StandardCharsets.UTF_8)).contains("WARN io.wasmgate.gateway.proxy.PendingOverflow - cluster 'held': "
+            assertThat(log.text()).contains("WARN io.wasmgate.gateway.proxy.PendingOverflow - cluster 'held': "
                     + "1 request(s) answered 503 upstream_pending_overflow");
-        } finally {
-            System.setErr(original);
         }
     }
 
@@ -100,8 +95,8 @@ class UpstreamQueueTest {
     }
 
     /** The access log plugin's lines in {@code log}. */
-    private static List<String> accessLines(ByteArrayOutputStream log) {
-        return log.toString(StandardCharsets.UTF_8).lines().filter(line -> line.contains("wasmgate.plugin.access") && line.contains("\"status\":")).toList();
+    private static List<String> accessLines(CapturedStderr log) {
+        return log.lines().stream().filter(line -> line.contains("wasmgate.plugin.access") && line.contains("\"status\":")).toList();
     }
 
     private static CompletableFuture<HttpResponse<String>> send(GatewayFixture gateway, String path) {

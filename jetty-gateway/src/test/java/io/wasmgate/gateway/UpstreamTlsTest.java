@@ -2,14 +2,13 @@ package io.wasmgate.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.wasmgate.abi.testing.CapturedStderr;
+import io.wasmgate.abi.testing.Poll;
 import io.wasmgate.gateway.testing.GatewayFixture;
 import io.wasmgate.gateway.testing.TestCa;
 import io.wasmgate.gateway.testing.TlsUpstream;
 import io.wasmgate.gateway.testing.Upstream;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -22,23 +21,24 @@ class UpstreamTlsTest {
     Path dir;
 
     private TestCa ca;
-    private final ByteArrayOutputStream log = new ByteArrayOutputStream();
-    private final PrintStream originalErr = System.err;
+    private CapturedStderr log;
 
     @BeforeEach
     void privateCa() throws Exception {
         ca = TestCa.create("Private CA");
         ca.writeCertificate(dir.resolve("ca.pem"));
-        System.setErr(new PrintStream(log, true, StandardCharsets.UTF_8));
+        log = CapturedStderr.start();
     }
 
     @AfterEach
     void restoreErr() {
-        System.setErr(originalErr);
+        if (log != null) {
+            log.close();
+        }
     }
 
     private String log() {
-        return log.toString(StandardCharsets.UTF_8);
+        return log.text();
     }
 
     /** A gateway whose only route goes to the cluster {@code secure}, written as {@code cluster}. */
@@ -69,7 +69,7 @@ class UpstreamTlsTest {
                 GatewayFixture gateway = gateway("{ name: secure, url: \"%s\", tls: { ca_file: ca.pem } }".formatted(upstream.uri()))) {
             assertThat(gateway.get("/hello").statusCode()).isEqualTo(502);
 
-            Polling.until(() -> log().contains("TLS handshake"));
+            Poll.until("the TLS handshake failure in the log", () -> log().contains("TLS handshake"));
             assertThat(log()).contains("cluster 'secure' (" + upstream.uri() + ", trusting tls.ca_file " + dir.resolve("ca.pem")
                     + "): TLS handshake with 127.0.0.1:" + upstream.port() + " failed").contains("PKIX path building failed");
         }
@@ -81,7 +81,7 @@ class UpstreamTlsTest {
                 GatewayFixture gateway = gateway("{ name: secure, url: \"%s\", tls: { ca_file: ca.pem } }".formatted(upstream.uri()))) {
             assertThat(gateway.get("/hello").statusCode()).isEqualTo(502);
 
-            Polling.until(() -> log().contains("TLS handshake"));
+            Poll.until("the TLS handshake failure in the log", () -> log().contains("TLS handshake"));
             assertThat(log()).contains("validity check failed");
         }
     }

@@ -2,6 +2,7 @@ package io.wasmgate.filter;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.wasmgate.abi.testing.Poll;
 import io.wasmgate.filter.testing.LoggedLines;
 import io.wasmgate.filter.testing.TomcatServer;
 import java.lang.ref.WeakReference;
@@ -25,8 +26,8 @@ import org.junit.jupiter.api.Test;
  */
 class ExampleWarUndeployIT {
     private static final int CYCLES = 3;
-    private static final int GC_ATTEMPTS = 50;
-    private static final Duration GC_PAUSE = Duration.ofMillis(200);
+    /** How long full GCs may take to clear the loaders. */
+    private static final Duration GC_WAIT = Duration.ofSeconds(10);
 
     /** What the WAR's SLF4J provider (slf4j-jdk14) writes of the access-log plugin's lines. */
     private final LoggedLines accessLines = LoggedLines.of("wasmgate.plugin.access-log");
@@ -78,15 +79,15 @@ class ExampleWarUndeployIT {
     }
 
     /**
-     * How many of {@code loaders} the collector cleared, after up to {@link #GC_ATTEMPTS} full GCs
-     * {@link #GC_PAUSE} apart: an undeployed application's threads finish their last task after the
-     * container has moved on, so a loader may become unreachable a moment after the undeploy returns.
+     * How many of {@code loaders} the collector cleared, once all are, full GCs running until then (at most
+     * {@link #GC_WAIT}): an undeployed application's threads finish their last task after the container has
+     * moved on, so a loader may become unreachable a moment after the undeploy returns.
      */
-    private static int collected(List<WeakReference<ClassLoader>> loaders) throws InterruptedException {
-        for (int attempt = 0; attempt < GC_ATTEMPTS && !allCleared(loaders); attempt++) {
+    private static int collected(List<WeakReference<ClassLoader>> loaders) {
+        Poll.until("every undeployed application's class loader to be collected", GC_WAIT, () -> {
             System.gc();
-            Thread.sleep(GC_PAUSE.toMillis());
-        }
+            return allCleared(loaders);
+        });
         return (int) loaders.stream().filter(loader -> loader.get() == null).count();
     }
 

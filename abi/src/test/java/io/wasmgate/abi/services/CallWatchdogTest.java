@@ -23,6 +23,7 @@ class CallWatchdogTest {
         guard.enter();
         boolean interrupted = false;
         try {
+            // The scenario: a call blocked far past its budget, which only the watchdog's interrupt ends.
             Thread.sleep(10_000);
         } catch (InterruptedException e) {
             interrupted = true;
@@ -41,6 +42,7 @@ class CallWatchdogTest {
         int calls = 0;
         while (System.nanoTime() < until) {
             guard.enter();
+            // The scenario: each call takes about 1 ms, well inside its 20 ms budget, for 200 ms in all.
             Thread.sleep(1);
             assertThat(guard.exit()).as("call %d", calls).isFalse();
             calls++;

@@ -6,7 +6,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-/** A plugin log that keeps every line, for assertions. */
+/**
+ * A plugin log that keeps every line, for assertions: the one captured-log helper of every module's tests.
+ * {@link #CapturingLog(LogLevel)} sets the level the host asks the plugin to log at (e.g. {@code INFO} to keep only
+ * info and above).
+ */
 public final class CapturingLog implements PluginLog {
     /** One captured line. */
     public record Line(LogLevel level, String message) {}
@@ -50,6 +54,22 @@ public final class CapturingLog implements PluginLog {
             }
         }
         return times;
+    }
+
+    /** The messages as written, {@code wasm log <name>: } prefix included, in order (a snapshot). */
+    public List<String> texts() {
+        return lines.stream().map(Line::message).toList();
+    }
+
+    /** The messages written at exactly {@code level}, as written, in order. */
+    public List<String> texts(LogLevel level) {
+        return lines.stream().filter(line -> line.level() == level).map(Line::message).toList();
+    }
+
+    /** {@code "<LEVEL> <message>"} of every line written at {@code level} or above (never {@code OFF}), in order. */
+    public List<String> atLeast(LogLevel level) {
+        return lines.stream().filter(line -> line.level().compareTo(level) >= 0 && line.level() != LogLevel.OFF)
+                .map(line -> line.level() + " " + line.message()).toList();
     }
 
     /** The messages, without the {@code wasm log <name>: } prefix. */

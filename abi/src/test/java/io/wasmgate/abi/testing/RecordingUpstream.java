@@ -18,7 +18,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -136,38 +135,21 @@ public final class RecordingUpstream implements AutoCloseable {
 
     /** Waits up to {@code timeout} for the {@code n}-th request (from 1). */
     public Received await(int n, Duration timeout) {
-        long end = System.nanoTime() + timeout.toNanos();
-        while (received.size() < n) {
-            if (System.nanoTime() > end) {
-                throw new AssertionError("the upstream received " + received.size() + " requests, expected " + n);
-            }
-            sleepBriefly();
+        try {
+            Poll.until("request " + n + " at the upstream", timeout, () -> received.size() >= n);
+        } catch (AssertionError e) {
+            throw new AssertionError("the upstream received " + received.size() + " requests, expected " + n, e);
         }
         return received.get(n - 1);
     }
 
     /** The last request whose target starts with {@code prefix}, waiting up to 10 s for one. */
     public Received last(String prefix) {
-        long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (true) {
-            Optional<Received> match = received.stream().filter(r -> r.target().startsWith(prefix))
-                    .reduce((first, second) -> second);
-            if (match.isPresent()) {
-                return match.get();
-            }
-            if (System.nanoTime() > end) {
-                throw new AssertionError("the upstream received no request for " + prefix + ": " + received);
-            }
-            sleepBriefly();
-        }
-    }
-
-    private static void sleepBriefly() {
         try {
-            Thread.sleep(10);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
+            return Poll.untilPresent("a request for " + prefix, Duration.ofSeconds(10), () -> received.stream()
+                    .filter(r -> r.target().startsWith(prefix)).reduce((first, second) -> second));
+        } catch (AssertionError e) {
+            throw new AssertionError("the upstream received no request for " + prefix + ": " + received, e);
         }
     }
 

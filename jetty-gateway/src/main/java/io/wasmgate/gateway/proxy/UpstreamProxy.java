@@ -57,7 +57,6 @@ import org.eclipse.jetty.util.Callback;
  */
 public final class UpstreamProxy extends ProxyServlet implements AutoCloseable {
     private static final long serialVersionUID = 1L;
-    private static final Map<String, String> INIT_PARAMS = Map.of("viaHost", "wasmgate");
     /** The {@code response.code_details} of a request that got no connection within {@code connect_timeout}. */
     static final String CONNECT_TIMEOUT_DETAILS = "upstream_connect_timeout";
 
@@ -82,12 +81,20 @@ public final class UpstreamProxy extends ProxyServlet implements AutoCloseable {
     public static UpstreamProxy start(Cluster cluster, ServletContext context, Executor executor, MeterRegistry registry) {
         UpstreamProxy proxy = new UpstreamProxy(cluster, executor, registry);
         try {
-            proxy.init(new Config(cluster.name(), context));
+            proxy.init(new Config(cluster.name(), context, initParameters(cluster)));
         } catch (ServletException e) {
             throw new IllegalStateException("cluster '" + cluster.name() + "': the proxy client did not start: " + e.getMessage(), e);
         }
         proxy.setTimeout(cluster.timeout().toMillis());
         return proxy;
+    }
+
+    /**
+     * What Jetty's proxy reads at {@code init}: {@code Via: 1.1 wasmgate}, and the client's {@code Host} kept on
+     * HTTP/1.1 clusters (like Envoy without host rewrite); h2c clusters get the cluster's authority.
+     */
+    private static Map<String, String> initParameters(Cluster cluster) {
+        return Map.of("viaHost", "wasmgate", "preserveHost", Boolean.toString(!cluster.http2()));
     }
 
     @Override
@@ -143,31 +150,41 @@ public final class UpstreamProxy extends ProxyServlet implements AutoCloseable {
         return false;
     }
 
+    /**
+     * Jetty's copy, {@code Host} included on HTTP/1.1 clusters (the {@code preserveHost} init parameter,
+     * {@link #initParameters}): the client's, as a plugin may have rewritten it. Only a request that came
+     * without one (HTTP/1.0) gets the server name and port it reached rather than the cluster's authority.
+     * On h2c clusters Jetty leaves {@code Host} out: the client sets {@code :authority} from the cluster URL,
+     * and a {@code Host} beside it that differs is refused by strict upstreams (RFC 9113 8.3.1).
+     */
     @Override
     protected void copyRequestHeaders(HttpServletRequest clientRequest, Request proxyRequest) {
         super.copyRequestHeaders(clientRequest, proxyRequest);
-        proxyRequest.headers(headers -> headers.remove(HttpHeader.EXPECT));
+        boolean noHost = !cluster.http2() && clientRequest.getHeader("Host") == null;
+        proxyRequest.headers(headers -> {
+            headers.remove(HttpHeader.EXPECT);
+            if (noHost) {
+                headers.put(HttpHeader.HOST, authority(clientRequest));
+            }
+        });
     }
 
+    /**
+     * Jetty's {@code Forwarded} (RFC 7239), then the {@code X-Forwarded-For/Proto/Host} many upstreams still
+     * read: the client's address appended to the chain it brought, its scheme, and the authority it asked for
+     * ({@code Via} is Jetty's {@link #addViaHeader}, named by the {@code viaHost} init parameter).
+     */
     @Override
-    protected void addProxyHeaders(HttpServletRequest clientRequest, Request proxyRequest) {
-        super.addProxyHeaders(clientRequest, proxyRequest);
+    protected void addForwardedHeader(HttpServletRequest clientRequest, Request proxyRequest) {
+        super.addForwardedHeader(clientRequest, proxyRequest);
         Enumeration<String> earlier = clientRequest.getHeaders("X-Forwarded-For");
         String chain = earlier == null ? "" : String.join(", ", Collections.list(earlier));
         String forwardedFor = chain.isEmpty() ? clientRequest.getRemoteAddr() : chain + ", " + clientRequest.getRemoteAddr();
         String host = authority(clientRequest);
-        proxyRequest.headers(headers -> {
-            if (cluster.http2()) {
-                // HTTP/2 names the authority in :authority, which the client sets from the cluster URL;
-                // a Host beside it that differs is refused by strict upstreams (RFC 9113 8.3.1).
-                headers.remove(HttpHeader.HOST);
-            } else {
-                headers.put(HttpHeader.HOST, host);
-            }
-            headers.put(HttpHeader.X_FORWARDED_FOR, forwardedFor);
-            headers.put(HttpHeader.X_FORWARDED_PROTO, clientRequest.getScheme());
-            headers.put(HttpHeader.X_FORWARDED_HOST, host);
-        });
+        proxyRequest.headers(headers -> headers
+                .put(HttpHeader.X_FORWARDED_FOR, forwardedFor)
+                .put(HttpHeader.X_FORWARDED_PROTO, clientRequest.getScheme())
+                .put(HttpHeader.X_FORWARDED_HOST, host));
     }
 
     /** Drops the headers the upstream's {@code Connection} names: they were for the hop to the proxy (RFC 9110 7.6.1). */
@@ -297,7 +314,7 @@ public final class UpstreamProxy extends ProxyServlet implements AutoCloseable {
     }
 
     /** The servlet config Jetty's proxy reads at {@code init}. */
-    private record Config(String cluster, ServletContext context) implements ServletConfig {
+    private record Config(String cluster, ServletContext context, Map<String, String> parameters) implements ServletConfig {
         @Override
         public String getServletName() {
             return "upstream-" + cluster;
@@ -310,12 +327,12 @@ public final class UpstreamProxy extends ProxyServlet implements AutoCloseable {
 
         @Override
         public String getInitParameter(String name) {
-            return INIT_PARAMS.get(name);
+            return parameters.get(name);
         }
 
         @Override
         public Enumeration<String> getInitParameterNames() {
-            return Collections.enumeration(INIT_PARAMS.keySet());
+            return Collections.enumeration(parameters.keySet());
         }
     }
 }

@@ -2,6 +2,7 @@ package io.wasmgate.gateway.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.wasmgate.abi.testing.Poll;
 import io.wasmgate.gateway.testing.GatewayFixture;
 import io.wasmgate.gateway.testing.Upstream;
 import java.io.BufferedReader;
@@ -46,10 +47,7 @@ class SigtermDrainTest {
                 URI proxy = proxyUri(gateway);
                 CompletableFuture<HttpResponse<String>> inFlight = HttpClient.newHttpClient().sendAsync(
                         HttpRequest.newBuilder(proxy.resolve("/slow?ms=1500")).build(), HttpResponse.BodyHandlers.ofString());
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-                while (upstream.received().isEmpty() && System.nanoTime() < deadline) {
-                    Thread.sleep(10);
-                }
+                Poll.until("the slow request at the upstream", () -> !upstream.received().isEmpty());
 
                 gateway.destroy();
 

@@ -2,16 +2,15 @@ package io.wasmgate.gateway.policies;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.wasmgate.abi.testing.CapturedStderr;
+import io.wasmgate.abi.testing.Jwts;
+import io.wasmgate.abi.testing.Poll;
 import io.wasmgate.gateway.testing.GatewayFixture;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.net.http.HttpRequest;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -46,16 +45,6 @@ class ExamplesThroughTheGatewayTest {
 
     private static HttpRequest.Builder request(GatewayFixture gateway, String path) {
         return HttpRequest.newBuilder(gateway.proxy(path)).timeout(Duration.ofSeconds(10));
-    }
-
-    private static void until(String what, Callable<Boolean> condition) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (!condition.call()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.sleep(20);
-        }
     }
 
     /** The value of the Prometheus sample {@code name} whose labels include {@code plugin="<plugin>"}, or -1. */
@@ -114,8 +103,8 @@ class ExamplesThroughTheGatewayTest {
     void jwt(@TempDir Path dir) throws Exception {
         try (GatewayFixture gateway = gateway(dir, "jwt")) {
             String claims = "\"iss\":\"https://auth.example.com\",\"aud\":\"orders\",\"sub\":\"user-7\",\"tenant\":{\"id\":\"acme\"}";
-            String valid = Jwt.token(SECRET, "{" + claims + ",\"exp\":" + Jwt.now(600) + "}");
-            String expired = Jwt.token(SECRET, "{" + claims + ",\"exp\":" + Jwt.now(-600) + "}");
+            String valid = Jwts.token(SECRET, "{" + claims + ",\"exp\":" + Jwts.now(600) + "}");
+            String expired = Jwts.token(SECRET, "{" + claims + ",\"exp\":" + Jwts.now(-600) + "}");
 
             HttpResponse<String> ok = gateway.send(request(gateway, "/orders").header("authorization", "Bearer " + valid).build());
             HttpResponse<String> old = gateway.send(request(gateway, "/orders").header("authorization", "Bearer " + expired).build());
@@ -133,7 +122,7 @@ class ExamplesThroughTheGatewayTest {
     @Test
     void jwtRefusesASecondAuthorizationHeaderBeforeTheBackend(@TempDir Path dir) throws Exception {
         try (GatewayFixture gateway = gateway(dir, "jwt")) {
-            String valid = Jwt.token(SECRET, "{\"iss\":\"https://auth.example.com\",\"aud\":\"orders\",\"exp\":" + Jwt.now(600) + "}");
+            String valid = Jwts.token(SECRET, "{\"iss\":\"https://auth.example.com\",\"aud\":\"orders\",\"exp\":" + Jwts.now(600) + "}");
             int served = backend.served();
 
             HttpResponse<String> attack = gateway.send(request(gateway, "/orders").header("authorization", "Bearer " + valid)
@@ -199,16 +188,12 @@ class ExamplesThroughTheGatewayTest {
 
     @Test
     void accessLog(@TempDir Path dir) throws Exception {
-        PrintStream original = System.err;
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
-        try (GatewayFixture gateway = gateway(dir, "access-log")) {
+        CapturedStderr captured = CapturedStderr.start();
+        try (captured; GatewayFixture gateway = gateway(dir, "access-log")) {
             gateway.send(request(gateway, "/orders?page=2").header("x-request-id", "req-77").build());
-            until("the access log line", () -> captured.toString(StandardCharsets.UTF_8).contains("\"x-request-id\":\"req-77\""));
-        } finally {
-            System.setErr(original);
+            Poll.until("the access log line", () -> captured.text().contains("\"x-request-id\":\"req-77\""));
         }
-        String line = captured.toString(StandardCharsets.UTF_8).lines().filter(l -> l.contains("\"x-request-id\":\"req-77\""))
+        String line = captured.lines().stream().filter(l -> l.contains("\"x-request-id\":\"req-77\""))
                 .findFirst().orElseThrow();
         assertThat(line).contains("wasmgate.plugin.access-log", "\"method\":\"GET\"", "\"path\":\"/orders?page=2\"",
                 "\"status\":200", "\"request_id\":\"req-77\"", "\"client\":\"127.0.0.1:");
@@ -223,7 +208,7 @@ class ExamplesThroughTheGatewayTest {
             gateway.get("/health");
             gateway.get("/");
 
-            until("the requests in the scrape", () -> sample(gateway, "route_requests_api_2xx_total", "metrics") == 2
+            Poll.until("the requests in the scrape", () -> sample(gateway, "route_requests_api_2xx_total", "metrics") == 2
                     && sample(gateway, "route_requests_health_2xx_total", "metrics") == 1
                     && sample(gateway, "route_requests_other_2xx_total", "metrics") == 1);
             assertThat(sample(gateway, "route_requests_api_5xx_total", "metrics")).isZero();
@@ -236,11 +221,11 @@ class ExamplesThroughTheGatewayTest {
         backend.denyList("# tests\n10.0.0.0/8\n");
         String fastRefresh = Example.adapted("deny-list", backend.url()).replace("interval: 30s", "interval: 100ms");
         try (GatewayFixture gateway = GatewayFixture.start(dir, fastRefresh)) {
-            until("the list to be published", () -> sample(gateway, "deny_list_entries", "deny-list-service") == 1);
+            Poll.until("the list to be published", () -> sample(gateway, "deny_list_entries", "deny-list-service") == 1);
             assertThat(gateway.get("/orders").statusCode()).isEqualTo(200);
 
             backend.denyList("10.0.0.0/8\n127.0.0.1\n");
-            until("the client to be refused", () -> gateway.get("/orders").statusCode() == 403);
+            Poll.until("the client to be refused", () -> gateway.get("/orders").statusCode() == 403);
             assertThat(gateway.get("/orders").body()).isEqualTo("{\"error\":\"forbidden\",\"reason\":\"client is on the deny list\"}");
             assertThat(sample(gateway, "deny_list_denied_total", "deny-list")).isGreaterThanOrEqualTo(2);
         }
@@ -250,8 +235,8 @@ class ExamplesThroughTheGatewayTest {
     void apiGateway(@TempDir Path dir) throws Exception {
         backend.denyList("# nobody\n");
         try (GatewayFixture gateway = gateway(dir, "api-gateway")) {
-            String token = Jwt.token(SECRET, "{\"iss\":\"https://auth.example.com\",\"aud\":\"orders\",\"sub\":\"user-9\",\"exp\":"
-                    + Jwt.now(600) + "}");
+            String token = Jwts.token(SECRET, "{\"iss\":\"https://auth.example.com\",\"aud\":\"orders\",\"sub\":\"user-9\",\"exp\":"
+                    + Jwts.now(600) + "}");
 
             assertThat(gateway.get("/health").statusCode()).isEqualTo(200);
             assertThat(gateway.get("/api/orders").statusCode()).isEqualTo(401);
@@ -265,7 +250,7 @@ class ExamplesThroughTheGatewayTest {
                     .header("content-type", "application/json").POST(BodyPublishers.ofString("{\"id\": ")).build());
             assertThat(broken.statusCode()).isEqualTo(400);
 
-            until("the scrape to count them", () -> sample(gateway, "route_requests_api_2xx_total", "metrics") == 2
+            Poll.until("the scrape to count them", () -> sample(gateway, "route_requests_api_2xx_total", "metrics") == 2
                     && sample(gateway, "route_requests_api_4xx_total", "metrics") == 2
                     && sample(gateway, "route_requests_health_2xx_total", "metrics") == 1);
         }

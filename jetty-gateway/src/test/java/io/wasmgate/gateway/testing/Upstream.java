@@ -103,6 +103,7 @@ public final class Upstream implements AutoCloseable {
             response.getHeaders().put("x-upstream", name);
             Fields query = Request.extractQueryParameters(request);
             if (path.equals("/slow")) {
+                // Part of the scenario: an upstream that takes ?ms= to answer, on purpose.
                 Thread.sleep(Long.parseLong(query.getValue("ms")));
                 text(response, callback, "slow done");
             } else if (path.equals("/stream")) {

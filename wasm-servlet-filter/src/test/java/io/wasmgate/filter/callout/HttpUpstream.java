@@ -97,6 +97,7 @@ final class HttpUpstream implements AutoCloseable {
                 response.setStatus(Integer.parseInt(path.substring("/status/".length())));
                 response.getOutputStream().write("boom".getBytes(StandardCharsets.US_ASCII));
             } else if (path.equals("/slow")) {
+                // Part of the scenario: an upstream that takes ?ms= to answer, on purpose.
                 pause(Long.parseLong(request.getParameter("ms")));
                 response.getOutputStream().write("slow".getBytes(StandardCharsets.US_ASCII));
             } else if (path.startsWith("/answer/")) {

@@ -97,6 +97,7 @@ class JettyCalloutClientGrpcTest {
 
         stream.send(bytes("a"), false);
         stream.send(bytes("b"), false);
+        // Part of the scenario: the third message comes a while later on the still open stream.
         Poll.pause(100);
         stream.send(bytes("c"), false);
         stream.halfClose();
@@ -134,6 +135,7 @@ class JettyCalloutClientGrpcTest {
         stream.cancel();
 
         assertThat(upstream.cancelled.await(5, TimeUnit.SECONDS)).as("the server saw the cancel").isTrue();
+        // A window in which a late report would show: none may come.
         Poll.pause(200);
         assertThat(events.events).isEmpty();
     }

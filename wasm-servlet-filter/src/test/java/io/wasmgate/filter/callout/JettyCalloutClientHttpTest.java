@@ -219,6 +219,7 @@ class JettyCalloutClientHttpTest {
         Cancellable call = client.httpCall(call("authz", "GET", "/slow?ms=500", "", Duration.ZERO), outcome);
 
         call.cancel();
+        // A window past the upstream's 500 ms in which a report of the aborted call would show: none may come.
         Poll.pause(800);
 
         assertThat(outcome.reports()).isZero();
@@ -255,6 +256,7 @@ class JettyCalloutClientHttpTest {
 
         ok.response();
         failed.failure();
+        // A window in which a second report of either call would show: none may come.
         Poll.pause(200);
 
         assertThat(ok.reports()).isOne();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.wasmgate.abi.testing.Poll;
 import io.wasmgate.filter.policies.PolicyHarness.Container;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
@@ -60,7 +61,7 @@ class AccessLogPolicyTest {
 
     /** The JSON line logged for the request with {@code x-trace: trace}. */
     private static JsonNode lineFor(PolicyHarness harness, String trace) throws Exception {
-        PolicyHarness.until("the access log line of " + trace,
+        Poll.until("the access log line of " + trace,
                 () -> harness.log("access-json").stream().anyMatch(line -> line.contains("\"x-trace\":\"" + trace + "\"")));
         List<String> lines = harness.log("access-json").stream().filter(line -> line.contains("\"x-trace\":\"" + trace + "\"")).toList();
         assertThat(lines).hasSize(1);
@@ -93,7 +94,7 @@ class AccessLogPolicyTest {
         assertThat(line.get("request_id").asText()).isNotBlank();
         assertThat(line.get("headers").get("x-trace").asText()).isEqualTo("served-" + container);
         assertThat(line.get("headers").get("x-absent").isNull()).isTrue();
-        PolicyHarness.until("the text line", () -> harness.log("access-text").stream().anyMatch(text -> text.endsWith(" access POST /app/echo?q=1 200")));
+        Poll.until("the text line", () -> harness.log("access-text").stream().anyMatch(text -> text.endsWith(" access POST /app/echo?q=1 200")));
     }
 
     @ParameterizedTest

@@ -2,6 +2,7 @@ package io.wasmgate.filter.policies;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.wasmgate.abi.testing.Poll;
 import io.wasmgate.filter.policies.PolicyHarness.Container;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -161,7 +162,7 @@ class ApiKeyPolicyTest {
     @EnumSource(Container.class)
     void aKeyPublishedInSharedDataPasses(Container container) throws Exception {
         PolicyHarness harness = harnesses.get(container);
-        PolicyHarness.until("the published key to be accepted on every instance", () -> {
+        Poll.until("the published key to be accepted on every instance", () -> {
             for (int i = 0; i < 4; i++) {
                 if (harness.send(harness.request("/echo").header("x-api-key", "k-carol-777")).statusCode() != 200) {
                     return false;

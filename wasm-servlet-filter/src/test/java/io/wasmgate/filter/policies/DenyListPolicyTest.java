@@ -3,6 +3,7 @@ package io.wasmgate.filter.policies;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.Gauge;
+import io.wasmgate.abi.testing.Poll;
 import io.wasmgate.filter.policies.PolicyHarness.Container;
 import java.net.http.HttpResponse;
 import java.util.EnumMap;
@@ -138,11 +139,11 @@ class DenyListPolicyTest {
     @EnumSource(Container.class)
     void clientsOnThePublishedListAreRefusedAndTheOthersServed(Container container) throws Exception {
         PolicyHarness harness = harnesses.get(container);
-        PolicyHarness.until("the first list", () -> entries(harness) == 1);
+        Poll.until("the first list", () -> entries(harness) == 1);
         assertThat(status(harness, "alice")).as("127.0.0.1 is not in 10.0.0.0/8").isEqualTo(200);
 
         lists.list("deny", "10.0.0.0/8\n127.0.0.0/24\nmallory\n");
-        PolicyHarness.until("the new list to be enforced on every instance", () -> {
+        Poll.until("the new list to be enforced on every instance", () -> {
             for (int i = 0; i < 4; i++) {
                 if (status(harness, "alice") != 403) {
                     return false;
@@ -158,7 +159,7 @@ class DenyListPolicyTest {
         assertThat(harness.counter("deny_list.denied", "deny-by-address")).isGreaterThanOrEqualTo(5);
 
         lists.list("deny", "mallory\n");
-        PolicyHarness.until("the address to be allowed again", () -> status(harness, "alice") == 200
+        Poll.until("the address to be allowed again", () -> status(harness, "alice") == 200
                 && status(harness, "alice") == 200 && status(harness, "alice") == 200);
         assertThat(status(harness, "mallory")).as("by header, with its own status").isEqualTo(451);
     }
@@ -168,11 +169,11 @@ class DenyListPolicyTest {
     void aFailedFetchKeepsTheListPublishedBefore(Container container) throws Exception {
         PolicyHarness harness = harnesses.get(container);
         lists.list("deny", "mallory\n");
-        PolicyHarness.until("mallory to be refused", () -> status(harness, "mallory") == 451);
+        Poll.until("mallory to be refused", () -> status(harness, "mallory") == 451);
         double failures = harness.counter("deny_list.fetch_failures", "deny-list-service");
 
         lists.listStatus("deny", 500);
-        PolicyHarness.until("failed fetches", () -> harness.counter("deny_list.fetch_failures", "deny-list-service") >= failures + 2);
+        Poll.until("failed fetches", () -> harness.counter("deny_list.fetch_failures", "deny-list-service") >= failures + 2);
 
         assertThat(status(harness, "mallory")).isEqualTo(451);
         assertThat(status(harness, "alice")).isEqualTo(200);
@@ -188,7 +189,7 @@ class DenyListPolicyTest {
         assertThat(response.body()).isEqualTo("{\"error\":\"unavailable\",\"reason\":\"the deny list is not loaded yet\"}");
 
         lists.list("missing", "192.0.2.1\n");
-        PolicyHarness.until("the list to arrive", () -> failClosed.get("/echo").statusCode() == 200);
+        Poll.until("the list to arrive", () -> failClosed.get("/echo").statusCode() == 200);
     }
 
     private static HttpResponse<String> withClients(PolicyHarness harness, String first, String second) throws Exception {
@@ -199,7 +200,7 @@ class DenyListPolicyTest {
     @EnumSource(Container.class)
     void aRepeatedClientHeaderIsRefusedAsAnAttack(Container container) throws Exception {
         PolicyHarness harness = byClient.get(container);
-        PolicyHarness.until("mallory to be refused", () -> status(harness, "mallory") == 451);
+        Poll.until("mallory to be refused", () -> status(harness, "mallory") == 451);
         int calls = harness.app().calls();
         HttpResponse<String> response = withClients(harness, "alice", "bob");
 
@@ -213,7 +214,7 @@ class DenyListPolicyTest {
 
     @Test
     void withCheckAllARepeatedClientHeaderIsRefusedIfAnyValueIsListed() throws Exception {
-        PolicyHarness.until("mallory to be refused", () -> status(checkAll, "mallory") == 451);
+        Poll.until("mallory to be refused", () -> status(checkAll, "mallory") == 451);
         int calls = checkAll.app().calls();
         HttpResponse<String> listedLast = withClients(checkAll, "alice", "mallory");
         HttpResponse<String> listedFirst = withClients(checkAll, "mallory", "alice");

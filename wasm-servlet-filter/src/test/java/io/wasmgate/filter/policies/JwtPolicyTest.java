@@ -2,6 +2,7 @@ package io.wasmgate.filter.policies;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.wasmgate.abi.testing.Jwts;
 import io.wasmgate.filter.policies.PolicyHarness.Container;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -92,7 +93,7 @@ class JwtPolicyTest {
     }
 
     private static String claims(String extra) {
-        return "{\"iss\":\"https://auth.example.com\",\"aud\":\"orders\",\"sub\":\"user-42\",\"exp\":" + Jwt.now(300)
+        return "{\"iss\":\"https://auth.example.com\",\"aud\":\"orders\",\"sub\":\"user-42\",\"exp\":" + Jwts.now(300)
                 + (extra.isEmpty() ? "" : "," + extra) + "}";
     }
 
@@ -111,7 +112,7 @@ class JwtPolicyTest {
     @EnumSource(Container.class)
     void aValidTokenPassesWithItsClaimsInHeaders(Container container) throws Exception {
         PolicyHarness harness = harnesses.get(container);
-        String token = Jwt.token(SECRET, claims("\"tenant\":{\"id\":\"acme\"},\"roles\":[\"reader\",\"writer\"],\"admin\":false"));
+        String token = Jwts.token(SECRET, claims("\"tenant\":{\"id\":\"acme\"},\"roles\":[\"reader\",\"writer\"],\"admin\":false"));
         HttpResponse<String> response = harness.send(harness.request("/echo").header("authorization", "bearer " + token)
                 .header("x-jwt-sub", "root").header("x-admin", "true"));
 
@@ -124,7 +125,7 @@ class JwtPolicyTest {
     @EnumSource(Container.class)
     void claimHeadersSentByTheClientAreRemovedWhenTheTokenLacksTheClaim(Container container) throws Exception {
         HttpResponse<String> response = harnesses.get(container).send(harnesses.get(container).request("/echo")
-                .header("authorization", "Bearer " + Jwt.token(SECRET, claims(""))).header("x-tenant", "other"));
+                .header("authorization", "Bearer " + Jwts.token(SECRET, claims(""))).header("x-tenant", "other"));
 
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.body()).doesNotContain("header.x-tenant=");
@@ -152,28 +153,28 @@ class JwtPolicyTest {
         PolicyHarness harness = harnesses.get(container);
         String base = "\"iss\":\"https://auth.example.com\",\"aud\":\"orders\"";
 
-        assertThat(withToken(harness, Jwt.token(SECRET, "{" + base + ",\"exp\":" + Jwt.now(-30) + "}")).statusCode()).isEqualTo(200);
-        assertRejected(withToken(harness, Jwt.token(SECRET, "{" + base + ",\"exp\":" + Jwt.now(-90) + "}")), "token expired");
-        assertThat(withToken(harness, Jwt.token(SECRET, "{" + base + ",\"exp\":" + Jwt.now(300) + ",\"nbf\":" + Jwt.now(30) + "}"))
+        assertThat(withToken(harness, Jwts.token(SECRET, "{" + base + ",\"exp\":" + Jwts.now(-30) + "}")).statusCode()).isEqualTo(200);
+        assertRejected(withToken(harness, Jwts.token(SECRET, "{" + base + ",\"exp\":" + Jwts.now(-90) + "}")), "token expired");
+        assertThat(withToken(harness, Jwts.token(SECRET, "{" + base + ",\"exp\":" + Jwts.now(300) + ",\"nbf\":" + Jwts.now(30) + "}"))
                 .statusCode()).isEqualTo(200);
-        assertRejected(withToken(harness, Jwt.token(SECRET, "{" + base + ",\"exp\":" + Jwt.now(300) + ",\"nbf\":" + Jwt.now(90) + "}")),
+        assertRejected(withToken(harness, Jwts.token(SECRET, "{" + base + ",\"exp\":" + Jwts.now(300) + ",\"nbf\":" + Jwts.now(90) + "}")),
                 "token not yet valid");
-        assertRejected(withToken(harness, Jwt.token(SECRET, "{" + base + "}")), "token has no exp");
-        assertRejected(withToken(harness, Jwt.token(SECRET, "{" + base + ",\"exp\":\"soon\"}")), "malformed token");
+        assertRejected(withToken(harness, Jwts.token(SECRET, "{" + base + "}")), "token has no exp");
+        assertRejected(withToken(harness, Jwts.token(SECRET, "{" + base + ",\"exp\":\"soon\"}")), "malformed token");
     }
 
     @ParameterizedTest
     @EnumSource(Container.class)
     void issuerAndAudienceMustMatch(Container container) throws Exception {
         PolicyHarness harness = harnesses.get(container);
-        String exp = "\"exp\":" + Jwt.now(300);
+        String exp = "\"exp\":" + Jwts.now(300);
 
-        assertRejected(withToken(harness, Jwt.token(SECRET, "{\"iss\":\"https://evil.example.com\",\"aud\":\"orders\"," + exp + "}")),
+        assertRejected(withToken(harness, Jwts.token(SECRET, "{\"iss\":\"https://evil.example.com\",\"aud\":\"orders\"," + exp + "}")),
                 "wrong issuer");
-        assertRejected(withToken(harness, Jwt.token(SECRET, "{\"aud\":\"orders\"," + exp + "}")), "wrong issuer");
-        assertRejected(withToken(harness, Jwt.token(SECRET, "{\"iss\":\"https://auth.example.com\",\"aud\":\"billing\"," + exp + "}")),
+        assertRejected(withToken(harness, Jwts.token(SECRET, "{\"aud\":\"orders\"," + exp + "}")), "wrong issuer");
+        assertRejected(withToken(harness, Jwts.token(SECRET, "{\"iss\":\"https://auth.example.com\",\"aud\":\"billing\"," + exp + "}")),
                 "wrong audience");
-        assertThat(withToken(harness, Jwt.token(SECRET, "{\"iss\":\"https://auth2.example.com\",\"aud\":[\"billing\",\"orders\"],"
+        assertThat(withToken(harness, Jwts.token(SECRET, "{\"iss\":\"https://auth2.example.com\",\"aud\":[\"billing\",\"orders\"],"
                 + exp + "}")).statusCode()).isEqualTo(200);
     }
 
@@ -182,17 +183,17 @@ class JwtPolicyTest {
     void forgedAndMalformedTokensAreRejected(Container container) throws Exception {
         PolicyHarness harness = harnesses.get(container);
         byte[] secret = SECRET.getBytes(StandardCharsets.UTF_8);
-        String good = Jwt.token(SECRET, claims(""));
+        String good = Jwts.token(SECRET, claims(""));
         String[] parts = good.split("\\.");
-        String tampered = parts[0] + "." + Jwt.part(claims("\"admin\":true")) + "." + parts[2];
-        String noneAlg = Jwt.part("{\"alg\":\"none\"}") + "." + parts[1] + ".";
-        String noneSigned = Jwt.token(secret, "{\"alg\":\"none\"}", claims(""));
-        String hs512 = Jwt.token(secret, "{\"alg\":\"HS512\"}", claims(""));
+        String tampered = parts[0] + "." + Jwts.part(claims("\"admin\":true")) + "." + parts[2];
+        String noneAlg = Jwts.part("{\"alg\":\"none\"}") + "." + parts[1] + ".";
+        String noneSigned = Jwts.token(secret, "{\"alg\":\"none\"}", claims(""));
+        String hs512 = Jwts.token(secret, "{\"alg\":\"HS512\"}", claims(""));
         char last = parts[2].charAt(parts[2].length() - 1);
         String otherSignature = parts[0] + "." + parts[1] + "." + parts[2].substring(0, parts[2].length() - 1)
                 + (last == 'A' ? 'E' : 'A');
 
-        assertRejected(withToken(harness, Jwt.token("another-secret-of-at-least-32-bytes!!", claims(""))), "bad signature");
+        assertRejected(withToken(harness, Jwts.token("another-secret-of-at-least-32-bytes!!", claims(""))), "bad signature");
         assertRejected(withToken(harness, tampered), "bad signature");
         assertRejected(withToken(harness, otherSignature), "bad signature");
         assertRejected(withToken(harness, noneAlg), "malformed token");
@@ -200,8 +201,8 @@ class JwtPolicyTest {
         assertRejected(withToken(harness, hs512), "unsupported algorithm");
         assertRejected(withToken(harness, parts[0] + "." + parts[1]), "malformed token");
         assertRejected(withToken(harness, parts[0] + ".!!!." + parts[2]), "malformed token");
-        assertRejected(withToken(harness, Jwt.token(secret, Jwt.HS256, "[1,2]")), "malformed token");
-        assertRejected(withToken(harness, Jwt.token(secret, Jwt.HS256, "{\"exp\":1")), "malformed token");
+        assertRejected(withToken(harness, Jwts.token(secret, Jwts.HS256, "[1,2]")), "malformed token");
+        assertRejected(withToken(harness, Jwts.token(secret, Jwts.HS256, "{\"exp\":1")), "malformed token");
         assertThat(harness.counter("jwt.rejected", "jwt")).isGreaterThanOrEqualTo(10);
     }
 
@@ -213,13 +214,13 @@ class JwtPolicyTest {
     void signaturesOfEveryLengthVerifyUnderALongSecret() throws Exception {
         for (int length = 0; length <= 200; length++) {
             String payload = "{\"p\":\"" + "x".repeat(length) + "\"}";
-            String token = Jwt.token(LONG_SECRET, Jwt.HS256, payload);
+            String token = Jwts.token(LONG_SECRET, Jwts.HS256, payload);
             HttpResponse<String> response = longSecret.send(longSecret.request("/echo").header("x-token", token));
 
             assertThat(response.statusCode()).as("payload of %d bytes", payload.length()).isEqualTo(200);
             assertThat(response.body()).doesNotContain("header.x-token=");
         }
-        String wrongKey = Jwt.token(SECRET.getBytes(StandardCharsets.UTF_8), Jwt.HS256, "{}");
+        String wrongKey = Jwts.token(SECRET.getBytes(StandardCharsets.UTF_8), Jwts.HS256, "{}");
         assertThat(longSecret.send(longSecret.request("/echo").header("x-token", wrongKey)).statusCode()).isEqualTo(401);
     }
 
@@ -232,7 +233,7 @@ class JwtPolicyTest {
     void aSecondAuthorizationHeaderIsRefusedAsAnAttack(Container container) throws Exception {
         PolicyHarness harness = harnesses.get(container);
         int calls = harness.app().calls();
-        String good = Jwt.token(SECRET, claims(""));
+        String good = Jwts.token(SECRET, claims(""));
 
         assertRejected(withAuthorizations(harness, "Bearer " + good, "Basic YTpi"), "more than one authorization header");
         assertRejected(withAuthorizations(harness, "Bearer " + good, "Bearer " + good), "more than one authorization header");
@@ -244,7 +245,7 @@ class JwtPolicyTest {
     void aValueWithMoreThanOneCredentialIsRefused(Container container) throws Exception {
         PolicyHarness harness = harnesses.get(container);
         int calls = harness.app().calls();
-        String good = Jwt.token(SECRET, claims(""));
+        String good = Jwts.token(SECRET, claims(""));
 
         assertRejected(withToken(harness, good + ", Basic YTpi"), "malformed token");
         assertRejected(withToken(harness, good + " Bearer " + good), "malformed token");
@@ -253,8 +254,8 @@ class JwtPolicyTest {
 
     @Test
     void withCheckAllTwoValidTokensPassWithTheClaimsOfTheFirst() throws Exception {
-        String first = Jwt.token(SECRET, claims("").replace("user-42", "user-1"));
-        String second = Jwt.token(SECRET, claims("").replace("user-42", "user-2"));
+        String first = Jwts.token(SECRET, claims("").replace("user-42", "user-1"));
+        String second = Jwts.token(SECRET, claims("").replace("user-42", "user-2"));
         HttpResponse<String> response = withAuthorizations(checkAll, "Bearer " + first, "Bearer " + second);
 
         assertThat(response.statusCode()).isEqualTo(200);
@@ -264,8 +265,8 @@ class JwtPolicyTest {
     @Test
     void withCheckAllOneRefusedValueRefusesTheRequest() throws Exception {
         int calls = checkAll.app().calls();
-        String good = Jwt.token(SECRET, claims(""));
-        String expired = Jwt.token(SECRET, "{\"iss\":\"https://auth.example.com\",\"aud\":\"orders\",\"exp\":" + Jwt.now(-600) + "}");
+        String good = Jwts.token(SECRET, claims(""));
+        String expired = Jwts.token(SECRET, "{\"iss\":\"https://auth.example.com\",\"aud\":\"orders\",\"exp\":" + Jwts.now(-600) + "}");
         HttpResponse<String> goodThenBasic = withAuthorizations(checkAll, "Bearer " + good, "Basic YTpi");
         HttpResponse<String> basicThenGood = withAuthorizations(checkAll, "Basic YTpi", "Bearer " + good);
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.wasmgate.abi.testing.Poll;
 import io.wasmgate.filter.policies.PolicyHarness.Container;
 import java.util.EnumMap;
 import java.util.Map;
@@ -69,7 +70,7 @@ class MetricsPolicyTest {
         harness.send(harness.request("/api/orders").method("OPTIONS", java.net.http.HttpRequest.BodyPublishers.noBody())
                 .header("origin", "https://evil.example.com").header("access-control-request-method", "GET"));
 
-        PolicyHarness.until("every request to be counted", () -> count(harness, "route_requests.api.2xx") == 2
+        Poll.until("every request to be counted", () -> count(harness, "route_requests.api.2xx") == 2
                 && count(harness, "route_requests.api.4xx") == 1 && count(harness, "route_requests.health.2xx") == 1
                 && count(harness, "route_requests.other.2xx") == 1 && count(harness, "route_requests.errors.4xx") == 1
                 && count(harness, "route_requests.errors.5xx") == 1 && count(harness, "route_requests.errors.3xx") == 1);

@@ -5,13 +5,14 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.wasmgate.abi.config.PluginConfig;
 import io.wasmgate.abi.services.HostServices;
 import io.wasmgate.abi.spi.CalloutClient;
+import io.wasmgate.abi.testing.CapturingLog;
+import io.wasmgate.abi.wire.LogLevel;
 import io.wasmgate.filter.PluginLineup;
 import io.wasmgate.filter.PluginRelease;
 import io.wasmgate.filter.ProxyWasmFilter;
 import io.wasmgate.filter.callout.JettyCalloutClient;
 import io.wasmgate.filter.config.PluginChainConfig;
 import io.wasmgate.filter.config.YamlConfigLoader;
-import io.wasmgate.filter.testing.CapturingLog;
 import io.wasmgate.filter.testing.JettyServer;
 import io.wasmgate.filter.testing.TestServer;
 import io.wasmgate.filter.testing.TomcatServer;
@@ -27,7 +28,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 
 /**
@@ -100,7 +100,7 @@ final class PolicyHarness implements AutoCloseable {
     private List<PluginRelease> startAll(List<PluginConfig> configs) {
         List<PluginRelease> releases = new ArrayList<>();
         for (PluginConfig config : configs) {
-            CapturingLog log = new CapturingLog();
+            CapturingLog log = new CapturingLog(LogLevel.INFO);
             logs.put(config.name(), log);
             PluginRelease release = PluginRelease.start(withLog(config, log), null, services);
             started.add(release);
@@ -126,7 +126,7 @@ final class PolicyHarness implements AutoCloseable {
             harness.startPlugins(yaml);
         } catch (RuntimeException | IOException e) {
             StringBuilder text = new StringBuilder(String.valueOf(e.getMessage()));
-            harness.logs.values().forEach(log -> log.lines().forEach(line -> text.append('\n').append(line)));
+            harness.logs.values().forEach(log -> log.texts().forEach(line -> text.append('\n').append(line)));
             return text.toString();
         } finally {
             try {
@@ -136,17 +136,6 @@ final class PolicyHarness implements AutoCloseable {
             }
         }
         throw new AssertionError("the configuration was accepted:\n" + yaml);
-    }
-
-    /** Waits (at most 10 s) until {@code condition} holds; fails naming {@code what}. */
-    static void until(String what, Callable<Boolean> condition) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (!condition.call()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.sleep(20);
-        }
     }
 
     /** A request to {@code path} under the application's context ({@code /app}). */
@@ -178,7 +167,7 @@ final class PolicyHarness implements AutoCloseable {
 
     /** What plugin {@code name} logged (info and above). */
     List<String> log(String name) {
-        return logs.get(name).lines();
+        return logs.get(name).texts();
     }
 
     @Override

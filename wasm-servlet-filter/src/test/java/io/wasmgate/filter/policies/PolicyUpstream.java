@@ -122,6 +122,7 @@ final class PolicyUpstream implements AutoCloseable {
                 }
                 case "Bearer slow" -> {
                     try {
+                        // Part of the scenario: an authorization service slower than the policy's timeout.
                         Thread.sleep(3000);
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();

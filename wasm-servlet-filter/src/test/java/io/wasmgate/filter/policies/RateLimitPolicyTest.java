@@ -2,6 +2,7 @@ package io.wasmgate.filter.policies;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.wasmgate.abi.testing.Poll;
 import io.wasmgate.filter.policies.PolicyHarness.Container;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
@@ -138,11 +139,11 @@ class RateLimitPolicyTest {
     /** Keyed by the client address (all tests share 127.0.0.1): two tokens, one more every 400 ms. */
     @Test
     void tokensComeBackWithEachFill() throws Exception {
-        PolicyHarness.until("a full bucket", () -> refilling.get("/echo").statusCode() == 200
+        Poll.until("a full bucket", () -> refilling.get("/echo").statusCode() == 200
                 && refilling.get("/echo").statusCode() == 200);
         assertThat(refilling.get("/echo").statusCode()).isEqualTo(429);
 
-        PolicyHarness.until("the next fill", () -> refilling.get("/echo").statusCode() == 200);
+        Poll.until("the next fill", () -> refilling.get("/echo").statusCode() == 200);
         assertThat(refilling.get("/echo").statusCode()).as("one token per fill").isEqualTo(429);
     }
 }

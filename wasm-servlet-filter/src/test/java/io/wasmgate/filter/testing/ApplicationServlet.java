@@ -214,6 +214,7 @@ public final class ApplicationServlet extends HttpServlet {
             out.flush();
             if (delay > 0) {
                 try {
+                    // Part of the scenario: an application that streams its chunks ?delay= apart.
                     Thread.sleep(delay);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
