@@ -37,7 +37,11 @@ public final class CallWatchdog implements AutoCloseable {
     }
 
     private void scan() {
-        long now = System.nanoTime();
+        scan(System.nanoTime());
+    }
+
+    /** One scan at {@code now} ({@link System#nanoTime()} time); the scheduler runs it every few milliseconds. */
+    void scan(long now) {
         for (Guard guard : guards) {
             guard.interruptIfOverdue(now);
         }

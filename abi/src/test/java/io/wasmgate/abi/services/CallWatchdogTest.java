@@ -35,18 +35,41 @@ class CallWatchdogTest {
         assertThat(Thread.currentThread().isInterrupted()).isFalse();
     }
 
+    /** A watchdog that scans only when the test calls {@link CallWatchdog#scan(long)}, at the times it chooses. */
+    private static CallWatchdog scannedByHand() {
+        ScheduledExecutorService never = Executors.newSingleThreadScheduledExecutor();
+        CallWatchdog watchdog = new CallWatchdog(never);
+        never.shutdownNow();
+        return watchdog;
+    }
+
     @Test
-    void callsThatEachEndInTimeAreNotAddedUpIntoAnOverrun() throws InterruptedException {
-        CallWatchdog.Guard guard = watchdog.guard(20_000_000L);
-        long until = System.nanoTime() + 200_000_000L;
-        int calls = 0;
-        while (System.nanoTime() < until) {
-            guard.enter();
-            // The scenario: each call takes about 1 ms, well inside its 20 ms budget, for 200 ms in all.
-            Thread.sleep(1);
-            assertThat(guard.exit()).as("call %d", calls).isFalse();
-            calls++;
-        }
+    void callsThatEachEndInTimeAreNotAddedUpIntoAnOverrun() {
+        CallWatchdog watchdog = scannedByHand();
+        CallWatchdog.Guard guard = watchdog.guard(20);
+        guard.enter();
+        watchdog.scan(0);
+        assertThat(guard.exit()).isFalse();
+        guard.enter();
+        watchdog.scan(15);
+        watchdog.scan(30);
+
+        assertThat(guard.exit()).as("a newer call seen since 15 has run for 15, not 30").isFalse();
+        assertThat(Thread.currentThread().isInterrupted()).isFalse();
+    }
+
+    @Test
+    void aCallSeenRunningForItsDeadlineIsInterrupted() {
+        CallWatchdog watchdog = scannedByHand();
+        CallWatchdog.Guard guard = watchdog.guard(20);
+        guard.enter();
+        watchdog.scan(0);
+        watchdog.scan(19);
+        assertThat(Thread.currentThread().isInterrupted()).isFalse();
+        watchdog.scan(20);
+
+        assertThat(Thread.currentThread().isInterrupted()).isTrue();
+        assertThat(guard.exit()).isTrue();
         assertThat(Thread.currentThread().isInterrupted()).isFalse();
     }
 
