@@ -117,18 +117,33 @@ final class FilterChainRun {
         this.clientHasBody = !RequestHeadersAdapter.endsWithHeaders(request);
         this.suspension = new Suspension(request, this::pauseExpiredWhileSuspended, () -> asyncEnded(false), () -> asyncEnded(true));
         this.effects = new PluginEffects(suspension);
-        List<Plugin> plugins = lineup.plugins().stream().map(PluginRelease::pick).toList();
-        this.requestBodyEditable = plugins.stream().anyMatch(plugin -> Stage.seesBody(plugin, Direction.REQUEST));
-        boolean responseEditable = plugins.stream().anyMatch(plugin -> Stage.seesBody(plugin, Direction.RESPONSE));
+        // Loops, not streams: this runs once per request, and the stream pipelines were a visible share of it.
+        List<PluginRelease> releases = lineup.plugins();
+        List<Plugin> plugins = new ArrayList<>(releases.size());
+        boolean requestEditable = false;
+        boolean responseEditable = false;
+        for (PluginRelease release : releases) {
+            Plugin plugin = release.pick();
+            plugins.add(plugin);
+            requestEditable |= Stage.seesBody(plugin, Direction.REQUEST);
+            responseEditable |= Stage.seesBody(plugin, Direction.RESPONSE);
+        }
+        this.requestBodyEditable = requestEditable;
         this.sink = new ResponseSink(response, "HEAD".equals(request.getMethod()), responseEditable);
         this.facts = new ExchangeFacts(requestHeaders, sink);
         ExchangeAttributes attributes = new ExchangeAttributes(facts, request);
-        List<Stage> stages = plugins.stream().map(plugin -> new Stage(effects, attributes, plugin)).toList();
-        List<Stage> logStages = lineup.logPlugins().stream()
-                .map(release -> new Stage(effects, attributes, release.pick())).toList();
+        List<Stage> stages = new ArrayList<>(plugins.size());
+        List<Stage> reversed = new ArrayList<>(plugins.size());
+        for (Plugin plugin : plugins) {
+            Stage stage = new Stage(effects, attributes, plugin);
+            stages.add(stage);
+            reversed.add(0, stage);
+        }
+        List<Stage> logStages = new ArrayList<>(lineup.logPlugins().size());
+        for (PluginRelease release : lineup.logPlugins()) {
+            logStages.add(new Stage(effects, attributes, release.pick()));
+        }
         this.logPhase = new LogPhase(stages, logStages);
-        List<Stage> reversed = new ArrayList<>(stages);
-        Collections.reverse(reversed);
         this.requestFlow = new Flow(Direction.REQUEST, stages, effects, this::requestArrived);
         this.responseFlow = new Flow(Direction.RESPONSE, reversed, effects, sink);
         this.requestWrapper = new WasmRequestWrapper(request, this, requestHeaders,
