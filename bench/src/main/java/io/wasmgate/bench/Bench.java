@@ -4,9 +4,12 @@ import io.wasmgate.abi.config.Engine;
 import io.wasmgate.abi.config.ModuleSource;
 import io.wasmgate.abi.config.PluginConfig;
 import io.wasmgate.abi.config.PluginLog;
+import io.wasmgate.abi.plugin.Plugin;
+import io.wasmgate.abi.plugin.StreamContext;
 import io.wasmgate.abi.spi.Headers;
 import io.wasmgate.abi.spi.HttpExchange;
 import io.wasmgate.abi.spi.LocalReply;
+import io.wasmgate.abi.wire.FilterHeadersStatus;
 import io.wasmgate.abi.wire.LogLevel;
 import io.wasmgate.abi.wire.StreamType;
 import java.util.ArrayList;
@@ -59,6 +62,22 @@ final class Bench {
                 .withEngine(engine)
                 .withInstances(1)
                 .withLog(log);
+    }
+
+    /**
+     * The request every lifecycle benchmark measures: a new stream on {@code plugin}, {@code request} (end of
+     * stream: a GET), {@code response}, log, done. Fails if the plugin did not let both continue.
+     */
+    static Headers lifecycle(Plugin plugin, HttpExchange exchange, Headers request, Headers response) {
+        StreamContext stream = plugin.newStream(exchange);
+        FilterHeadersStatus onRequest = stream.onRequestHeaders(request, true);
+        FilterHeadersStatus onResponse = stream.onResponseHeaders(response, false);
+        stream.onLog();
+        stream.onDone();
+        if (onRequest != FilterHeadersStatus.CONTINUE || onResponse != FilterHeadersStatus.CONTINUE || stream.failed()) {
+            throw new IllegalStateException("the stream did not continue: " + onRequest + ", " + onResponse);
+        }
+        return response;
     }
 
     /** A GET as a servlet container would hand it over: 4 pseudo-headers and 4 ordinary ones. */

@@ -2,10 +2,8 @@ package io.wasmgate.bench;
 
 import io.wasmgate.abi.config.Engine;
 import io.wasmgate.abi.plugin.Plugin;
-import io.wasmgate.abi.plugin.StreamContext;
 import io.wasmgate.abi.services.HostServices;
 import io.wasmgate.abi.spi.Headers;
-import io.wasmgate.abi.wire.FilterHeadersStatus;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -76,14 +74,6 @@ public class LifecycleBenchmark {
     }
 
     private Headers request(Headers response) {
-        StreamContext stream = plugin.newStream(exchange);
-        FilterHeadersStatus onRequest = stream.onRequestHeaders(Bench.requestHeaders(), true);
-        FilterHeadersStatus onResponse = stream.onResponseHeaders(response, false);
-        stream.onLog();
-        stream.onDone();
-        if (onRequest != FilterHeadersStatus.CONTINUE || onResponse != FilterHeadersStatus.CONTINUE || stream.failed()) {
-            throw new IllegalStateException("the stream did not continue: " + onRequest + ", " + onResponse);
-        }
-        return response;
+        return Bench.lifecycle(plugin, exchange, Bench.requestHeaders(), response);
     }
 }

@@ -2,13 +2,11 @@ package io.wasmgate.bench;
 
 import io.wasmgate.abi.config.PluginConfig;
 import io.wasmgate.abi.config.PluginLog;
-import io.wasmgate.abi.plugin.StreamContext;
 import io.wasmgate.abi.plugin.Plugin;
 import io.wasmgate.abi.services.HostServices;
 import io.wasmgate.abi.spi.Headers;
 import io.wasmgate.abi.config.Engine;
 import io.wasmgate.abi.config.ModuleSource;
-import io.wasmgate.abi.wire.FilterHeadersStatus;
 import io.wasmgate.abi.wire.LogLevel;
 import java.io.IOException;
 import java.io.InputStream;
@@ -94,15 +92,7 @@ public class SdkModuleBenchmark {
     }
 
     private Headers request(Headers requestHeaders, Headers response) {
-        StreamContext stream = plugin.newStream(exchange);
-        FilterHeadersStatus onRequest = stream.onRequestHeaders(requestHeaders, true);
-        FilterHeadersStatus onResponse = stream.onResponseHeaders(response, false);
-        stream.onLog();
-        stream.onDone();
-        if (onRequest != FilterHeadersStatus.CONTINUE || onResponse != FilterHeadersStatus.CONTINUE || stream.failed()) {
-            throw new IllegalStateException("the stream did not continue: " + onRequest + ", " + onResponse);
-        }
-        return response;
+        return Bench.lifecycle(plugin, exchange, requestHeaders, response);
     }
 
     /** The classpath resource of an SDK module by short name. */
