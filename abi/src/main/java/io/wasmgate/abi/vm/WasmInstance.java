@@ -48,7 +48,7 @@ public final class WasmInstance {
             instance = Instance.builder(code.module())
                     .withImportValues(ImportValues.builder().withFunctions(hostFunctions).build())
                     .withMachineFactory(code.machineFactory())
-                    .withMemoryFactory(ByteArrayMemory::new)
+                    .withMemoryFactory(limits -> FlatMemory.fits(limits) ? new FlatMemory(limits) : new ByteArrayMemory(limits))
                     .withMemoryLimits(memoryLimits(plugin, code, maxPages))
                     .withStart(false)
                     .build();
