@@ -70,8 +70,9 @@ main() {
   mkdir -p "$(dirname "$OUT")"
   start upstream 18080 http://127.0.0.1:18080/ "$OUT.upstream.log" \
     "${JVM[@]}" -cp bench/target/benchmarks.jar io.wasmgate.bench.load.LoadUpstream 18080
+  # the gateway as load.sh starts it: huge guest methods JIT-compiled, plugin info lines dropped
   start gateway "$port" "http://127.0.0.1:$((port + 1000))/ready" "$OUT.gateway.log" \
-    "${JVM[@]}" -jar jetty-gateway/target/jetty-gateway.jar --config "$CONFIG"
+    "${JVM[@]}" -XX:-DontCompileHugeMethods -Dorg.slf4j.simpleLogger.log.wasmgate.plugin=warn -jar jetty-gateway/target/jetty-gateway.jar --config "$CONFIG"
   local gateway=${PID_ON_PORT[$port]}
 
   echo "warm-up: $WARMUP at 16 connections"
