@@ -17,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -79,6 +80,16 @@ class ProxyBehaviourTest {
         assertThat(response.headers().firstValue("proxy-authenticate")).isEmpty();
         assertThat(response.headers().firstValue("x-policy")).hasValue("ran");
         assertThat(raw).startsWith("HTTP/1.1 200").doesNotContainIgnoringCase("x-hop-listed");
+    }
+
+    @Test
+    void requestHeadersThePolicyLeavesReachTheUpstreamInTheClientsOrderWithEveryValue() throws Exception {
+        rawExchange("GET /order HTTP/1.1\r\nX-First: 1\r\nHost: gw\r\nX-Repeat: a\r\nX-Mixed-Case: Value B\r\n"
+                + "x-repeat: c\r\nConnection: close\r\n\r\n");
+
+        List<String> received = upstream.last().headers().stream().filter(field -> field.getName().startsWith("x-")
+                && !field.getName().startsWith("x-forwarded")).map(field -> field.getName() + ": " + field.getValue()).toList();
+        assertThat(received).containsExactly("x-first: 1", "x-repeat: a", "x-repeat: c", "x-mixed-case: Value B");
     }
 
     @Test

@@ -4,7 +4,6 @@ import io.wasmgate.abi.spi.Headers;
 import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
-import java.util.Collections;
 import java.util.Enumeration;
 import java.util.Locale;
 
@@ -23,7 +22,10 @@ final class RequestHeadersAdapter {
         headers.add(":path", query == null ? request.getRequestURI() : request.getRequestURI() + "?" + query);
         headers.add(":authority", authority(request));
         headers.add(":scheme", request.getScheme());
-        for (String name : Collections.list(request.getHeaderNames())) {
+        // Enumerated in place, not copied into a list first: this runs for every request.
+        Enumeration<String> names = request.getHeaderNames();
+        while (names.hasMoreElements()) {
+            String name = names.nextElement();
             String lower = name.toLowerCase(Locale.ROOT);
             if (lower.equals("host")) {
                 continue;
