@@ -599,13 +599,18 @@ final class FilterChainRun {
             int to = Math.min(bytes.length, from + CHUNK);
             boolean last = to == bytes.length;
             if (to > from || (last && dataEnds)) {
-                responseFlow.push(new DataFrame(Arrays.copyOfRange(bytes, from, to), last && dataEnds));
+                responseFlow.push(new DataFrame(chunk(bytes, from, to), last && dataEnds));
             }
             from = to;
         } while (from < bytes.length);
         if (trailers != null) {
             responseFlow.push(new TrailersFrame(trailers));
         }
+    }
+
+    /** Bytes {@code from} to {@code to} of {@code bytes}, which the run owns: all of them need no copy. */
+    private static byte[] chunk(byte[] bytes, int from, int to) {
+        return from == 0 && to == bytes.length ? bytes : Arrays.copyOfRange(bytes, from, to);
     }
 
     private void requestArrived(Frame frame) {
