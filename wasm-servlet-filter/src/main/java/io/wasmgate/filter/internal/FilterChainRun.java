@@ -767,7 +767,7 @@ final class FilterChainRun {
 
     /** The exchange is over: the log phase runs; later effects are ignored. */
     private void finish() {
-        if (facts.finishedAt().isPresent()) {
+        if (facts.ended()) {
             return;
         }
         phase = Phase.DONE;
