@@ -33,6 +33,10 @@ final class ClientRequest extends HttpServletRequestWrapper {
 
     /** The lower-case names of the hop-by-hop headers of a request whose {@code Connection} has these values. */
     static Set<String> hopByHop(List<String> connection) {
+        if (connection.isEmpty()) {
+            // Most requests name no header in Connection: the fixed set serves them without a copy.
+            return HOP_BY_HOP;
+        }
         Set<String> names = new HashSet<>(HOP_BY_HOP);
         for (String value : connection) {
             for (String token : value.split(",")) {
