@@ -111,7 +111,8 @@ final class FilterChainRun {
     FilterChainRun(HttpServletRequest request, HttpServletResponse response, PluginLineup lineup) {
         this.request = request;
         this.response = response;
-        this.requestHeaders = RequestHeadersAdapter.from(request);
+        RequestHeadersAdapter.ClientHeaders clientHeaders = RequestHeadersAdapter.read(request);
+        this.requestHeaders = clientHeaders.map();
         this.grpc = LocalReplies.isGrpc(requestHeaders);
         this.upgrade = isUpgrade(request);
         this.clientHasBody = !RequestHeadersAdapter.endsWithHeaders(request);
@@ -146,7 +147,7 @@ final class FilterChainRun {
         this.logPhase = new LogPhase(stages, logStages);
         this.requestFlow = new Flow(Direction.REQUEST, stages, effects, this::requestArrived);
         this.responseFlow = new Flow(Direction.RESPONSE, reversed, effects, sink);
-        this.requestWrapper = new WasmRequestWrapper(request, this, requestHeaders,
+        this.requestWrapper = new WasmRequestWrapper(request, this, requestHeaders, clientHeaders.names(),
                 new RequestFraming(request, requestHeaders, requestBody, requestBodyEditable, clientHasBody));
         this.responseWrapper = new BufferingResponseWrapper(response, this);
     }

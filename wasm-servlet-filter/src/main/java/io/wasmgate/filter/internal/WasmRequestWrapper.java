@@ -26,7 +26,6 @@ import java.util.Collections;
 import java.util.Enumeration;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -42,6 +41,8 @@ final class WasmRequestWrapper extends HttpServletRequestWrapper {
 
     private final FilterChainRun run;
     private final Headers headers;
+    /** The container's header names, lower-cased, as the run read them when it built {@link #headers}. */
+    private final List<String> clientHeaderNames;
     private final RequestFraming framing;
     private final int unchanged;
     private final String originalPath;
@@ -51,10 +52,12 @@ final class WasmRequestWrapper extends HttpServletRequestWrapper {
     private Map<String, String[]> parameters;
     private MultipartBody multipart;
 
-    WasmRequestWrapper(HttpServletRequest request, FilterChainRun run, Headers headers, RequestFraming framing) {
+    WasmRequestWrapper(HttpServletRequest request, FilterChainRun run, Headers headers, List<String> clientHeaderNames,
+            RequestFraming framing) {
         super(request);
         this.run = run;
         this.headers = headers;
+        this.clientHeaderNames = clientHeaderNames;
         this.framing = framing;
         this.unchanged = headers.changes();
         this.originalPath = pseudo(":path");
@@ -235,9 +238,9 @@ final class WasmRequestWrapper extends HttpServletRequestWrapper {
         // handful of names, each added once), leaving out pseudo-headers and framing headers as they come.
         List<String> names = new ArrayList<>();
         if (headersUnchanged()) {
-            Enumeration<String> container = super.getHeaderNames();
-            while (container.hasMoreElements()) {
-                addHeaderName(names, container.nextElement().toLowerCase(Locale.ROOT));
+            // The container's names were read with the map and do not change: it is not asked again.
+            for (int i = 0; i < clientHeaderNames.size(); i++) {
+                addHeaderName(names, clientHeaderNames.get(i));
             }
         } else {
             for (HeaderField field : headers.fields()) {
