@@ -2,6 +2,7 @@ package io.wasmgate.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.wasmgate.abi.testing.RawResponse;
 import io.wasmgate.gateway.testing.GatewayFixture;
 import io.wasmgate.gateway.testing.Upstream;
 import java.io.BufferedReader;
@@ -17,6 +18,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -79,6 +83,29 @@ class ProxyBehaviourTest {
         assertThat(response.headers().firstValue("proxy-authenticate")).isEmpty();
         assertThat(response.headers().firstValue("x-policy")).hasValue("ran");
         assertThat(raw).startsWith("HTTP/1.1 200").doesNotContainIgnoringCase("x-hop-listed");
+    }
+
+    @Test
+    void requestHeadersThePolicyLeavesReachTheUpstreamInTheClientsOrderWithEveryValue() throws Exception {
+        rawExchange("GET /order HTTP/1.1\r\nX-First: 1\r\nHost: gw\r\nX-Repeat: a\r\nX-Mixed-Case: Value B\r\n"
+                + "x-repeat: c\r\nConnection: close\r\n\r\n");
+
+        List<String> received = upstream.last().headers().stream().filter(field -> field.getName().startsWith("x-")
+                && !field.getName().startsWith("x-forwarded")).map(field -> field.getName() + ": " + field.getValue()).toList();
+        assertThat(received).containsExactly("x-first: 1", "x-repeat: a", "x-repeat: c", "x-mixed-case: Value B");
+    }
+
+    @Test
+    void responseHeadersThePolicyLeavesReachTheClientAsTheUpstreamSentThemBesideTheOneItAdds() throws Exception {
+        RawResponse response = RawResponse.parseAll(rawExchange("GET /repeated HTTP/1.1\r\nHost: gw\r\nConnection: close\r\n\r\n"))
+                .get(0);
+
+        assertThat(response.headers()).filteredOn(header -> header.getKey().toLowerCase(Locale.ROOT).startsWith("x-"))
+                .extracting(header -> header.getKey().toLowerCase(Locale.ROOT) + ": " + header.getValue())
+                .containsExactlyInAnyOrder("x-upstream: backend", "x-repeated: one", "x-repeated: Two", "x-policy: ran");
+        assertThat(response.headers()).filteredOn(header -> header.getKey().equalsIgnoreCase("x-repeated"))
+                .extracting(Map.Entry::getValue).containsExactly("one", "Two");
+        assertThat(response.body()).isEqualTo("repeated");
     }
 
     @Test

@@ -245,6 +245,16 @@ class RequestCanonicalTest {
     }
 
     @Test
+    void hopByHopHeadersAreHiddenFromThePluginsHoweverTheClientSpellsThem() throws Exception {
+        Reply seen = get("/checked/hop-case", "x-test-action: echo-request", "eXpEcT: 100-continue",
+                "cOnNeCtIoN: close, X-Listed", "x-LISTED: 1");
+
+        assertThat(seen.header("x-seen-expect")).isEmpty();
+        assertThat(seen.header("x-seen-connection")).isEmpty();
+        assertThat(checked.last("/checked/hop-case").header("x-listed")).isNull();
+    }
+
+    @Test
     void connectionCannotHideTheBodysFraming() throws Exception {
         Reply reply = Reply.parse(RecordingUpstream.exchange(port, "POST /checked/framing HTTP/1.1\r\nHost: gw\r\n"
                 + "Transfer-Encoding: chunked\r\nConnection: close, transfer-encoding, content-length, host\r\n\r\n"

@@ -584,6 +584,23 @@ abstract class FilterScenarios {
         assertThat(changed.lines()).containsExactlyInAnyOrderElementsOf(expected);
     }
 
+    @ParameterizedTest
+    @CsvSource({"none", "headers"})
+    void theApplicationSeesEachHeaderNameOnceInTheClientsOrderWithAllItsValues(String action) throws IOException {
+        String answer = exchangeRaw("GET /app/header-names HTTP/1.1\r\nX-First: 1\r\nHost: 127.0.0.1\r\nX-Repeat: a\r\n"
+                + "X-Mixed-Case: B\r\nx-repeat: c\r\nx-test-action: " + action + "\r\nConnection: close\r\n\r\n");
+
+        List<String> lines = RawResponse.parseAll(answer).get(0).body().lines().toList();
+        if (action.equals("none")) {
+            assertThat(lines).containsExactly("x-first=1", "host=127.0.0.1", "x-repeat=a,c", "x-mixed-case=B",
+                    "x-test-action=none", "connection=close");
+        } else {
+            // A plugin changed the map: the names come from it, where the authority leads.
+            assertThat(lines).containsExactly("host=127.0.0.1", "x-first=1", "x-repeat=a,c", "x-mixed-case=B",
+                    "x-test-action=headers", "connection=close", "x-added=yes", "x-replace=replaced");
+        }
+    }
+
     /** {@code Name=value} with the name lower-cased: containers spell unchanged names their own way. */
     private static String lowerCaseName(String line) {
         int eq = line.indexOf('=');

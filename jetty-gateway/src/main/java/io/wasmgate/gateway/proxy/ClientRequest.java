@@ -8,6 +8,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import org.eclipse.jetty.http.HttpHeader;
 
 /**
  * The client's request as the plugins and then the upstream proxy read it: without its hop-by-hop headers
@@ -33,6 +34,10 @@ final class ClientRequest extends HttpServletRequestWrapper {
 
     /** The lower-case names of the hop-by-hop headers of a request whose {@code Connection} has these values. */
     static Set<String> hopByHop(List<String> connection) {
+        if (connection.isEmpty()) {
+            // Most requests name no header in Connection: the fixed set serves them without a copy.
+            return HOP_BY_HOP;
+        }
         Set<String> names = new HashSet<>(HOP_BY_HOP);
         for (String value : connection) {
             for (String token : value.split(",")) {
@@ -46,7 +51,16 @@ final class ClientRequest extends HttpServletRequestWrapper {
     }
 
     private boolean hidden(String name) {
-        return hidden.contains(name.toLowerCase(Locale.ROOT));
+        return hidden.contains(lowerCase(name));
+    }
+
+    /**
+     * {@code name} in lower case. Asked for every header the plugins and the proxy read: a header Jetty
+     * knows (any case) has its lower-case name as a constant, so only other names are copied.
+     */
+    private static String lowerCase(String name) {
+        HttpHeader known = HttpHeader.CACHE.get(name);
+        return known != null ? known.lowerCaseName() : name.toLowerCase(Locale.ROOT);
     }
 
     @Override

@@ -34,6 +34,7 @@ import org.eclipse.jetty.util.component.LifeCycle;
  *   <li>{@code /stream}: sends "first", flushes, waits for {@link #releaseStream()}, then sends "last"</li>
  *   <li>{@code /upload}: reads the body and answers with its length and SHA-256</li>
  *   <li>{@code /big?bytes=N}: answers N bytes</li>
+ *   <li>{@code /repeated}: answers with a header sent twice, {@code x-repeated: one} and {@code X-Repeated: Two}</li>
  *   <li>{@code /hop}: answers with hop-by-hop headers that a proxy must remove</li>
  *   <li>{@code /module}: answers the bytes set with {@link #serveModule}</li>
  *   <li>anything else: {@code <name> <method> <path>}</li>
@@ -114,6 +115,10 @@ public final class Upstream implements AutoCloseable {
                 byte[] body = new byte[Integer.parseInt(query.getValue("bytes"))];
                 Arrays.fill(body, (byte) 'b');
                 response.write(true, ByteBuffer.wrap(body), callback);
+            } else if (path.equals("/repeated")) {
+                response.getHeaders().add("x-repeated", "one");
+                response.getHeaders().add("X-Repeated", "Two");
+                text(response, callback, "repeated");
             } else if (path.equals("/hop")) {
                 response.getHeaders().put("Connection", "x-hop-listed");
                 response.getHeaders().put("x-hop-listed", "secret");

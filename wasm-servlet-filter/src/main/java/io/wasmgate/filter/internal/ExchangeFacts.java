@@ -57,6 +57,11 @@ final class ExchangeFacts {
         codeDetails = details;
     }
 
+    /** {@code true} once the exchange is over. */
+    boolean ended() {
+        return finishedAt != null;
+    }
+
     Optional<Instant> finishedAt() {
         return Optional.ofNullable(finishedAt);
     }

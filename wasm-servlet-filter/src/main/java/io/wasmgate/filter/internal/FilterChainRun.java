@@ -111,7 +111,8 @@ final class FilterChainRun {
     FilterChainRun(HttpServletRequest request, HttpServletResponse response, PluginLineup lineup) {
         this.request = request;
         this.response = response;
-        this.requestHeaders = RequestHeadersAdapter.from(request);
+        RequestHeadersAdapter.ClientHeaders clientHeaders = RequestHeadersAdapter.read(request);
+        this.requestHeaders = clientHeaders.map();
         this.grpc = LocalReplies.isGrpc(requestHeaders);
         this.upgrade = isUpgrade(request);
         this.clientHasBody = !RequestHeadersAdapter.endsWithHeaders(request);
@@ -146,7 +147,7 @@ final class FilterChainRun {
         this.logPhase = new LogPhase(stages, logStages);
         this.requestFlow = new Flow(Direction.REQUEST, stages, effects, this::requestArrived);
         this.responseFlow = new Flow(Direction.RESPONSE, reversed, effects, sink);
-        this.requestWrapper = new WasmRequestWrapper(request, this, requestHeaders,
+        this.requestWrapper = new WasmRequestWrapper(request, this, requestHeaders, clientHeaders.names(),
                 new RequestFraming(request, requestHeaders, requestBody, requestBodyEditable, clientHasBody));
         this.responseWrapper = new BufferingResponseWrapper(response, this);
     }
@@ -599,13 +600,18 @@ final class FilterChainRun {
             int to = Math.min(bytes.length, from + CHUNK);
             boolean last = to == bytes.length;
             if (to > from || (last && dataEnds)) {
-                responseFlow.push(new DataFrame(Arrays.copyOfRange(bytes, from, to), last && dataEnds));
+                responseFlow.push(new DataFrame(chunk(bytes, from, to), last && dataEnds));
             }
             from = to;
         } while (from < bytes.length);
         if (trailers != null) {
             responseFlow.push(new TrailersFrame(trailers));
         }
+    }
+
+    /** Bytes {@code from} to {@code to} of {@code bytes}, which the run owns: all of them need no copy. */
+    private static byte[] chunk(byte[] bytes, int from, int to) {
+        return from == 0 && to == bytes.length ? bytes : Arrays.copyOfRange(bytes, from, to);
     }
 
     private void requestArrived(Frame frame) {
@@ -762,7 +768,7 @@ final class FilterChainRun {
 
     /** The exchange is over: the log phase runs; later effects are ignored. */
     private void finish() {
-        if (facts.finishedAt().isPresent()) {
+        if (facts.ended()) {
             return;
         }
         phase = Phase.DONE;

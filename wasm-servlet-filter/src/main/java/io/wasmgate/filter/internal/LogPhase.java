@@ -22,25 +22,38 @@ final class LogPhase {
     }
 
     void run() {
-        for (Stage stage : stages) {
-            quietly(stage, () -> stage.context().onLog());
+        // Indexed loops and static calls: no iterator or callback objects for each request.
+        for (int i = 0; i < stages.size(); i++) {
+            log(stages.get(i));
         }
-        for (Stage stage : logStages) {
-            quietly(stage, () -> stage.context().onLog());
+        for (int i = 0; i < logStages.size(); i++) {
+            log(logStages.get(i));
         }
-        for (Stage stage : stages) {
-            quietly(stage, () -> stage.context().onDone());
+        for (int i = 0; i < stages.size(); i++) {
+            done(stages.get(i));
         }
-        for (Stage stage : logStages) {
-            quietly(stage, () -> stage.context().onDone());
+        for (int i = 0; i < logStages.size(); i++) {
+            done(logStages.get(i));
         }
     }
 
-    private static void quietly(Stage stage, Runnable callback) {
+    private static void log(Stage stage) {
         try {
-            callback.run();
+            stage.context().onLog();
         } catch (RuntimeException e) {
-            LOG.warn("plugin '{}': the log phase failed", stage.name(), e);
+            failed(stage, e);
         }
+    }
+
+    private static void done(Stage stage) {
+        try {
+            stage.context().onDone();
+        } catch (RuntimeException e) {
+            failed(stage, e);
+        }
+    }
+
+    private static void failed(Stage stage, RuntimeException e) {
+        LOG.warn("plugin '{}': the log phase failed", stage.name(), e);
     }
 }

@@ -4,8 +4,9 @@ import io.wasmgate.abi.spi.Headers;
 import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
-import java.util.Collections;
+import java.util.ArrayList;
 import java.util.Enumeration;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -14,17 +15,29 @@ import java.util.Locale;
  * headers as separate entries. {@code host} becomes {@code :authority}.
  */
 final class RequestHeadersAdapter {
+    /**
+     * The client's headers, read from the container once: the map the plugins get, and the container's
+     * header names, lower-cased, in its order ({@code host} included), for an application that asks for
+     * the names while the plugins left the map as it was.
+     */
+    record ClientHeaders(Headers map, List<String> names) {}
+
     private RequestHeadersAdapter() {}
 
-    static Headers from(HttpServletRequest request) {
+    static ClientHeaders read(HttpServletRequest request) {
         Headers headers = new Headers();
+        List<String> lowerNames = new ArrayList<>();
         String query = request.getQueryString();
         headers.add(":method", request.getMethod());
         headers.add(":path", query == null ? request.getRequestURI() : request.getRequestURI() + "?" + query);
         headers.add(":authority", authority(request));
         headers.add(":scheme", request.getScheme());
-        for (String name : Collections.list(request.getHeaderNames())) {
+        // One pass over the container's headers for every request: the names are kept as they go by.
+        Enumeration<String> names = request.getHeaderNames();
+        while (names.hasMoreElements()) {
+            String name = names.nextElement();
             String lower = name.toLowerCase(Locale.ROOT);
+            lowerNames.add(lower);
             if (lower.equals("host")) {
                 continue;
             }
@@ -33,7 +46,7 @@ final class RequestHeadersAdapter {
                 headers.add(lower, values.nextElement());
             }
         }
-        return headers;
+        return new ClientHeaders(headers, lowerNames);
     }
 
     /**

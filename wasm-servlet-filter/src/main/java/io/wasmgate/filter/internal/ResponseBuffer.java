@@ -1,7 +1,6 @@
 package io.wasmgate.filter.internal;
 
 import jakarta.servlet.ServletOutputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.Charset;
@@ -13,7 +12,7 @@ import java.nio.charset.Charset;
  */
 final class ResponseBuffer {
     private final BufferingResponseWrapper owner;
-    private final ByteArrayOutputStream pending = new ByteArrayOutputStream();
+    private final PendingBytes pending = new PendingBytes();
     private int size;
     private long written;
     private boolean closed;
@@ -56,9 +55,7 @@ final class ResponseBuffer {
             writer.flush();
             draining = false;
         }
-        byte[] bytes = pending.toByteArray();
-        pending.reset();
-        return bytes;
+        return pending.take();
     }
 
     /** {@code true} while {@link #take} pushes out the writer: its bytes belong to a body already closed or flushed. */

@@ -9,6 +9,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 
@@ -101,7 +102,10 @@ final class ResponseSink implements Consumer<Frame> {
         committed = true;
         String statusText = null;
         String lengthText = null;
-        for (HeaderField field : headers.fields()) {
+        List<HeaderField> fields = headers.fields();
+        // Indexed: an iterator for every response is garbage the loop does not need.
+        for (int i = 0; i < fields.size(); i++) {
+            HeaderField field = fields.get(i);
             String name = field.name();
             if (name.equals(":status")) {
                 statusText = statusText == null ? field.value() : statusText;

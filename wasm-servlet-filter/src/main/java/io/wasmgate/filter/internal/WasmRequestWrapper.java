@@ -20,16 +20,14 @@ import java.nio.charset.StandardCharsets;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.Enumeration;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * The request the application sees: method, path, query, authority, scheme and headers as the plugins
@@ -39,8 +37,12 @@ import java.util.Set;
  * application completes.
  */
 final class WasmRequestWrapper extends HttpServletRequestWrapper {
+    private static final String[] FRAMING = {"content-length", "transfer-encoding"};
+
     private final FilterChainRun run;
     private final Headers headers;
+    /** The container's header names, lower-cased, as the run read them when it built {@link #headers}. */
+    private final List<String> clientHeaderNames;
     private final RequestFraming framing;
     private final int unchanged;
     private final String originalPath;
@@ -50,10 +52,12 @@ final class WasmRequestWrapper extends HttpServletRequestWrapper {
     private Map<String, String[]> parameters;
     private MultipartBody multipart;
 
-    WasmRequestWrapper(HttpServletRequest request, FilterChainRun run, Headers headers, RequestFraming framing) {
+    WasmRequestWrapper(HttpServletRequest request, FilterChainRun run, Headers headers, List<String> clientHeaderNames,
+            RequestFraming framing) {
         super(request);
         this.run = run;
         this.headers = headers;
+        this.clientHeaderNames = clientHeaderNames;
         this.framing = framing;
         this.unchanged = headers.changes();
         this.originalPath = pseudo(":path");
@@ -230,22 +234,35 @@ final class WasmRequestWrapper extends HttpServletRequestWrapper {
         if (framedAsTheClientSent()) {
             return super.getHeaderNames();
         }
-        Set<String> names = new LinkedHashSet<>();
+        // A proxy behind the filter asks for the names of every request: they are collected in a list (a
+        // handful of names, each added once), leaving out pseudo-headers and framing headers as they come.
+        List<String> names = new ArrayList<>();
         if (headersUnchanged()) {
-            Collections.list(super.getHeaderNames()).forEach(name -> names.add(name.toLowerCase(Locale.ROOT)));
+            // The container's names were read with the map and do not change: it is not asked again.
+            for (int i = 0; i < clientHeaderNames.size(); i++) {
+                addHeaderName(names, clientHeaderNames.get(i));
+            }
         } else {
             for (HeaderField field : headers.fields()) {
-                names.add(field.name().equals(":authority") ? "host" : field.name());
+                String name = field.name().equals(":authority") ? "host" : field.name();
+                if (!name.startsWith(":")) {
+                    addHeaderName(names, name);
+                }
             }
-            names.removeIf(name -> name.startsWith(":"));
         }
-        names.removeIf(WasmRequestWrapper::isFraming);
-        for (String name : List.of("content-length", "transfer-encoding")) {
+        for (String name : FRAMING) {
             if (framingHeader(name) != null) {
                 names.add(name);
             }
         }
         return Collections.enumeration(names);
+    }
+
+    /** Adds {@code name} once; framing headers are the host's: {@link #framingHeader} says which the body has. */
+    private static void addHeaderName(List<String> names, String name) {
+        if (!isFraming(name) && !names.contains(name)) {
+            names.add(name);
+        }
     }
 
     /** {@code host} is {@code :authority}; other pseudo-headers are not headers. */
