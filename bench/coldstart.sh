@@ -35,7 +35,7 @@ fi
 CACHE_ROOT=$(mktemp -d "${TMPDIR:-/tmp}/wasmgate-coldstart.XXXXXX")
 trap 'rm -rf "$CACHE_ROOT"; stop_all' EXIT
 mkdir -p "$(dirname "$OUT")"
-printf 'module\tmode\trun\twall_ms\ttotal_ms\tload_ms\tparse_ms\tcode_ms\tstart_ms\tcode\n' >"$RAW"
+printf 'module\tmode\trun\twall_ms\ttotal_ms\tload_ms\tparse_ms\tcode_ms\tstart_ms\tcode\tcpu_ms\n' >"$RAW"
 
 # once MODULE ROOT_ID MODE RUN CACHE_DIR: one fresh JVM, one line appended to $RAW
 once() {
@@ -47,8 +47,8 @@ once() {
   t1=$(date +%s%N)
   awk -v m="${module##*/}" -v mode="$mode" -v run="$run" -v wall="$(( (t1 - t0) / 1000000 ))" '{
       for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
-      printf "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", m, mode, run, wall, v["total_ms"], v["load_ms"],
-        v["parse_ms"], v["code_ms"], v["start_ms"], v["code"] }' <<<"$line" >>"$RAW"
+      printf "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", m, mode, run, wall, v["total_ms"], v["load_ms"],
+        v["parse_ms"], v["code_ms"], v["start_ms"], v["code"], v["cpu_ms"] }' <<<"$line" >>"$RAW"
   tail -1 "$RAW"
 }
 
@@ -69,19 +69,21 @@ done
   echo "# Cold start: file to a started plugin, fresh JVM"
   echo
   echo "$(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, $(java -version 2>&1 | head -1), ${JVM[*]}, $RUNS runs per mode;"
-  echo "medians in ms. wall: the whole java process; total = load (parse + code) + start, inside the JVM."
+  echo "medians in ms. wall: the whole java process; total = load (parse + code) + start, inside the JVM;"
+  echo "cpu: the CPU time of the thread that did it (steadier than the wall times when other work shares the cores)."
   echo
-  echo "| module | mode | wall | total | parse | code | start | code from |"
-  echo "| --- | --- | ---: | ---: | ---: | ---: | ---: | --- |"
+  echo "| module | mode | wall | total | parse | code | start | cpu | code from |"
+  echo "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |"
   awk -F'\t' 'NR > 1 { key = $1 "\t" $2; if (!(key in seen)) { order[++n] = key; seen[key] = 1 }
       c = ++count[key]; wall[key, c] = $4; total[key, c] = $5; parse[key, c] = $7; code[key, c] = $8;
-      start[key, c] = $9; from[key] = $10 }
+      start[key, c] = $9; from[key] = $10; cpu[key, c] = $11 }
     function median(a, key, c,   i, j, t, v) { for (i = 1; i <= c; i++) v[i] = a[key, i]
       for (i = 1; i <= c; i++) for (j = i + 1; j <= c; j++) if (v[j] + 0 < v[i] + 0) { t = v[i]; v[i] = v[j]; v[j] = t }
       return c % 2 ? v[(c + 1) / 2] : (v[c / 2] + v[c / 2 + 1]) / 2 }
     END { for (k = 1; k <= n; k++) { key = order[k]; c = count[key]; split(key, p, "\t")
-      printf "| %s | %s | %.0f | %.0f | %.0f | %.0f | %.0f | %s |\n", p[1], p[2], median(wall, key, c),
-        median(total, key, c), median(parse, key, c), median(code, key, c), median(start, key, c), from[key] } }' "$RAW"
+      printf "| %s | %s | %.0f | %.0f | %.0f | %.0f | %.0f | %.0f | %s |\n", p[1], p[2], median(wall, key, c),
+        median(total, key, c), median(parse, key, c), median(code, key, c), median(start, key, c),
+        median(cpu, key, c), from[key] } }' "$RAW"
   echo
   echo "Raw runs: ${RAW#bench/results/}"
 } >"$OUT"

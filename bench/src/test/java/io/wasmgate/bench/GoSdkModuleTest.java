@@ -8,7 +8,10 @@ import io.wasmgate.abi.plugin.Plugin;
 import io.wasmgate.abi.services.HostServices;
 import io.wasmgate.abi.spi.Headers;
 import io.wasmgate.abi.config.CodeCache;
+import io.wasmgate.abi.config.Engine;
 import io.wasmgate.abi.config.ModuleSource;
+import io.wasmgate.abi.testing.CapturedStderr;
+import io.wasmgate.abi.vm.WasmCode;
 import io.wasmgate.abi.wire.FilterHeadersStatus;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -23,6 +26,18 @@ class GoSdkModuleTest {
     @Test
     void httpHeadersExampleRunsTheWholeLifecycle() {
         runsTheWholeLifecycle(SdkModuleBenchmark.config("go", new SdkModuleBenchmark.CapturingLog()));
+    }
+
+    /** Compiled without a code cache, the functions over HotSpot's JIT limit are named once, at load. */
+    @Test
+    void aLoadWithoutACodeCacheNamesTheFunctionsOverHotSpotsJitLimit() {
+        try (CapturedStderr stderr = CapturedStderr.start()) {
+            WasmCode.load("go", ModuleSource.ofBytes("go-http-headers.wasm#huge", SdkModuleBenchmark.bytes("go")),
+                    Engine.COMPILER);
+
+            assertThat(stderr.lines()).filteredOn(line -> line.contains("over HotSpot's 8000-byte")).singleElement()
+                    .asString().contains("go-http-headers.wasm#huge: 27 functions", "function 209 (runtime.printanycustomtype)");
+        }
     }
 
     /**

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.jar.JarEntry;
 import java.util.jar.JarInputStream;
@@ -27,19 +28,28 @@ final class HugeMethods {
 
     private HugeMethods() {}
 
-    /** Names ({@code class#method}) and sizes of the methods over {@link #LIMIT} in a jar of classes. */
-    static List<Method> in(byte[] jar) {
+    /** Names ({@code class#method}) and sizes of the methods over {@link #LIMIT} in these class files. */
+    static List<Method> in(Collection<byte[]> classes) {
         List<Method> huge = new ArrayList<>();
+        for (byte[] bytes : classes) {
+            scan(new ClassReader(bytes), huge);
+        }
+        return huge;
+    }
+
+    /** {@link #in(Collection)} of the classes in a jar. */
+    static List<Method> inJar(byte[] jar) {
+        List<byte[]> classes = new ArrayList<>();
         try (JarInputStream in = new JarInputStream(new ByteArrayInputStream(jar))) {
             for (JarEntry entry = in.getNextJarEntry(); entry != null; entry = in.getNextJarEntry()) {
                 if (entry.getName().endsWith(".class")) {
-                    scan(new ClassReader(in.readAllBytes()), huge);
+                    classes.add(in.readAllBytes());
                 }
             }
         } catch (IOException e) {
             throw new UncheckedIOException("unreadable classes from the Chicory compiler", e);
         }
-        return huge;
+        return in(classes);
     }
 
     /*

@@ -196,18 +196,19 @@ public final class WasmCode implements LoadedModule {
         } catch (PluginLoadException e) {
             return null;
         }
-        GeneratedClasses classes = new GeneratedClasses(entry, digest);
-        Function<Instance, Machine> factory;
-        try {
-            factory = MachineFactoryCompiler.builder(module).withInterpreterFallback(InterpreterFallback.FAIL).withCache(classes)
-                    .compile();
-        } catch (RuntimeException | LinkageError e) {
-            if (entry.served() != null) {
-                entry.loadFailed(e);
-            }
+        byte[] jar = entry.get(digest);
+        if (jar == null) {
             return null;
         }
-        reportHugeMethods(origin, module, classes.jar());
+        Function<Instance, Machine> factory;
+        try {
+            factory = MachineFactoryCompiler.builder(module).withInterpreterFallback(InterpreterFallback.FAIL)
+                    .withCache(new StoredClasses(jar)).compile();
+        } catch (RuntimeException | LinkageError e) {
+            entry.loadFailed(e);
+            return null;
+        }
+        reportHugeMethods(origin, module, HugeMethods.inJar(jar));
         long done = System.nanoTime();
         if (LOG.isInfoEnabled()) {
             LOG.info("{}module {} (sha256 {}, {} bytes) ready in {} ms: parsed without function bodies in {} ms, {}",
@@ -224,16 +225,33 @@ public final class WasmCode implements LoadedModule {
      * would leave some function to the interpreter (then the caller compiles with that fallback).
      */
     private static Function<Instance, Machine> compileEveryFunction(String origin, WasmModule module, DiskCodeCache.Entry entry) {
-        GeneratedClasses classes = new GeneratedClasses(entry);
-        Function<Instance, Machine> factory;
         try {
-            factory = MachineFactoryCompiler.builder(module).withInterpreterFallback(InterpreterFallback.FAIL).withCache(classes)
-                    .compile();
+            return code(origin, module, InterpreterFallback.FAIL, entry);
         } catch (ChicoryException | IllegalStateException e) {
             return null;
         }
-        reportHugeMethods(origin, module, classes.jar());
-        return factory;
+    }
+
+    /**
+     * The module's code: loaded from {@code entry} if it holds it, else compiled with {@code fallback} and
+     * stored in {@code entry} ({@code null}: none). Reports the huge methods either way.
+     */
+    private static Function<Instance, Machine> code(String origin, WasmModule module, InterpreterFallback fallback,
+            DiskCodeCache.Entry entry) {
+        String key = entry == null ? null : module.digest();
+        byte[] jar = key == null ? null : entry.get(key);
+        if (jar != null) {
+            Function<Instance, Machine> factory = MachineFactoryCompiler.builder(module).withInterpreterFallback(fallback)
+                    .withCache(new StoredClasses(jar)).compile();
+            reportHugeMethods(origin, module, HugeMethods.inJar(jar));
+            return factory;
+        }
+        ModuleCompilation compiled = ModuleCompilation.of(module, fallback);
+        if (key != null) {
+            entry.putIfAbsent(key, compiled.jar());
+        }
+        reportHugeMethods(origin, module, HugeMethods.in(compiled.classes()));
+        return compiled.machineFactory();
     }
 
     private static String options(InterpreterFallback fallback) {
@@ -311,14 +329,9 @@ public final class WasmCode implements LoadedModule {
         if (engine == Engine.INTERPRETER) {
             return InterpreterMachine::new;
         }
-        GeneratedClasses classes = new GeneratedClasses(entry);
-        Function<Instance, Machine> factory;
         try {
-            MachineFactoryCompiler.Builder compiler = MachineFactoryCompiler.builder(module)
-                    .withInterpreterFallback(InterpreterFallback.WARN)
-                    .withCache(classes);
             try {
-                factory = compiler.compile();
+                return code(origin, module, InterpreterFallback.WARN, entry);
             } catch (RuntimeException | LinkageError e) {
                 if (entry == null || entry.served() == null) {
                     throw e;
@@ -330,16 +343,10 @@ public final class WasmCode implements LoadedModule {
         } catch (ChicoryException | IllegalStateException e) {
             throw new PluginLoadException(plugin, origin, "the Chicory compiler rejected the module: " + e.getMessage(), e);
         }
-        reportHugeMethods(origin, module, classes.jar());
-        return factory;
     }
 
     /** Once per compiled module: the functions HotSpot will leave in its interpreter, and the JVM option that avoids it. */
-    private static void reportHugeMethods(String origin, WasmModule module, byte[] jar) {
-        if (jar == null) {
-            return;
-        }
-        List<HugeMethods.Method> huge = HugeMethods.in(jar);
+    private static void reportHugeMethods(String origin, WasmModule module, List<HugeMethods.Method> huge) {
         if (huge.isEmpty()) {
             return;
         }

@@ -2,7 +2,7 @@ package io.wasmgate.abi.vm;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.dylibso.chicory.compiler.MachineFactoryCompiler;
+import com.dylibso.chicory.compiler.InterpreterFallback;
 import com.dylibso.chicory.wasm.Parser;
 import io.wasmgate.abi.testing.Modules;
 import java.io.ByteArrayOutputStream;
@@ -22,18 +22,18 @@ class HugeMethodsTest {
         byte[] jar = jarOf("gen/Funcs", method("func_7", HugeMethods.LIMIT + 1), method("func_8", HugeMethods.LIMIT),
                 method("call_indirect_0", 20_000));
 
-        assertThat(HugeMethods.in(jar)).containsExactly(
+        assertThat(HugeMethods.inJar(jar)).containsExactly(
                 new HugeMethods.Method("gen/Funcs#func_7", HugeMethods.LIMIT + 1),
                 new HugeMethods.Method("gen/Funcs#call_indirect_0", 20_000));
     }
 
     @Test
     void theCompiledAddHeaderPolicyHasNone() {
-        GeneratedClasses classes = new GeneratedClasses(null);
-        MachineFactoryCompiler.builder(Parser.parse(Modules.policy("add-header").read(""))).withCache(classes).compile();
+        ModuleCompilation compiled = ModuleCompilation.of(Parser.parse(Modules.policy("add-header").read("")),
+                InterpreterFallback.FAIL);
 
-        assertThat(classes.jar()).isNotEmpty();
-        assertThat(HugeMethods.in(classes.jar())).isEmpty();
+        assertThat(compiled.classes()).isNotEmpty();
+        assertThat(HugeMethods.in(compiled.classes())).isEmpty();
     }
 
     @Test
