@@ -21,7 +21,9 @@ import java.util.jar.JarOutputStream;
  * generated class defined once ({@link ClassesDefinedOnce}) and the classes kept as they are: Chicory only
  * hands them out packed into a jar, for its code cache, and deflating the Go SDK module's 3.7 MB of classes
  * into one (then inflating it again to inspect them) cost ~0.15 s of CPU on a start that stores nothing.
- * The jar is made here, in Chicory's layout, only when the code is stored.
+ * The jar is made here, in Chicory's layout, only when the code is stored. This drives classes of Chicory's
+ * {@code compiler.internal} package, as its {@code MachineFactoryCompiler} does in 1.7.5: a Chicory upgrade
+ * has to compare the two ({@code ModuleCompilationTest} and the code cache tests catch a changed layout).
  */
 final class ModuleCompilation {
     /** What Chicory's compiler reads back from its cache: this entry names the main class, then the classes. */
