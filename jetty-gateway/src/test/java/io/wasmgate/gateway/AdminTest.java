@@ -105,6 +105,7 @@ class AdminTest {
         assertThat(stable.get("sha256").asText()).hasSize(64);
         assertThat(stable.get("module").asText()).endsWith("gateway-metrics.wasm");
         assertThat(stable.get("engine").asText()).isEqualTo("interpreter");
+        assertThat(stable.get("code_from_cache").asBoolean(true)).isFalse();
         assertThat(stable.get("abi").asText()).isEqualTo("0.2.1");
         assertThat(stable.get("instances").asInt()).isEqualTo(2);
         assertThat(stable.get("active_vms").asInt()).isEqualTo(2);

@@ -22,9 +22,7 @@ import io.wasmgate.abi.wire.AbiVersion;
 import io.wasmgate.abi.wire.LogLevel;
 import io.wasmgate.abi.wire.WasmResult;
 import java.util.ArrayDeque;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -55,7 +53,7 @@ public final class ProxyWasmVm {
     private final SerialExecutor events;
     private final InstanceCounts counts;
     private final Runnable onFailure;
-    private final Map<Integer, ContextBase> contexts = new HashMap<>();
+    private final ContextTable contexts = new ContextTable();
     private final ArrayDeque<Runnable> deferred = new ArrayDeque<>();
     private WasmInstance instance;
     private RootContext root;
@@ -203,7 +201,7 @@ public final class ProxyWasmVm {
 
     /** Streams paused on this VM will never be continued by it: each gets its failure policy now. */
     private void failPausedStreams() {
-        for (ContextBase context : List.copyOf(contexts.values())) {
+        for (ContextBase context : contexts.snapshot()) {
             if (context instanceof HttpContext stream) {
                 stream.onVmFailedWhilePaused();
             }
@@ -233,12 +231,12 @@ public final class ProxyWasmVm {
     int nextContextId() {
         do {
             lastContextId = lastContextId == Integer.MAX_VALUE ? 1 : lastContextId + 1;
-        } while (contexts.containsKey(lastContextId));
+        } while (contexts.contains(lastContextId));
         return lastContextId;
     }
 
     void register(ContextBase context) {
-        contexts.put(context.id(), context);
+        contexts.put(context);
     }
 
     void unregister(ContextBase context) {

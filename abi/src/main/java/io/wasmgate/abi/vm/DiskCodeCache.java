@@ -13,17 +13,23 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipal;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Objects;
@@ -32,6 +38,7 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,6 +50,10 @@ import org.slf4j.LoggerFactory;
  * renamed into place, so JVMs sharing the directory see a whole entry or none. A file that cannot be read,
  * is damaged or was made for another key is ignored with one warning, and the code is compiled again and
  * stored over it. No problem of the cache fails a load: at worst the code is compiled in memory.
+ *
+ * <p>The directory does not grow without end: a load served from an entry marks it used (its modification
+ * time), and each store removes the entries no load has used for {@link #UNUSED_FOR} and the temporary files
+ * a crashed writer left. Files whose names are not the cache's are never touched.
  *
  * <p>The directory must be writable by this process and owned by the user it runs as, and (on POSIX file
  * systems) not writable by every user, because its content becomes classes of this JVM. Otherwise the cache
@@ -56,6 +67,12 @@ public final class DiskCodeCache implements CodeCache {
     private static final String CHICORY_POM = "/META-INF/maven/com.dylibso.chicory/compiler/pom.properties";
     private static final Logger LOG = LoggerFactory.getLogger(DiskCodeCache.class);
     private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rwx------");
+    /** How long an entry no load used is kept: a module not started for that long is compiled again. */
+    static final Duration UNUSED_FOR = Duration.ofDays(30);
+    /** How old a temporary file must be to be a crashed writer's: no write takes that long. */
+    static final Duration ABANDONED_AFTER = Duration.ofDays(1);
+    private static final Pattern ENTRY = Pattern.compile("[0-9a-f]{64}-[0-9a-f]{16}\\" + SUFFIX);
+    private static final Pattern TEMPORARY = Pattern.compile("([0-9a-f]{64}-[0-9a-f]{16}\\" + SUFFIX + "\\.|\\.probe-)[0-9]+\\.tmp");
 
     private final Path dir;
     private final String chicoryVersion;
@@ -273,6 +290,7 @@ public final class DiskCodeCache implements CodeCache {
             if (content != null) {
                 served = file(chicoryKey);
                 hits.incrementAndGet();
+                markUsed(served);
             }
             return content;
         }
@@ -327,6 +345,7 @@ public final class DiskCodeCache implements CodeCache {
                 temp = null;
                 stored = file;
                 stores.incrementAndGet();
+                prune(Instant.now());
             } catch (AtomicMoveNotSupportedException e) {
                 warnings.accept("Wasmgate code cache " + dir + " cannot store " + file.getFileName()
                         + ": the file system cannot rename atomically; the module's code is kept in memory only");
@@ -352,6 +371,53 @@ public final class DiskCodeCache implements CodeCache {
         /** The file the compiled code was stored in, or {@code null}. */
         Path stored() {
             return stored;
+        }
+    }
+
+    /** Records that {@code entry} served a load, so that {@link #prune} keeps it; a read-only entry stays as it is. */
+    private static void markUsed(Path entry) {
+        try {
+            Files.setLastModifiedTime(entry, FileTime.from(Instant.now()));
+        } catch (IOException | SecurityException e) {
+            // kept until UNUSED_FOR after its last write instead; loading it does not depend on this
+        }
+    }
+
+    /**
+     * Removes the entries not used since {@code now} minus {@link #UNUSED_FOR} and the temporary files older
+     * than {@link #ABANDONED_AFTER}; files with other names are left alone. Logged once per pruning that
+     * removed something; a file that cannot be removed is left for the next store.
+     */
+    void prune(Instant now) {
+        FileTime unusedBefore = FileTime.from(now.minus(UNUSED_FOR));
+        FileTime abandonedBefore = FileTime.from(now.minus(ABANDONED_AFTER));
+        int removed = 0;
+        long freed = 0;
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+            for (Path file : files) {
+                String name = file.getFileName().toString();
+                FileTime before = ENTRY.matcher(name).matches() ? unusedBefore
+                        : TEMPORARY.matcher(name).matches() ? abandonedBefore : null;
+                if (before == null) {
+                    continue;
+                }
+                try {
+                    BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                    if (attributes.isRegularFile() && attributes.lastModifiedTime().compareTo(before) < 0 && Files.deleteIfExists(file)) {
+                        removed++;
+                        freed += attributes.size();
+                    }
+                } catch (IOException | SecurityException e) {
+                    // gone meanwhile (another JVM pruned it) or not ours to remove: the next store tries again
+                }
+            }
+        } catch (IOException | SecurityException e) {
+            warnings.accept("Wasmgate code cache " + dir + " cannot be listed to remove unused entries (" + e + ")");
+            return;
+        }
+        if (removed > 0) {
+            LOG.info("Wasmgate code cache {}: removed {} files unused for {} days or more ({} bytes)", dir, removed,
+                    UNUSED_FOR.toDays(), freed);
         }
     }
 

@@ -21,6 +21,8 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
@@ -95,17 +97,61 @@ class DiskCodeCacheTest {
         assertThat(first.stores()).isEqualTo(1);
         Path entry = onlyEntry();
         assertThat(entry.getFileName().toString()).startsWith(WasmCode.load("", "sha.wasm", ADD_HEADER, Engine.INTERPRETER).sha256() + "-");
-        FileTime written = FileTime.fromMillis(0);
-        Files.setLastModifiedTime(entry, written);
+        byte[] written = Files.readAllBytes(entry);
+        FileTime lastUsed = FileTime.from(Instant.now().minus(Duration.ofDays(20)));
+        Files.setLastModifiedTime(entry, lastUsed);
 
         DiskCodeCache restarted = cache();
         startAndServe(restarted);
 
         assertThat(restarted.hits()).isEqualTo(1);
         assertThat(restarted.stores()).isZero();
-        assertThat(Files.getLastModifiedTime(entry)).isEqualTo(written);
+        assertThat(Files.readAllBytes(entry)).isEqualTo(written);
         assertThat(entries()).containsExactly(entry);
         assertThat(warnings).isEmpty();
+        assertThat(Files.getLastModifiedTime(entry)).as("marked used by the load it served").isGreaterThan(lastUsed);
+    }
+
+    @Test
+    void aStoreRemovesEntriesNoLoadUsedForThirtyDaysAndTemporaryFilesLeftBehindButNothingElse() throws IOException {
+        String hex64 = "ab".repeat(32);
+        Path unused = oldFile(hex64 + "-0123456789abcdef.code", Duration.ofDays(31));
+        Path recentlyUsed = oldFile(hex64 + "-fedcba9876543210.code", Duration.ofDays(29));
+        Path abandoned = oldFile(hex64 + "-0123456789abcdef.code.8512367.tmp", Duration.ofDays(2));
+        Path beingWritten = oldFile(hex64 + "-fedcba9876543210.code.99.tmp", Duration.ofHours(1));
+        Path abandonedProbe = oldFile(".probe-42.tmp", Duration.ofDays(3));
+        Path notes = oldFile("notes.txt", Duration.ofDays(400));
+        Path foreign = oldFile("mine.code", Duration.ofDays(400));
+
+        DiskCodeCache cache = cache();
+        startAndServe(cache);
+
+        assertThat(cache.stores()).isEqualTo(1);
+        assertThat(unused).doesNotExist();
+        assertThat(abandoned).doesNotExist();
+        assertThat(abandonedProbe).doesNotExist();
+        assertThat(recentlyUsed).exists();
+        assertThat(beingWritten).exists();
+        assertThat(notes).exists();
+        assertThat(foreign).exists();
+        assertThat(entries()).hasSize(3); // the new entry, recentlyUsed and foreign
+        assertThat(warnings).isEmpty();
+    }
+
+    @Test
+    void aLoadServedFromTheCacheRemovesNothing() throws IOException {
+        startAndServe(cache());
+        Path unused = oldFile("cd".repeat(32) + "-0123456789abcdef.code", Duration.ofDays(90));
+
+        startAndServe(cache());
+
+        assertThat(unused).as("pruning happens when the directory grows, on a store").exists();
+    }
+
+    private Path oldFile(String name, Duration age) throws IOException {
+        Path file = Files.write(dir.resolve(name), new byte[] {1, 2, 3});
+        Files.setLastModifiedTime(file, FileTime.from(Instant.now().minus(age)));
+        return file;
     }
 
     @Test

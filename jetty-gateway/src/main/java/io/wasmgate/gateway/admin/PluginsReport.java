@@ -13,9 +13,9 @@ import java.util.Optional;
 
 /**
  * {@code GET /plugins}: every plugin serving now, each version (stable, canary) with its module, sha256,
- * ABI version, engine and instances; its state ({@code ok}, {@code degraded} when VMs are missing,
- * {@code reload_failed} when the last reload rejected a new version and this one still serves) and the
- * last error; and the outcome of the last reload.
+ * ABI version, engine, whether its compiled code came from the code cache, and instances; its state
+ * ({@code ok}, {@code degraded} when VMs are missing, {@code reload_failed} when the last reload rejected a
+ * new version and this one still serves) and the last error; and the outcome of the last reload.
  */
 final class PluginsReport {
     private final ObjectMapper json;
@@ -55,6 +55,7 @@ final class PluginsReport {
                 .put("sha256", plugin.code().sha256())
                 .put("abi", plugin.code().abiVersion().marker().replace("proxy_abi_version_", "").replace('_', '.'))
                 .put("engine", plugin.config().engine().name().toLowerCase(Locale.ROOT))
+                .put("code_from_cache", plugin.code().codeFromCache())
                 .put("instances", plugin.config().instances())
                 .put("active_vms", plugin.metrics().activeVms());
     }
