@@ -187,6 +187,11 @@ public final class WasmCode implements LoadedModule {
         } catch (ChicoryException | IllegalArgumentException | IndexOutOfBoundsException e) {
             return null; // malformed: the full parse says why
         }
+        if (module.digest() == null) {
+            // Chicory's parser computes no digest (its DIGEST_ALGORITHM property is "none"), so its compiler
+            // would not ask the cache and would compile the bodiless module instead: every call would trap.
+            return null;
+        }
         long parsed = System.nanoTime();
         Set<String> exports;
         AbiVersion version;

@@ -13,6 +13,7 @@ import io.wasmgate.abi.spi.Headers;
 import io.wasmgate.abi.testing.Modules;
 import io.wasmgate.abi.testing.RecordingExchange;
 import io.wasmgate.abi.wire.FilterHeadersStatus;
+import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -58,7 +59,7 @@ class DiskCodeCacheTest {
     }
 
     /** Starts the add-header policy from a fresh origin with {@code cache} and checks it adds its header. */
-    private static void startAndServe(DiskCodeCache cache) {
+    static void startAndServe(DiskCodeCache cache) {
         PluginConfig config = PluginConfig.builder("add-header")
                 .withModule(ModuleSource.ofBytes("add-header.wasm#" + ++loads, ADD_HEADER))
                 .withRootId("add_header")
@@ -146,6 +147,26 @@ class DiskCodeCacheTest {
         startAndServe(cache());
 
         assertThat(unused).as("pruning happens when the directory grows, on a store").exists();
+    }
+
+    /**
+     * With Chicory's parser digest turned off, its compiler does not consult a cache, and a module parsed
+     * without its bodies would be compiled as it is: every function a trap. Such a load takes the full parse
+     * and compiles instead.
+     */
+    @Test
+    void withChicorysDigestTurnedOffAnEntryIsNotUsedAndThePolicyStillRuns() throws Exception {
+        startAndServe(cache());
+        String classPath = System.getProperty("java.class.path") + File.pathSeparator
+                + System.getProperty("jdk.module.path", "");
+        Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Dcom.dylibso.chicory.wasm.Parser.DIGEST_ALGORITHM=none", "-cp", classPath,
+                DigestOffLoad.class.getName(), dir.toString())
+                .redirectErrorStream(true).start();
+        String output = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+
+        assertThat(child.waitFor()).as(output).isZero();
+        assertThat(output).contains("digest null, from cache false").contains("served");
     }
 
     private Path oldFile(String name, Duration age) throws IOException {
