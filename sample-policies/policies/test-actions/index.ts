@@ -36,6 +36,8 @@
 //   echo-request          response headers x-seen-method / x-seen-path / x-seen-expect /
 //                         x-seen-connection carry what the plugin saw; request headers x-user: alice
 //                         and x-tenant: t1 are set for the upstream
+//   echo-header-order     response header x-seen-headers lists the request's header pairs as the plugin
+//                         saw them, in order: "name=value" joined by " | " (pseudo-headers included)
 //   reject-body           at the request body's end_of_stream, local reply 400 "body refused"
 //   hold-headers-for-body stops in proxy_on_request_headers (StopIteration) and buffers the request body;
 //                         at end_of_stream a body containing "deny" gets a local reply 403, any other
@@ -146,6 +148,7 @@ class TestActions extends Context {
   seenPath: string = "";
   seenExpect: string = "";
   seenConnection: string = "";
+  seenHeaders: string = "";
 
   constructor(context_id: u32, private root: TestActionsRoot) {
     super(context_id, root);
@@ -188,6 +191,13 @@ class TestActions extends Context {
       this.seenConnection = request.get("connection");
       request.replace("x-user", "alice");
       request.replace("x-tenant", "t1");
+    } else if (action == "echo-header-order") {
+      const pairs = request.get_headers();
+      const seen = new Array<string>();
+      for (let i = 0; i < pairs.length; i++) {
+        seen.push(String.UTF8.decode(pairs[i].key) + "=" + String.UTF8.decode(pairs[i].value));
+      }
+      this.seenHeaders = seen.join(" | ");
     }
     return FilterHeadersStatusValues.Continue;
   }
@@ -246,6 +256,8 @@ class TestActions extends Context {
       return FilterHeadersStatusValues.StopIteration;
     } else if (this.action == "pause-response-forever") {
       return FilterHeadersStatusValues.StopIteration;
+    } else if (this.action == "echo-header-order") {
+      response.add("x-seen-headers", this.seenHeaders);
     } else if (this.action == "echo-request") {
       response.add("x-seen-method", this.seenMethod);
       response.add("x-seen-path", this.seenPath);

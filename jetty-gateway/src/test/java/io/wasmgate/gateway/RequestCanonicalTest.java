@@ -255,6 +255,32 @@ class RequestCanonicalTest {
     }
 
     @Test
+    void thePluginsSeeTheClientsHeadersInTheClientsOrderWithoutTheHopByHopOnes() throws Exception {
+        Reply seen = get("/checked/order", "X-First: 1", "X-Repeat: a", "Connection: close, x-private",
+                "X-Private: secret", "X-Mixed-Case: Value B", "Keep-Alive: timeout=5", "x-repeat: c", "X-Empty:",
+                "x-test-action: echo-header-order");
+
+        assertThat(seen.status()).isEqualTo(200);
+        assertThat(seen.header("x-seen-headers")).as(seen.headers().toString()).isEqualTo(":method=GET | :path=/checked/order | :authority=gw"
+                + " | :scheme=http | x-first=1 | x-repeat=a | x-mixed-case=Value B | x-repeat=c | x-empty="
+                + " | x-test-action=echo-header-order");
+        RecordingUpstream.Received received = checked.last("/checked/order");
+        assertThat(received.headers("x-repeat")).containsExactly("a", "c");
+        assertThat(received.header("x-private")).isNull();
+        assertThat(received.header("x-mixed-case")).isEqualTo("Value B");
+    }
+
+    @Test
+    void anH2cRequestsPluginsSeeItsHeadersInOrderToo() throws Exception {
+        MetaData.Response response = h2c("GET", "/checked/h2-order", HttpFields.build().add("x-test-action", "echo-header-order")
+                .add("x-b", "1").add("x-a", "2").add("x-b", "3"));
+
+        assertThat(response.getStatus()).isEqualTo(200);
+        assertThat(response.getHttpFields().get("x-seen-headers")).isEqualTo(":method=GET | :path=/checked/h2-order"
+                + " | :authority=gw | :scheme=http | x-test-action=echo-header-order | x-b=1 | x-a=2 | x-b=3");
+    }
+
+    @Test
     void connectionCannotHideTheBodysFraming() throws Exception {
         Reply reply = Reply.parse(RecordingUpstream.exchange(port, "POST /checked/framing HTTP/1.1\r\nHost: gw\r\n"
                 + "Transfer-Encoding: chunked\r\nConnection: close, transfer-encoding, content-length, host\r\n\r\n"
@@ -358,13 +384,18 @@ class RequestCanonicalTest {
 
     /** A request without body over prior-knowledge h2c with {@code :method} as given; the response head. */
     private static MetaData.Response h2c(String method, String path) throws Exception {
+        return h2c(method, path, HttpFields.build().put("x-test-action", "echo-request"));
+    }
+
+    /** {@link #h2c(String, String)} with these request {@code fields}. */
+    private static MetaData.Response h2c(String method, String path, HttpFields.Mutable fields) throws Exception {
         HTTP2Client client = new HTTP2Client();
         client.start();
         try {
             Session session = client.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port),
                     new Session.Listener() {}).get(5, TimeUnit.SECONDS);
             MetaData.Request request = new MetaData.Request(method, HttpURI.from("http://gw" + path), HttpVersion.HTTP_2,
-                    HttpFields.build().put("x-test-action", "echo-request"));
+                    fields);
             CompletableFuture<MetaData.Response> response = new CompletableFuture<>();
             session.newStream(new HeadersFrame(request, null, true), new Stream.Listener() {
                 @Override

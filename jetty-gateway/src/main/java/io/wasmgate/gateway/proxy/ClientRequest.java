@@ -1,5 +1,6 @@
 package io.wasmgate.gateway.proxy;
 
+import io.wasmgate.filter.HeaderFieldSource;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import java.util.Collections;
@@ -7,7 +8,11 @@ import java.util.Enumeration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Set;
+import java.util.function.BiConsumer;
+import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
+import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
 
 /**
@@ -19,8 +24,11 @@ import org.eclipse.jetty.http.HttpHeader;
  * <p>{@code Connection} cannot hide the framing and the authority ({@code Content-Length},
  * {@code Transfer-Encoding}, {@code Host}): the plugins learn from them whether a body follows and for
  * which host the request is, and the upstream client frames the body itself.
+ *
+ * <p>The plugins read the fields in one pass over Jetty's own list ({@link HeaderFieldSource}), in the
+ * client's order, rather than name by name through the Servlet API.
  */
-final class ClientRequest extends HttpServletRequestWrapper {
+final class ClientRequest extends HttpServletRequestWrapper implements HeaderFieldSource {
     private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "proxy-connection", "te",
             "upgrade", "expect");
     private static final Set<String> NOT_NOMINABLE = Set.of("content-length", "transfer-encoding", "host");
@@ -61,6 +69,20 @@ final class ClientRequest extends HttpServletRequestWrapper {
     private static String lowerCase(String name) {
         HttpHeader known = HttpHeader.CACHE.get(name);
         return known != null ? known.lowerCaseName() : name.toLowerCase(Locale.ROOT);
+    }
+
+    /**
+     * The client's fields in the order they arrived, hop-by-hop ones left out; on Jetty's lower-case names,
+     * which are constants for the headers it knows.
+     */
+    @Override
+    public void forEachHeaderField(BiConsumer<String, String> field) {
+        for (HttpField header : ServletContextRequest.getServletContextRequest(getRequest()).getHeaders()) {
+            String lower = header.getLowerCaseName();
+            if (!hidden.contains(lower)) {
+                field.accept(lower, Objects.requireNonNullElse(header.getValue(), ""));
+            }
+        }
     }
 
     @Override

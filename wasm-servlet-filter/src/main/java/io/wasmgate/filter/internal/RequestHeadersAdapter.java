@@ -1,6 +1,7 @@
 package io.wasmgate.filter.internal;
 
 import io.wasmgate.abi.spi.Headers;
+import io.wasmgate.filter.HeaderFieldSource;
 import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
@@ -12,7 +13,9 @@ import java.util.Locale;
 /**
  * Presents a servlet request's headers as Envoy does: {@code :method}, {@code :path} (with the query),
  * {@code :authority} and {@code :scheme} first, then every header with a lower-case name, repeated
- * headers as separate entries. {@code host} becomes {@code :authority}.
+ * headers as separate entries. {@code host} becomes {@code :authority}. A {@link HeaderFieldSource} request
+ * gives its fields in the client's order; through the Servlet API a repeated header's values come together
+ * at its first appearance.
  */
 final class RequestHeadersAdapter {
     /**
@@ -32,6 +35,17 @@ final class RequestHeadersAdapter {
         headers.add(":path", query == null ? request.getRequestURI() : request.getRequestURI() + "?" + query);
         headers.add(":authority", authority(request));
         headers.add(":scheme", request.getScheme());
+        if (request instanceof HeaderFieldSource source) {
+            source.forEachHeaderField((lower, value) -> {
+                if (!lowerNames.contains(lower)) {
+                    lowerNames.add(lower);
+                }
+                if (!lower.equals("host")) {
+                    headers.add(lower, value);
+                }
+            });
+            return new ClientHeaders(headers, lowerNames);
+        }
         // One pass over the container's headers for every request: the names are kept as they go by.
         Enumeration<String> names = request.getHeaderNames();
         while (names.hasMoreElements()) {
