@@ -12,7 +12,9 @@
 #
 # Environment: DURATION (per run, default 10s), WARMUP (per variant, before the rounds, default 15s),
 # ROUNDS (default 3), SKIP_BUILD=1 (use the jars already in */target), OUT (report file, default
-# bench/results/<date>-load.md; the raw wrk output goes next to it in <report>.raw/).
+# bench/results/<date>-load.md; the raw wrk output goes next to it in <report>.raw/), HEADERS=browser
+# (each request also carries the 12 headers a browser sends with a page request, cookie included;
+# default: only the api key, as in the issues' targets).
 # Ports used on 127.0.0.1: 18080 (upstream), 18081-18086 (gateways), 19081-19086 (their admin ports).
 # Gateways run as the README starts one (-XX:-DontCompileHugeMethods), with plugin log lines below WARN
 # dropped: the SDK examples log every header at INFO.
@@ -48,6 +50,19 @@ CONNECTIONS=(1 16)
 
 source bench/lib.sh
 
+REQUEST_HEADERS=(-H 'x-api-key: k-load-0123456789')
+if [ "${HEADERS:-}" = browser ]; then
+  REQUEST_HEADERS+=(
+    -H 'User-Agent: Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36'
+    -H 'Accept: text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8'
+    -H 'Accept-Language: en-US,en;q=0.9' -H 'Accept-Encoding: gzip, deflate, br' -H 'Cache-Control: no-cache'
+    -H 'Pragma: no-cache' -H 'Sec-Fetch-Dest: document' -H 'Sec-Fetch-Mode: navigate' -H 'Sec-Fetch-Site: none'
+    -H 'Upgrade-Insecure-Requests: 1' -H 'Cookie: session=abcdef0123456789; theme=dark; lang=en'
+    -H 'X-Request-Id: 6f1c2d3e-4b5a-6978-8a9b-0c1d2e3f4a5b')
+elif [ -n "${HEADERS:-}" ]; then
+  die "HEADERS=$HEADERS: only 'browser' is known"
+fi
+
 # check_response PORT HEADER: one request must answer 200 and, if HEADER is set, carry it (the policy ran)
 check_response() {
   local port=$1 header=$2 response
@@ -75,8 +90,7 @@ run() {
   file="$RAW/$variant-c$conns-r$round.txt"
   pid=${PID_ON_PORT[$port]}
   before=$(cpu_ticks "$pid")
-  wrk -t"$threads" -c"$conns" -d"$DURATION" --latency -H 'x-api-key: k-load-0123456789' \
-    "http://127.0.0.1:$port/" >"$file"
+  wrk -t"$threads" -c"$conns" -d"$DURATION" --latency "${REQUEST_HEADERS[@]}" "http://127.0.0.1:$port/" >"$file"
   after=$(cpu_ticks "$pid")
   local rps p50 p99 bad requests cpu
   rps=$(awk '/^Requests\/sec:/ { print $2 }' "$file")
@@ -99,6 +113,7 @@ report() {
     echo "Gateway JVMs: \`${GATEWAY_JVM[*]:1}\`."
     echo "wrk, upstream and gateways share the cores. $ROUNDS rounds of $DURATION per variant and connection count, interleaved,"
     echo "after a $WARMUP warm-up per variant; medians of the rounds. Load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)."
+    echo "Request headers: $([ "${HEADERS:-}" = browser ] && echo "the api key and 12 a browser sends (HEADERS=browser)" || echo "the api key only")."
     echo "Same-round ratios divide each run by the no-plugin run of the same round and connection count, which"
     echo "ran seconds before it, so they drift less with the machine than the ratio of the medians."
     echo "CPU per request is the user and system time of the serving process (the gateway; the upstream for"
@@ -171,7 +186,7 @@ main() {
   echo "warm-up: $WARMUP per variant at 16 connections"
   for entry in "${VARIANTS[@]}"; do
     IFS='|' read -r name port _ <<<"$entry"
-    wrk -t2 -c16 -d"$WARMUP" -H 'x-api-key: k-load-0123456789' "http://127.0.0.1:$port/" >/dev/null
+    wrk -t2 -c16 -d"$WARMUP" "${REQUEST_HEADERS[@]}" "http://127.0.0.1:$port/" >/dev/null
   done
   local round conns
   for round in $(seq "$ROUNDS"); do
