@@ -41,6 +41,8 @@ final class Ratios {
                     Map.of("policy", "add-header"), "SDK http_headers example vs a plain Java add-header filter"),
             new Rule("SDK-built modules", "SdkModuleHugeMethodsBenchmark.request", Map.of(), "SdkModuleBenchmark.request", Map.of(),
                     "with -XX:-DontCompileHugeMethods vs without, same module"),
+            new Rule("SDK-built modules", "SdkModuleColdCacheBenchmark.request", Map.of(), "SdkModuleHugeMethodsBenchmark.request",
+                    Map.of(), "caches evicted before each request (as in a gateway under load) vs warm, same module"),
             new Rule("VM pool under 2 threads", "PoolBenchmark.request", Map.of("instances", "1"), "PoolBenchmark.request",
                     Map.of("instances", "2"), "2 threads on 1 instance vs on 2 instances"),
             new Rule("VM pool under 2 threads", "PoolBenchmark.request", Map.of("instances", "2"), "LifecycleBenchmark.request",
