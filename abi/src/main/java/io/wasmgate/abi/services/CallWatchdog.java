@@ -71,11 +71,16 @@ public final class CallWatchdog implements AutoCloseable {
          * newer one. Plain fields: {@link #enter()} writes them before its release store of RUNNING, and the
          * scan reads them only after reading RUNNING, so it sees the values of that call or a later one. On
          * a request's six callbacks, volatile writes here (a full fence each) were a tenth of the host path.
+         * The count is an {@code int}, whose plain writes the Java memory model keeps whole (a {@code long}'s
+         * may be torn); the scan only compares it for equality, and it cannot wrap between two scans.
          */
         private Thread thread;
-        private long call;
+        private int call;
         private boolean callerInterrupted;
-        /** The call the scan last saw running and when it first saw it; only the scan thread uses these. */
+        /**
+         * The call the scan last saw running ({@code -1}: none yet; counts are compared as unsigned, so a
+         * count never equals it) and when it first saw it; only the scan thread uses these.
+         */
         private long seenCall = -1;
         private long seenSince;
 
@@ -124,7 +129,7 @@ public final class CallWatchdog implements AutoCloseable {
             if (state.get() != RUNNING) {
                 return;
             }
-            long running = call;
+            long running = Integer.toUnsignedLong(call);
             if (running != seenCall) {
                 seenCall = running;
                 seenSince = now;
@@ -134,7 +139,7 @@ public final class CallWatchdog implements AutoCloseable {
                 return;
             }
             // The call cannot end while FIRING, but it may be a newer call than the one judged above.
-            if (call != running) {
+            if (Integer.toUnsignedLong(call) != running) {
                 state.set(RUNNING);
                 return;
             }
