@@ -85,8 +85,13 @@ class ProxyBehaviourTest {
         assertThat(raw).startsWith("HTTP/1.1 200").doesNotContainIgnoringCase("x-hop-listed");
     }
 
+    /**
+     * Every value reaches the upstream, each name where the client first sent it with its values together, in
+     * their order: the proxy servlet copies the request name by name (the plugins themselves see the client's
+     * exact order, {@code RequestCanonicalTest}).
+     */
     @Test
-    void requestHeadersThePolicyLeavesReachTheUpstreamInTheClientsOrderWithEveryValue() throws Exception {
+    void requestHeadersThePolicyLeavesReachTheUpstreamWithEveryValueGroupedByNameInFirstSentOrder() throws Exception {
         rawExchange("GET /order HTTP/1.1\r\nX-First: 1\r\nHost: gw\r\nX-Repeat: a\r\nX-Mixed-Case: Value B\r\n"
                 + "x-repeat: c\r\nConnection: close\r\n\r\n");
 
