@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.wasmgate.abi.config.CodeCache;
 import io.wasmgate.gateway.testing.GatewayFixture;
 import io.wasmgate.gateway.testing.Upstream;
 import java.net.http.HttpResponse;
@@ -126,6 +127,8 @@ class AdminTest {
         assertThat(headers.get("root_id").asText()).isEqualTo("add_header");
         assertThat(headers.get("failure_policy").asText()).isEqualTo("fail_closed");
         assertThat(headers.get("limits").get("memory_bytes").asLong()).isEqualTo(16 * 1024 * 1024);
+        assertThat(headers.get("cache_dir").asText()).as("the gateway's default cache folder")
+                .isEqualTo(CodeCache.defaultDir().toString());
         assertThat(dump.get("routes").get(0).get("match").get("prefix").asText()).isEqualTo("/api");
         assertThat(dump.get("routes").get(0).get("plugins")).extracting(JsonNode::asText).containsExactly("metrics", "headers");
     }

@@ -21,7 +21,8 @@ import java.util.Locale;
 /**
  * {@code GET /config_dump}: the configuration serving now as JSON, with every default filled in (the keys
  * of docs/configuration.md; durations in milliseconds, sizes in bytes). Plugin configurations show as their SHA-256 and
- * size, or as text with {@code admin.expose_configuration: true}.
+ * size, or as text with {@code admin.expose_configuration: true}. Each plugin shows the code cache folder it
+ * uses ({@code cache_dir}, {@code null} when the cache is off).
  */
 final class ConfigDump {
     private final ObjectMapper json;
@@ -88,6 +89,7 @@ final class ConfigDump {
         configuration(node, "configuration", plugin.configuration());
         configuration(node, "vm_configuration", plugin.vmConfiguration());
         node.put("engine", plugin.engine().name().toLowerCase(Locale.ROOT))
+                .put("cache_dir", plugin.codeCache().map(cache -> cache.dir().toString()).orElse(null))
                 .put("instances", plugin.instances())
                 .put("failure_policy", plugin.failurePolicy().name().toLowerCase(Locale.ROOT));
         ObjectNode environment = node.putObject("environment");
