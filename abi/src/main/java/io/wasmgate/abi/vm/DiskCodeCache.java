@@ -71,8 +71,13 @@ public final class DiskCodeCache implements CodeCache {
     static final Duration UNUSED_FOR = Duration.ofDays(30);
     /** How old a temporary file must be to be a crashed writer's: no write takes that long. */
     static final Duration ABANDONED_AFTER = Duration.ofDays(1);
-    private static final Pattern ENTRY = Pattern.compile("[0-9a-f]{64}-[0-9a-f]{16}\\" + SUFFIX);
-    private static final Pattern TEMPORARY = Pattern.compile("([0-9a-f]{64}-[0-9a-f]{16}\\" + SUFFIX + "\\.|\\.probe-)[0-9]+\\.tmp");
+    /** The names {@link Entry#file} gives, and the temporary files a write or the directory probe makes. */
+    private static final String ENTRY_NAME = "[0-9a-f]{64}-[0-9a-f]{16}\\" + SUFFIX;
+    private static final String PROBE_PREFIX = ".probe-";
+    private static final String TEMPORARY_SUFFIX = ".tmp";
+    private static final Pattern ENTRY = Pattern.compile(ENTRY_NAME);
+    private static final Pattern TEMPORARY = Pattern.compile("(" + ENTRY_NAME + "\\.|" + Pattern.quote(PROBE_PREFIX) + ")[0-9]+"
+            + Pattern.quote(TEMPORARY_SUFFIX));
 
     private final Path dir;
     private final String chicoryVersion;
@@ -193,7 +198,7 @@ public final class DiskCodeCache implements CodeCache {
                     Files.createDirectories(dir);
                 }
             }
-            Path probe = Files.createTempFile(dir, ".probe-", ".tmp");
+            Path probe = Files.createTempFile(dir, PROBE_PREFIX, TEMPORARY_SUFFIX);
             UserPrincipal self;
             try {
                 self = Files.getOwner(probe);
@@ -339,7 +344,7 @@ public final class DiskCodeCache implements CodeCache {
             Path temp = null;
             try {
                 byte[] bytes = entryBytes(key(chicoryKey), content);
-                temp = Files.createTempFile(dir, file.getFileName().toString() + ".", ".tmp");
+                temp = Files.createTempFile(dir, file.getFileName().toString() + ".", TEMPORARY_SUFFIX);
                 Files.write(temp, bytes);
                 Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
                 temp = null;
