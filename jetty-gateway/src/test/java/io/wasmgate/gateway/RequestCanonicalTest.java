@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
@@ -278,6 +279,38 @@ class RequestCanonicalTest {
         assertThat(response.getStatus()).isEqualTo(200);
         assertThat(response.getHttpFields().get("x-seen-headers")).isEqualTo(":method=GET | :path=/checked/h2-order"
                 + " | :authority=gw | :scheme=http | x-test-action=echo-header-order | x-b=1 | x-a=2 | x-b=3");
+        assertThat(clientHeaders(checked.last("/checked/h2-order"))).containsExactly("x-test-action: echo-header-order",
+                "x-b: 1", "x-a: 2", "x-b: 3");
+    }
+
+    /** Without plugins the upstream gets the client's fields as they came: in order, each name spelled as sent. */
+    @Test
+    void withoutPluginsTheUpstreamGetsTheClientsHeadersInOrderAsSpelled() throws Exception {
+        get("/open/order", "X-First: 1", "X-Repeat: a", "Connection: close, x-private", "X-Private: secret",
+                "X-Mixed-Case: Value B", "x-repeat: c", "X-Empty:");
+
+        assertThat(clientHeaders(open.last("/open/order"))).containsExactly("X-First: 1", "X-Repeat: a",
+                "X-Mixed-Case: Value B", "x-repeat: c", "X-Empty: ");
+    }
+
+    /**
+     * The upstream gets the map the plugins left, in its order: a replaced header where its first value stood,
+     * an added one last, a repeated one's values apart as the client sent them.
+     */
+    @Test
+    void theUpstreamGetsTheHeadersThePluginsLeftInTheirOrder() throws Exception {
+        get("/checked/edited", "x-test-action: headers", "X-Repeat: a", "x-replace: old", "x-remove: gone",
+                "X-Other: o", "x-repeat: c", "x-replace: older", "x-remove: again");
+
+        assertThat(clientHeaders(checked.last("/checked/edited"))).containsExactly("x-test-action: headers",
+                "x-repeat: a", "x-replace: replaced", "x-other: o", "x-repeat: c", "x-added: yes");
+    }
+
+    /** The {@code x-} headers an upstream got, as {@code name: value} in order, without the proxy's own. */
+    private static List<String> clientHeaders(RecordingUpstream.Received received) {
+        return received.headers().stream().filter(h -> h.getKey().toLowerCase(Locale.ROOT).startsWith("x-")
+                && !h.getKey().toLowerCase(Locale.ROOT).startsWith("x-forwarded")).map(h -> h.getKey() + ": " + h.getValue())
+                .toList();
     }
 
     @Test

@@ -601,6 +601,32 @@ abstract class FilterScenarios {
         }
     }
 
+    /**
+     * A proxy behind the filter can read the request's fields in one pass: exactly what the names and their
+     * values give, each value on its own, lower-case names, where the map put them once a plugin changed it.
+     */
+    @ParameterizedTest
+    @CsvSource({"none", "headers"})
+    void theRequestsFieldsInOnePassAreItsHeaderNamesAndValues(String action) throws IOException {
+        String request = " HTTP/1.1\r\nX-First: 1\r\nHost: 127.0.0.1\r\nX-Repeat: a\r\nX-Mixed-Case: B\r\n"
+                + "x-repeat: c\r\nx-test-action: " + action + "\r\nConnection: close\r\n\r\n";
+        RawResponse fields = RawResponse.parseAll(exchangeRaw("GET /app/header-fields" + request)).get(0);
+        RawResponse names = RawResponse.parseAll(exchangeRaw("GET /app/header-names" + request)).get(0);
+
+        assertThat(fields.status()).as(fields.body()).isEqualTo(200);
+        List<String> byName = new ArrayList<>();
+        names.body().lines().forEach(line -> {
+            int eq = line.indexOf('=');
+            for (String value : line.substring(eq + 1).split(",")) {
+                byName.add(line.substring(0, eq).toLowerCase(Locale.ROOT) + "=" + value);
+            }
+        });
+        assertThat(fields.body().lines()).containsExactlyElementsOf(byName);
+        if (action.equals("headers")) {
+            assertThat(fields.body().lines()).startsWith("host=127.0.0.1").endsWith("x-added=yes", "x-replace=replaced");
+        }
+    }
+
     /** {@code Name=value} with the name lower-cased: containers spell unchanged names their own way. */
     private static String lowerCaseName(String line) {
         int eq = line.indexOf('=');

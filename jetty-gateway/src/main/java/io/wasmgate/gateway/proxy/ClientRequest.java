@@ -11,6 +11,7 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
@@ -26,7 +27,8 @@ import org.eclipse.jetty.http.HttpHeader;
  * which host the request is, and the upstream client frames the body itself.
  *
  * <p>The plugins read the fields in one pass over Jetty's own list ({@link HeaderFieldSource}), in the
- * client's order, rather than name by name through the Servlet API.
+ * client's order, rather than name by name through the Servlet API; so does the proxy when no plugin runs
+ * ({@link #forEachField}, the names as the client spelled them).
  */
 final class ClientRequest extends HttpServletRequestWrapper implements HeaderFieldSource {
     private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "proxy-connection", "te",
@@ -77,10 +79,14 @@ final class ClientRequest extends HttpServletRequestWrapper implements HeaderFie
      */
     @Override
     public void forEachHeaderField(BiConsumer<String, String> field) {
+        forEachField(header -> field.accept(header.getLowerCaseName(), Objects.requireNonNullElse(header.getValue(), "")));
+    }
+
+    /** Jetty's fields of the client's request in the order they arrived, as sent, hop-by-hop ones left out. */
+    void forEachField(Consumer<HttpField> field) {
         for (HttpField header : ServletContextRequest.getServletContextRequest(getRequest()).getHeaders()) {
-            String lower = header.getLowerCaseName();
-            if (!hidden.contains(lower)) {
-                field.accept(lower, Objects.requireNonNullElse(header.getValue(), ""));
+            if (!hidden.contains(header.getLowerCaseName())) {
+                field.accept(header);
             }
         }
     }

@@ -1,6 +1,7 @@
 package io.wasmgate.gateway.proxy;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.wasmgate.filter.HeaderFieldSource;
 import io.wasmgate.filter.ProxyWasmFilter;
 import io.wasmgate.filter.callout.Cluster;
 import io.wasmgate.filter.callout.ClusterTls;
@@ -30,6 +31,7 @@ import org.eclipse.jetty.ee10.proxy.ProxyServlet;
 import org.eclipse.jetty.http.HttpCookieStore;
 import org.eclipse.jetty.http.HttpException;
 import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.http2.client.HTTP2Client;
@@ -151,15 +153,38 @@ public final class UpstreamProxy extends ProxyServlet implements AutoCloseable {
     }
 
     /**
-     * Jetty's copy, {@code Host} included on HTTP/1.1 clusters (the {@code preserveHost} init parameter,
-     * {@link #initParameters}): the client's, as a plugin may have rewritten it. Only a request that came
-     * without one (HTTP/1.0) gets the server name and port it reached rather than the cluster's authority.
-     * On h2c clusters Jetty leaves {@code Host} out: the client sets {@code :authority} from the cluster URL,
-     * and a {@code Host} beside it that differs is refused by strict upstreams (RFC 9113 8.3.1).
+     * The request's headers in one pass, in the order they reach the proxy: as the plugins left them (the
+     * filter's request, a {@link HeaderFieldSource}) or, without plugins, as the client sent them, with its
+     * spelling of the names ({@link ClientRequest#forEachField}). Jetty's own copy, which any other request
+     * gets, goes name by name: it scans the fields once per name and groups a repeated header where it first
+     * appeared. Jetty's rules either way: no hop-by-hop header, {@code Host} included on HTTP/1.1 clusters
+     * (the {@code preserveHost} init parameter, {@link #initParameters}): the client's, as a plugin may have
+     * rewritten it. Only a request that came without one (HTTP/1.0) gets the server name and port it reached
+     * rather than the cluster's authority. On h2c clusters {@code Host} is left out: the client sets
+     * {@code :authority} from the cluster URL, and a {@code Host} beside it that differs is refused by strict
+     * upstreams (RFC 9113 8.3.1).
      */
     @Override
     protected void copyRequestHeaders(HttpServletRequest clientRequest, Request proxyRequest) {
-        super.copyRequestHeaders(clientRequest, proxyRequest);
+        if (clientRequest instanceof HeaderFieldSource source) {
+            HttpFields.Mutable fields = HttpFields.build();
+            if (clientRequest instanceof ClientRequest client) {
+                client.forEachField(field -> {
+                    if (forwarded(field.getLowerCaseName())) {
+                        fields.add(field);
+                    }
+                });
+            } else {
+                source.forEachHeaderField((name, value) -> {
+                    if (forwarded(name)) {
+                        fields.add(name, value);
+                    }
+                });
+            }
+            proxyRequest.headers(headers -> headers.clear().add(fields));
+        } else {
+            super.copyRequestHeaders(clientRequest, proxyRequest);
+        }
         boolean noHost = !cluster.http2() && clientRequest.getHeader("Host") == null;
         proxyRequest.headers(headers -> {
             headers.remove(HttpHeader.EXPECT);
@@ -167,6 +192,11 @@ public final class UpstreamProxy extends ProxyServlet implements AutoCloseable {
                 headers.put(HttpHeader.HOST, authority(clientRequest));
             }
         });
+    }
+
+    /** Whether the header {@code lowerCaseName} goes to the upstream, by the rules of Jetty's copy. */
+    private boolean forwarded(String lowerCaseName) {
+        return !HOP_HEADERS.contains(lowerCaseName) && !(cluster.http2() && lowerCaseName.equals("host"));
     }
 
     /**

@@ -2,6 +2,7 @@ package io.wasmgate.filter.internal;
 
 import io.wasmgate.abi.spi.Headers;
 import io.wasmgate.abi.wire.HeaderField;
+import io.wasmgate.filter.HeaderFieldSource;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.ServletInputStream;
@@ -28,15 +29,17 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BiConsumer;
 
 /**
  * The request the application sees: method, path, query, authority, scheme and headers as the plugins
  * left them in the (live) request header map, the body through {@link RequestBodyStream}, parameters
  * from that query and body, multipart parts parsed from the body the plugins let through (never the
  * client's raw body), trailers as the plugins left them, and async contexts that tell the run when the
- * application completes.
+ * application completes. A proxy behind the filter can copy the headers in one pass, in the order the
+ * plugins left them ({@link HeaderFieldSource}).
  */
-final class WasmRequestWrapper extends HttpServletRequestWrapper {
+final class WasmRequestWrapper extends HttpServletRequestWrapper implements HeaderFieldSource {
     private static final String[] FRAMING = {"content-length", "transfer-encoding"};
 
     private final FilterChainRun run;
@@ -256,6 +259,58 @@ final class WasmRequestWrapper extends HttpServletRequestWrapper {
             }
         }
         return Collections.enumeration(names);
+    }
+
+    /**
+     * The fields {@link #getHeaderNames} and {@link #getHeaders} give, each where it stands: in the map's
+     * order once a plugin wrote to it ({@code host} at {@code :authority}'s place), otherwise in the
+     * container's; the framing headers the body has come last.
+     */
+    @Override
+    public void forEachHeaderField(BiConsumer<String, String> field) {
+        if (framedAsTheClientSent()) {
+            forEachClientField(field);
+            return;
+        }
+        if (headersUnchanged()) {
+            forEachClientField((name, value) -> {
+                if (!isFraming(name)) {
+                    field.accept(name, value);
+                }
+            });
+        } else {
+            for (HeaderField header : headers.fields()) {
+                String name = header.name();
+                if (name.equals(":authority")) {
+                    field.accept("host", header.value());
+                } else if (!name.startsWith(":") && !name.equals("host") && !isFraming(name)) {
+                    field.accept(name, header.value());
+                }
+            }
+        }
+        for (String name : FRAMING) {
+            String value = framingHeader(name);
+            if (value != null) {
+                field.accept(name, value);
+            }
+        }
+    }
+
+    /** The container's fields: in one pass if it can list them, otherwise name by name. */
+    private void forEachClientField(BiConsumer<String, String> field) {
+        if (getRequest() instanceof HeaderFieldSource client) {
+            client.forEachHeaderField(field);
+            return;
+        }
+        for (String name : clientHeaderNames) {
+            Enumeration<String> values = super.getHeaders(name);
+            while (values.hasMoreElements()) {
+                String value = values.nextElement();
+                if (value != null) {
+                    field.accept(name, value);
+                }
+            }
+        }
     }
 
     /** Adds {@code name} once; framing headers are the host's: {@link #framingHeader} says which the body has. */

@@ -1,5 +1,6 @@
 package io.wasmgate.filter.testing;
 
+import io.wasmgate.filter.HeaderFieldSource;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.RequestDispatcher;
@@ -27,6 +28,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>{@code /form}: answers {@code name=values} for each request parameter, one per line;</li>
  *   <li>{@code /header-names}: answers {@code name=values} for each request header, as named by
  *       {@code getHeaderNames()}, one per line;</li>
+ *   <li>{@code /header-fields}: answers {@code name=value} for each field the request lists in one pass
+ *       ({@link HeaderFieldSource}), one per line; 500 if the request is not one;</li>
  *   <li>{@code /declared-length}: declares a Content-Length of 5, writes {@code hello}, then tries one
  *       byte more (counted in {@link #overrunsRejected()} when the write fails);</li>
  *   <li>{@code /trailers[?app=1]}: reads the body, answers {@code trailer=<x-checksum request trailer>},
@@ -66,6 +69,14 @@ public final class ApplicationServlet extends HttpServlet {
             for (String name : Collections.list(request.getHeaderNames())) {
                 text.append(name).append('=').append(String.join(",", Collections.list(request.getHeaders(name)))).append('\n');
             }
+            response.getWriter().write(text.toString());
+        } else if (path.equals("/header-fields")) {
+            if (!(request instanceof HeaderFieldSource fields)) {
+                response.sendError(500, "not a HeaderFieldSource: " + request.getClass().getName());
+                return;
+            }
+            StringBuilder text = new StringBuilder();
+            fields.forEachHeaderField((name, value) -> text.append(name).append('=').append(value).append('\n'));
             response.getWriter().write(text.toString());
         } else if (path.equals("/declared-length")) {
             response.setContentLength(5);
