@@ -351,6 +351,22 @@ class RequestCanonicalTest {
                 "X-Forwarded-Host: api.example");
     }
 
+    /**
+     * A client's {@code Forwarded} values reach the upstream as sent, in order, before this hop's element: a
+     * quoted IPv6 {@code for} keeps its quotes (Jetty's proxy dropped them).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"/open/forwarded", "/checked/forwarded"})
+    void theUpstreamGetsTheClientsForwardedElementsThenThisHops(String path) throws Exception {
+        Reply reply = get(path, "Forwarded: for=198.51.100.1;proto=https, for=\"[2001:db8::1]\"",
+                "forwarded: for=203.0.113.9");
+
+        assertThat(reply.status()).isEqualTo(200);
+        RecordingUpstream.Received received = (path.startsWith("/open") ? open : checked).last(path);
+        assertThat(received.headers("forwarded")).containsExactly("for=198.51.100.1;proto=https, for=\"[2001:db8::1]\","
+                + " for=203.0.113.9, by=\"127.0.0.1\";for=\"127.0.0.1\";host=\"gw\";proto=http");
+    }
+
     /** An HTTP/1.0 request without {@code Host}: the upstream gets the address the client reached. */
     @Test
     void withoutAHostTheUpstreamGetsTheAddressTheClientReached() throws Exception {

@@ -1,0 +1,49 @@
+package io.wasmgate.gateway.proxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpHeader;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** This hop's {@code Forwarded} element is written character for character as Jetty's proxy writes it. */
+class ForwardedElementTest {
+    /** Jetty's own element, as {@code AbstractProxyServlet.addForwardedHeader} builds it. */
+    private static String jettys(String by, String forAddress, String host, String proto) {
+        return "by=%s;for=%s;host=%s;proto=%s".formatted(HttpField.PARAMETER_TOKENIZER.quote(by),
+                HttpField.PARAMETER_TOKENIZER.quote(forAddress), HttpField.PARAMETER_TOKENIZER.quote(host), proto);
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', nullValues = "NULL", value = {
+        "127.0.0.1 | 127.0.0.1 | api.example | http",
+        "[::1] | [0:0:0:0:0:0:0:1] | [::1]:8443 | https",
+        "10.0.0.1 | 10.0.0.2 | NULL | http",
+        "10.0.0.1 | 10.0.0.2 | '' | http",
+        "10.0.0.1 | 10.0.0.2 | 'a \"quoted\" host\\name' | http",
+        "10.0.0.1 | 10.0.0.2 | 'host;with,delims and space' | http",
+    })
+    void anElementIsWhatJettyWrites(String by, String forAddress, String host, String proto) {
+        assertThat(ForwardedElement.of(by, forAddress, host, proto)).isEqualTo(jettys(by, forAddress, host, proto));
+    }
+
+    @Test
+    void withoutAForwardedFromTheClientTheFieldIsThisHopsElement() {
+        assertThat(ForwardedElement.appended(null, "by=\"a\"")).isEqualTo(new HttpField(HttpHeader.FORWARDED, "by=\"a\""));
+        assertThat(ForwardedElement.appended(List.of(), "by=\"a\"").getValue()).isEqualTo("by=\"a\"");
+    }
+
+    @Test
+    void theClientsValuesComeFirstAsSentQuotesIncluded() {
+        List<HttpField> sent = List.of(new HttpField("Forwarded", "for=1.1.1.1;proto=https,for=\"[2001:db8::1]\""),
+                new HttpField("forwarded", "for=3.3.3.3"));
+
+        HttpField field = ForwardedElement.appended(sent, "by=\"a\"");
+
+        assertThat(field.getHeader()).isEqualTo(HttpHeader.FORWARDED);
+        assertThat(field.getValue()).isEqualTo("for=1.1.1.1;proto=https,for=\"[2001:db8::1]\", for=3.3.3.3, by=\"a\"");
+    }
+}
