@@ -17,7 +17,9 @@
 //   }
 //
 // The check is a request with the original method, <path_prefix><path>, the allowed headers and no body;
-// the original request waits (no thread is held) until the answer comes:
+// a header the request repeats goes once, its values joined with "," in order (as Envoy merges them), so
+// the service judges every value the upstream may read, not only the first. The original request waits
+// (no thread is held) until the answer comes:
 // - 2xx: the request continues, with the upstream_headers of the answer set on it;
 // - anything else: the client gets the service's status and body (and its content-type and the
 //   client_headers); an answer outside 200-599 becomes 403;
@@ -32,7 +34,7 @@ import {
 } from "@solo-io/proxy-runtime";
 import { BufferTypeValues, get_buffer_bytes, get_status, HeaderMapTypeValues } from "@solo-io/proxy-runtime/runtime";
 import { Settings, NameValue } from "../lib/config";
-import { requestHeader, jsonReply, pair, headerValue } from "../lib/http";
+import { requestHeader, requestHeaderValues, jsonReply, pair, headerValue } from "../lib/http";
 
 class ExtAuthzRoot extends RootContext {
   cluster: string = "";
@@ -116,8 +118,8 @@ class ExtAuthzContext extends Context {
       pair(":authority", root.authority),
     ];
     for (let i = 0; i < root.allowedHeaders.length; i++) {
-      const value = requestHeader(root.allowedHeaders[i]);
-      if (value !== null) check.push(pair(root.allowedHeaders[i], value as string));
+      const values = requestHeaderValues(root.allowedHeaders[i]);
+      if (values.length > 0) check.push(pair(root.allowedHeaders[i], values.join(",")));
     }
     const result = root.httpCall(root.cluster, check, new ArrayBuffer(0), [], root.timeoutMillis, this, onCheckResponse);
     if (result != WasmResultValues.Ok) {

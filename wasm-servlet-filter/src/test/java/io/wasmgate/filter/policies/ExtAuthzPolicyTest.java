@@ -97,6 +97,26 @@ class ExtAuthzPolicyTest {
         assertThat(harness.counter("ext_authz.allowed", "ext-authz")).isGreaterThanOrEqualTo(1);
     }
 
+    /**
+     * A repeated header reaches the service once, with every value joined in order: a client cannot slip a
+     * second credential past a check of the first (the application would see both).
+     */
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void aRepeatedHeaderReachesTheServiceWithAllItsValues(Container container) throws Exception {
+        PolicyHarness harness = harnesses.get(container);
+        int calls = harness.app().calls();
+        String path = "/echo?repeated=" + container;
+        HttpResponse<String> response = harness.send(harness.request(path).header("authorization", "Bearer good")
+                .header("authorization", "Bearer evil"));
+
+        assertThat(response.statusCode()).isEqualTo(401);
+        List<Received> checks = authz.received("/check/app" + path);
+        assertThat(checks).hasSize(1);
+        assertThat(checks.get(0).headers()).containsEntry("authorization", "Bearer good,Bearer evil");
+        assertThat(harness.app().calls()).isEqualTo(calls);
+    }
+
     @ParameterizedTest
     @EnumSource(Container.class)
     void anAllowedRequestKeepsItsBody(Container container) throws Exception {
