@@ -367,7 +367,10 @@ class RequestCanonicalTest {
                 + " for=203.0.113.9, by=\"127.0.0.1\";for=\"127.0.0.1\";host=\"gw\";proto=http");
     }
 
-    /** An HTTP/1.0 request without {@code Host}: the upstream gets the address the client reached. */
+    /**
+     * An HTTP/1.0 request without {@code Host}: the upstream gets the address the client reached, in {@code Host},
+     * {@code Forwarded} and {@code X-Forwarded-Host} alike.
+     */
     @Test
     void withoutAHostTheUpstreamGetsTheAddressTheClientReached() throws Exception {
         Reply reply = Reply.parse(RecordingUpstream.exchange(port,
@@ -379,7 +382,7 @@ class RequestCanonicalTest {
                 .containsExactly(
                         "Host: " + reached,
                         "Via: 1.0 wasmgate",
-                        "Forwarded: by=\"127.0.0.1\";for=\"127.0.0.1\";host=null;proto=http",
+                        "Forwarded: by=\"127.0.0.1\";for=\"127.0.0.1\";host=\"" + reached + "\";proto=http",
                         "X-Forwarded-For: 127.0.0.1",
                         "X-Forwarded-Proto: http",
                         "X-Forwarded-Host: " + reached);

@@ -202,18 +202,18 @@ public final class UpstreamProxy extends ProxyServlet implements AutoCloseable {
     /**
      * {@code Forwarded} (RFC 7239, as Jetty writes it: {@link ForwardedElement}), then the
      * {@code X-Forwarded-For/Proto/Host} many upstreams still read: the client's address appended to the chain
-     * it brought, its scheme, and the authority it asked for ({@code Via} is Jetty's {@link #addViaHeader},
-     * named by the {@code viaHost} init parameter).
+     * it brought, its scheme, and the authority it asked for, in both the {@code Host} it sent or, without one
+     * (HTTP/1.0), the address it reached ({@code Via} is Jetty's {@link #addViaHeader}, named by the
+     * {@code viaHost} init parameter).
      */
     @Override
     protected void addForwardedHeader(HttpServletRequest clientRequest, Request proxyRequest) {
         String remote = clientRequest.getRemoteAddr();
-        String element = ForwardedElement.of(clientRequest.getLocalAddr(), remote, clientRequest.getHeader("Host"),
-                clientRequest.getScheme());
+        String host = authority(clientRequest);
+        String element = ForwardedElement.of(clientRequest.getLocalAddr(), remote, host, clientRequest.getScheme());
         Enumeration<String> earlier = clientRequest.getHeaders("X-Forwarded-For");
         String chain = earlier == null ? "" : String.join(", ", Collections.list(earlier));
         String forwardedFor = chain.isEmpty() ? remote : chain + ", " + remote;
-        String host = authority(clientRequest);
         proxyRequest.headers(headers -> headers
                 .computeField(HttpHeader.FORWARDED, (name, sent) -> ForwardedElement.appended(sent, element))
                 .put(HttpHeader.X_FORWARDED_FOR, forwardedFor)

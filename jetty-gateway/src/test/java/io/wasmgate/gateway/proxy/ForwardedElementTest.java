@@ -21,7 +21,7 @@ class ForwardedElementTest {
     @CsvSource(delimiter = '|', nullValues = "NULL", value = {
         "127.0.0.1 | 127.0.0.1 | api.example | http",
         "[::1] | [0:0:0:0:0:0:0:1] | [::1]:8443 | https",
-        "10.0.0.1 | 10.0.0.2 | NULL | http",
+        "NULL | NULL | 10.0.0.1:8080 | http",
         "10.0.0.1 | 10.0.0.2 | '' | http",
         "10.0.0.1 | 10.0.0.2 | 'a \"quoted\" host\\name' | http",
         "10.0.0.1 | 10.0.0.2 | 'host;with,delims and space' | http",
