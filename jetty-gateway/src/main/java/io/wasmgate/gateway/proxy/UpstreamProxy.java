@@ -185,10 +185,9 @@ public final class UpstreamProxy extends ProxyServlet implements AutoCloseable {
         } else {
             super.copyRequestHeaders(clientRequest, proxyRequest);
         }
-        boolean noHost = !cluster.http2() && clientRequest.getHeader("Host") == null;
         proxyRequest.headers(headers -> {
             headers.remove(HttpHeader.EXPECT);
-            if (noHost) {
+            if (!cluster.http2() && !headers.contains(HttpHeader.HOST)) {
                 headers.put(HttpHeader.HOST, authority(clientRequest));
             }
         });

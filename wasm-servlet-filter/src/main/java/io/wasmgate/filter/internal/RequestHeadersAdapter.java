@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Enumeration;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.BiConsumer;
 
 /**
  * Presents a servlet request's headers as Envoy does: {@code :method}, {@code :path} (with the query),
@@ -35,32 +36,38 @@ final class RequestHeadersAdapter {
         headers.add(":path", query == null ? request.getRequestURI() : request.getRequestURI() + "?" + query);
         headers.add(":authority", authority(request));
         headers.add(":scheme", request.getScheme());
+        forEachField(request, (lower, value) -> {
+            if (!lowerNames.contains(lower)) {
+                lowerNames.add(lower);
+            }
+            if (!lower.equals("host")) {
+                headers.add(lower, value);
+            }
+        });
+        return new ClientHeaders(headers, lowerNames);
+    }
+
+    /**
+     * Calls {@code field} with each of the request's header fields, lower-case name and value: in one pass if
+     * the request is a {@link HeaderFieldSource}, otherwise name by name through the Servlet API.
+     */
+    static void forEachField(HttpServletRequest request, BiConsumer<String, String> field) {
         if (request instanceof HeaderFieldSource source) {
-            source.forEachHeaderField((lower, value) -> {
-                if (!lowerNames.contains(lower)) {
-                    lowerNames.add(lower);
-                }
-                if (!lower.equals("host")) {
-                    headers.add(lower, value);
-                }
-            });
-            return new ClientHeaders(headers, lowerNames);
+            source.forEachHeaderField(field);
+            return;
         }
-        // One pass over the container's headers for every request: the names are kept as they go by.
         Enumeration<String> names = request.getHeaderNames();
         while (names.hasMoreElements()) {
             String name = names.nextElement();
             String lower = name.toLowerCase(Locale.ROOT);
-            lowerNames.add(lower);
-            if (lower.equals("host")) {
-                continue;
-            }
             Enumeration<String> values = request.getHeaders(name);
             while (values.hasMoreElements()) {
-                headers.add(lower, values.nextElement());
+                String value = values.nextElement();
+                if (value != null) {
+                    field.accept(lower, value);
+                }
             }
         }
-        return new ClientHeaders(headers, lowerNames);
     }
 
     /**

@@ -296,21 +296,8 @@ final class WasmRequestWrapper extends HttpServletRequestWrapper implements Head
         }
     }
 
-    /** The container's fields: in one pass if it can list them, otherwise name by name. */
     private void forEachClientField(BiConsumer<String, String> field) {
-        if (getRequest() instanceof HeaderFieldSource client) {
-            client.forEachHeaderField(field);
-            return;
-        }
-        for (String name : clientHeaderNames) {
-            Enumeration<String> values = super.getHeaders(name);
-            while (values.hasMoreElements()) {
-                String value = values.nextElement();
-                if (value != null) {
-                    field.accept(name, value);
-                }
-            }
-        }
+        RequestHeadersAdapter.forEachField((HttpServletRequest) getRequest(), field);
     }
 
     /** Adds {@code name} once; framing headers are the host's: {@link #framingHeader} says which the body has. */
