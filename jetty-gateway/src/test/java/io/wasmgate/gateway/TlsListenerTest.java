@@ -103,6 +103,24 @@ class TlsListenerTest {
     }
 
     @Test
+    void overHttp2TheUpstreamGetsTheAuthorityTheClientSentWithoutTheDefaultPort() throws Exception {
+        Curl.Result result = curl(gateway, dir.resolve("ca.pem"), "--http2", "/h2-host", "-H", "Host: api.example");
+
+        assertThat(result.output()).startsWith("HTTP/2 200");
+        assertThat(Upstream.header(upstream.last(), "host")).isEqualTo("api.example");
+        assertThat(Upstream.header(upstream.last(), "x-forwarded-host")).isEqualTo("api.example");
+        assertThat(Upstream.header(upstream.last(), "forwarded")).contains("host=\"api.example\"");
+    }
+
+    @Test
+    void overHttp2AnAuthorityWithAnotherPortReachesTheUpstreamWithIt() throws Exception {
+        Curl.Result result = curl(gateway, dir.resolve("ca.pem"), "--http2", "/h2-port", "-H", "Host: api.example:8443");
+
+        assertThat(result.output()).startsWith("HTTP/2 200");
+        assertThat(Upstream.header(upstream.last(), "host")).isEqualTo("api.example:8443");
+    }
+
+    @Test
     void theUpstreamLearnsThatTheClientCameOverHttps() throws Exception {
         curl(gateway, dir.resolve("ca.pem"), "--http2", "/proto");
 

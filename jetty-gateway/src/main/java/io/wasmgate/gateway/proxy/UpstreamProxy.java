@@ -38,6 +38,8 @@ import org.eclipse.jetty.http2.client.HTTP2Client;
 import org.eclipse.jetty.http2.client.transport.HttpClientTransportOverHTTP2;
 import org.eclipse.jetty.io.ClientConnector;
 import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.HostPort;
+import org.eclipse.jetty.util.URIUtil;
 
 /**
  * Jetty's {@link ProxyServlet} for one cluster: its own {@link HttpClient} (HTTP/1.1, or h2c with
@@ -231,14 +233,20 @@ public final class UpstreamProxy extends ProxyServlet implements AutoCloseable {
         return field;
     }
 
-    /** The client's {@code Host} (as a plugin left it), or the server name and port it reached. */
+    /**
+     * The client's {@code Host} (as a plugin left it), otherwise the authority the request names or reached:
+     * an HTTP/2 request's {@code :authority}, an HTTP/1.0 request's server address. The port is left out when
+     * it is the scheme's default, as the plugins see {@code :authority}: a client that sent
+     * {@code :authority: api.example} over TLS must not reach the upstream as {@code api.example:443}.
+     */
     private static String authority(HttpServletRequest clientRequest) {
         String host = clientRequest.getHeader("Host");
         if (host != null) {
             return host;
         }
-        String name = clientRequest.getServerName();
-        return (name.contains(":") ? "[" + name + "]" : name) + ":" + clientRequest.getServerPort();
+        String name = HostPort.normalizeHost(clientRequest.getServerName());
+        int port = URIUtil.normalizePortForScheme(clientRequest.getScheme(), clientRequest.getServerPort());
+        return port > 0 ? name + ":" + port : name;
     }
 
     @Override
