@@ -34,6 +34,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -64,6 +65,9 @@ class RequestCanonicalTest {
                 plugins:
                   - name: actions
                     module: { file: policies/test-actions.wasm }
+                  - name: untyped
+                    module: { file: policies/headers.wasm }
+                    configuration: '{"request": {"remove": ["content-type"]}}'
                 clusters:
                   - { name: open, url: "%s" }
                   - { name: checked, url: "%s" }
@@ -73,6 +77,7 @@ class RequestCanonicalTest {
                   - { match: { prefix: /open, headers: { x-route: checked } }, cluster: checked }
                   - { match: { prefix: /open }, cluster: open }
                   - { match: { prefix: /checked }, cluster: checked, plugins: [ actions ] }
+                  - { match: { prefix: /untyped }, cluster: checked, plugins: [ untyped ] }
                   - { match: { prefix: /upload/plain }, cluster: silent }
                   - { match: { prefix: /upload/checked }, cluster: silent, plugins: [ actions ] }
                   - { match: { prefix: /upload100/plain }, cluster: continuing }
@@ -388,6 +393,44 @@ class RequestCanonicalTest {
                         "X-Forwarded-Host: " + reached);
     }
 
+    // ---- Content-Type --------------------------------------------------------------------------------
+
+    /** {@code framing} is the request's framing header and body, with {@code |} for each CRLF. */
+    @ParameterizedTest
+    @CsvSource(delimiter = ';', value = {
+        "/open/untyped-length; Content-Length: 5||hello",
+        "/open/untyped-chunked; Transfer-Encoding: chunked||5|hello|0||",
+        "/checked/untyped-length; Content-Length: 5||hello",
+        "/checked/untyped-chunked; Transfer-Encoding: chunked||5|hello|0||"})
+    void aBodySentWithoutAContentTypeReachesTheUpstreamWithoutOne(String target, String framing) throws Exception {
+        RecordingUpstream upstream = target.startsWith("/open") ? open : checked;
+
+        Reply reply = post(target, framing.replace("|", "\r\n"));
+
+        assertThat(reply.status()).isEqualTo(200);
+        RecordingUpstream.Received received = upstream.last(target);
+        assertThat(received.bodyText()).isEqualTo("hello");
+        assertThat(received.header("content-type")).as(received.headers().toString()).isNull();
+    }
+
+    @Test
+    void aContentTypeAPluginRemovedDoesNotReachTheUpstream() throws Exception {
+        Reply reply = post("/untyped/removed", "Content-Type: text/plain\r\nContent-Length: 5\r\n\r\nhello");
+
+        assertThat(reply.status()).isEqualTo(200);
+        RecordingUpstream.Received received = checked.last("/untyped/removed");
+        assertThat(received.bodyText()).isEqualTo("hello");
+        assertThat(received.header("content-type")).as(received.headers().toString()).isNull();
+    }
+
+    @Test
+    void aContentTypeTheClientSentReachesTheUpstreamAsSent() throws Exception {
+        Reply reply = post("/open/typed", "Content-Type: text/plain; charset=utf-8\r\nContent-Length: 5\r\n\r\nhello");
+
+        assertThat(reply.status()).isEqualTo(200);
+        assertThat(open.last("/open/typed").headers("content-type")).containsExactly("text/plain; charset=utf-8");
+    }
+
     // ---- clients -------------------------------------------------------------------------------------
 
     /** {@code GET target} on a connection the gateway closes after answering. */
@@ -402,6 +445,12 @@ class RequestCanonicalTest {
             request.append("Connection: close\r\n");
         }
         return Reply.parse(RecordingUpstream.exchange(port, request.append("\r\n").toString(), IDLE));
+    }
+
+    /** {@code POST target} with the header lines and body given, on a connection the gateway closes after answering. */
+    private static Reply post(String target, String headersAndBody) throws IOException {
+        return Reply.parse(RecordingUpstream.exchange(port, "POST " + target + " HTTP/1.1\r\nHost: gw\r\nConnection: close\r\n"
+                + headersAndBody, IDLE));
     }
 
     /** Sends the head with {@code Expect: 100-continue}, waits for the interim 100, then sends {@code body}. */

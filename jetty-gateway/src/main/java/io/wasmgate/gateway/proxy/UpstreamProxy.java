@@ -120,10 +120,11 @@ public final class UpstreamProxy extends ProxyServlet implements AutoCloseable {
         client.setMaxRequestsQueuedPerDestination(cluster.maxPendingRequests());
         client.getRequestListeners().addListener(new ConnectionWait(client, cluster.connectTimeout()));
         // A proxy passes what the client and the upstream said: no redirects followed, no cookies kept,
-        // no User-Agent added, no body decoded.
+        // no User-Agent or Content-Type added (see proxyRequestContent), no body decoded.
         client.setFollowRedirects(false);
         client.setHttpCookieStore(new HttpCookieStore.Empty());
         client.setUserAgentField(null);
+        client.setDefaultRequestContentType(null);
         client.getContentDecoderFactories().clear();
         try {
             client.start();
@@ -260,6 +261,23 @@ public final class UpstreamProxy extends ProxyServlet implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             callback.failed(e);
         }
+    }
+
+    /**
+     * The body as Jetty's proxy streams it, without a content type of its own. Jetty's client sends the
+     * body's type, else its default, when the headers have none: {@code application/octet-stream} would reach
+     * the upstream with a body the client sent without a type, or whose {@code Content-Type} a plugin removed.
+     * The copied headers carry the one the plugins left, if any.
+     */
+    @Override
+    protected Request.Content proxyRequestContent(HttpServletRequest clientRequest, HttpServletResponse proxyResponse,
+            Request proxyRequest) throws IOException {
+        return new ProxyInputStreamRequestContent(clientRequest, proxyResponse, proxyRequest, clientRequest.getInputStream()) {
+            @Override
+            public String getContentType() {
+                return null;
+            }
+        };
     }
 
     /** HTTP/2 carries a body without a length or chunked encoding: only a finished input has none. */
