@@ -288,6 +288,36 @@ class RequestCanonicalTest {
                 "x-b: 1", "x-a: 2", "x-b: 3");
     }
 
+    @Test
+    void anH2cRequestsCookieFieldsReachThePluginsAndTheUpstreamAsOneCookieHeader() throws Exception {
+        MetaData.Response response = h2c("GET", "/checked/h2-cookie", HttpFields.build().add("x-test-action", "echo-header-order")
+                .add("cookie", "a=1").add("x-mid", "m").add("cookie", "b=2"));
+
+        assertThat(response.getStatus()).isEqualTo(200);
+        assertThat(response.getHttpFields().get("x-seen-headers")).isEqualTo(":method=GET | :path=/checked/h2-cookie"
+                + " | :authority=gw | :scheme=http | x-test-action=echo-header-order | cookie=a=1; b=2 | x-mid=m");
+        RecordingUpstream.Received received = checked.last("/checked/h2-cookie");
+        assertThat(received.headers("cookie")).containsExactly("a=1; b=2");
+    }
+
+    @Test
+    void withoutPluginsAnH2cRequestsCookieFieldsReachTheUpstreamAsOneCookieHeaderWhereTheFirstStood() throws Exception {
+        h2c("GET", "/open/h2-cookie", HttpFields.build().add("x-first", "1").add("cookie", "a=1").add("x-mid", "m")
+                .add("cookie", "b=2").add("cookie", "c=3"));
+
+        RecordingUpstream.Received received = open.last("/open/h2-cookie");
+        assertThat(received.headers("cookie")).containsExactly("a=1; b=2; c=3");
+        assertThat(received.headers().stream().map(h -> h.getKey().toLowerCase(Locale.ROOT)).toList())
+                .startsWith("x-first", "cookie", "x-mid");
+    }
+
+    @Test
+    void anH2cRequestWithOneCookieFieldKeepsIt() throws Exception {
+        h2c("GET", "/open/h2-one-cookie", HttpFields.build().add("cookie", "a=1; b=2"));
+
+        assertThat(open.last("/open/h2-one-cookie").headers("cookie")).containsExactly("a=1; b=2");
+    }
+
     /** Without plugins the upstream gets the client's fields as they came: in order, each name spelled as sent. */
     @Test
     void withoutPluginsTheUpstreamGetsTheClientsHeadersInOrderAsSpelled() throws Exception {

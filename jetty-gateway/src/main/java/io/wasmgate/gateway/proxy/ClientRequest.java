@@ -14,6 +14,7 @@ import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
 import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 
 /**
@@ -26,6 +27,11 @@ import org.eclipse.jetty.http.HttpHeader;
  * {@code Transfer-Encoding}, {@code Host}): the plugins learn from them whether a body follows and for
  * which host the request is, and the upstream client frames the body itself.
  *
+ * <p>An HTTP/2 client may split its cookies over several {@code cookie} fields; they are one
+ * {@code cookie} header here, the values joined with {@code "; "} where the first one stood (RFC 9113
+ * 8.2.3, which requires it before an HTTP/1.1 hop, and what Envoy's plugins see). The upstream then gets
+ * the one {@code Cookie} line an HTTP/1.1 server expects.
+ *
  * <p>The plugins read the fields in one pass over Jetty's own list ({@link HeaderFieldSource}), in the
  * client's order, rather than name by name through the Servlet API; so does the proxy when no plugin runs
  * ({@link #forEachField}, the names as the client spelled them).
@@ -36,10 +42,23 @@ final class ClientRequest extends HttpServletRequestWrapper implements HeaderFie
     private static final Set<String> NOT_NOMINABLE = Set.of("content-length", "transfer-encoding", "host");
 
     private final Set<String> hidden;
+    /** The HTTP/2 request's cookie fields as one; {@code null} when it sent at most one. */
+    private final HttpField joinedCookie;
 
     ClientRequest(HttpServletRequest request) {
         super(request);
         this.hidden = hopByHop(Collections.list(request.getHeaders("Connection")));
+        this.joinedCookie = joinedCookie(request);
+    }
+
+    private static HttpField joinedCookie(HttpServletRequest request) {
+        if (!request.getProtocol().startsWith("HTTP/2")) {
+            return null;
+        }
+        HttpFields fields = ServletContextRequest.getServletContextRequest(request).getHeaders();
+        List<String> crumbs = fields.getValuesList(HttpHeader.COOKIE);
+        return crumbs.size() < 2 ? null
+                : new HttpField(HttpHeader.COOKIE, fields.getField(HttpHeader.COOKIE).getName(), String.join("; ", crumbs));
     }
 
     /** The lower-case names of the hop-by-hop headers of a request whose {@code Connection} has these values. */
@@ -82,10 +101,19 @@ final class ClientRequest extends HttpServletRequestWrapper implements HeaderFie
         forEachField(header -> field.accept(header.getLowerCaseName(), Objects.requireNonNullElse(header.getValue(), "")));
     }
 
-    /** Jetty's fields of the client's request in the order they arrived, as sent, hop-by-hop ones left out. */
+    /**
+     * Jetty's fields of the client's request in the order they arrived, as sent, hop-by-hop ones left out;
+     * an HTTP/2 request's cookie fields as one, where the first stood.
+     */
     void forEachField(Consumer<HttpField> field) {
+        boolean cookieGiven = false;
         for (HttpField header : ServletContextRequest.getServletContextRequest(getRequest()).getHeaders()) {
-            if (!hidden.contains(header.getLowerCaseName())) {
+            if (joinedCookie != null && header.getHeader() == HttpHeader.COOKIE) {
+                if (!cookieGiven) {
+                    field.accept(joinedCookie);
+                    cookieGiven = true;
+                }
+            } else if (!hidden.contains(header.getLowerCaseName())) {
                 field.accept(header);
             }
         }
@@ -93,11 +121,17 @@ final class ClientRequest extends HttpServletRequestWrapper implements HeaderFie
 
     @Override
     public String getHeader(String name) {
+        if (joinedCookie != null && HttpHeader.COOKIE.is(name)) {
+            return joinedCookie.getValue();
+        }
         return hidden(name) ? null : super.getHeader(name);
     }
 
     @Override
     public Enumeration<String> getHeaders(String name) {
+        if (joinedCookie != null && HttpHeader.COOKIE.is(name)) {
+            return Collections.enumeration(List.of(joinedCookie.getValue()));
+        }
         return hidden(name) ? Collections.emptyEnumeration() : super.getHeaders(name);
     }
 
