@@ -435,6 +435,60 @@ abstract class FilterScenarios {
         }
     }
 
+    /**
+     * An HTTP/2 client may split its cookies over several fields; the plugins get one cookie header, as from
+     * Envoy (where it stands is the container's: Tomcat joins the fields itself, at the end).
+     */
+    @Test
+    void overH2cThePluginsSeeTheCookieFieldsAsOneCookieHeader() throws Exception {
+        org.eclipse.jetty.http.HttpFields response = h2cResponseHeaders("/app/echo", org.eclipse.jetty.http.HttpFields.build()
+                .add("x-test-action", "echo-header-order").add("cookie", "a=1").add("x-mid", "m").add("cookie", "b=2"));
+
+        List<String> seen = List.of(response.get("x-seen-headers").split(" \\| "));
+        assertThat(seen).filteredOn(field -> field.startsWith("cookie=")).containsExactly("cookie=a=1; b=2");
+        assertThat(seen).contains("x-mid=m", "x-test-action=echo-header-order");
+    }
+
+    /** The response head of a GET over prior-knowledge h2c whose request carries exactly {@code fields}. */
+    private org.eclipse.jetty.http.HttpFields h2cResponseHeaders(String path, org.eclipse.jetty.http.HttpFields.Mutable fields)
+            throws Exception {
+        org.eclipse.jetty.http2.client.HTTP2Client client = new org.eclipse.jetty.http2.client.HTTP2Client();
+        client.start();
+        try {
+            URI uri = server.uri(path);
+            org.eclipse.jetty.http2.api.Session session = client.connect(new java.net.InetSocketAddress(uri.getHost(), uri.getPort()),
+                    new org.eclipse.jetty.http2.api.Session.Listener() {}).get(5, java.util.concurrent.TimeUnit.SECONDS);
+            org.eclipse.jetty.http.MetaData.Request request = new org.eclipse.jetty.http.MetaData.Request("GET",
+                    org.eclipse.jetty.http.HttpURI.from(uri.toString()), org.eclipse.jetty.http.HttpVersion.HTTP_2, fields);
+            java.util.concurrent.CompletableFuture<org.eclipse.jetty.http.HttpFields> head = new java.util.concurrent.CompletableFuture<>();
+            session.newStream(new org.eclipse.jetty.http2.frames.HeadersFrame(request, null, true),
+                    new org.eclipse.jetty.http2.api.Stream.Listener() {
+                        @Override
+                        public void onHeaders(org.eclipse.jetty.http2.api.Stream stream, org.eclipse.jetty.http2.frames.HeadersFrame frame) {
+                            if (frame.getMetaData() instanceof org.eclipse.jetty.http.MetaData.Response response
+                                    && response.getStatus() >= 200) {
+                                head.complete(response.getHttpFields());
+                            }
+                            stream.demand();
+                        }
+
+                        @Override
+                        public void onDataAvailable(org.eclipse.jetty.http2.api.Stream stream) {
+                            org.eclipse.jetty.http2.api.Stream.Data data = stream.readData();
+                            if (data != null) {
+                                data.release();
+                            }
+                            if (data == null || !data.frame().isEndStream()) {
+                                stream.demand();
+                            }
+                        }
+                    });
+            return head.get(10, java.util.concurrent.TimeUnit.SECONDS);
+        } finally {
+            client.stop();
+        }
+    }
+
     @Test
     void theClientReceivesTheResponseBodyThePluginReplacedWithItsLength() throws Exception {
         HttpResponse<String> response = send(request("/app/echo", "replace-response-body"));

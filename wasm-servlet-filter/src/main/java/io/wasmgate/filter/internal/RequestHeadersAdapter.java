@@ -16,7 +16,9 @@ import java.util.function.BiConsumer;
  * {@code :authority} and {@code :scheme} first, then every header with a lower-case name, repeated
  * headers as separate entries. {@code host} becomes {@code :authority}. A {@link HeaderFieldSource} request
  * gives its fields in the client's order; through the Servlet API a repeated header's values come together
- * at its first appearance.
+ * at its first appearance. An HTTP/2 client's cookie fields are one {@code cookie} entry, joined with
+ * {@code "; "} where the first stood, as Envoy gives them (RFC 9113 8.2.3): a policy that reads the cookie
+ * header reads all of them, whichever field the client put each in.
  */
 final class RequestHeadersAdapter {
     /**
@@ -44,6 +46,12 @@ final class RequestHeadersAdapter {
                 headers.add(lower, value);
             }
         });
+        if (request.getProtocol().startsWith("HTTP/2")) {
+            List<String> cookies = headers.values("cookie");
+            if (cookies.size() > 1) {
+                headers.set("cookie", String.join("; ", cookies));
+            }
+        }
         return new ClientHeaders(headers, lowerNames);
     }
 
