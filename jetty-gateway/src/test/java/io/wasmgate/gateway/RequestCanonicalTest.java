@@ -286,6 +286,8 @@ class RequestCanonicalTest {
                 + " | :authority=gw | :scheme=http | x-test-action=echo-header-order | x-b=1 | x-a=2 | x-b=3");
         assertThat(clientHeaders(checked.last("/checked/h2-order"))).containsExactly("x-test-action: echo-header-order",
                 "x-b: 1", "x-a: 2", "x-b: 3");
+        assertThat(checked.last("/checked/h2-order").headers("host")).as("the :authority, without the default port")
+                .containsExactly("gw");
     }
 
     @Test
