@@ -404,6 +404,17 @@ class RequestCanonicalTest {
                 + " for=203.0.113.9, by=\"127.0.0.1\";for=\"127.0.0.1\";host=\"gw\";proto=http");
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"/open/via", "/checked/via"})
+    void theUpstreamGetsTheClientsViaValuesAsSentThenThisHop(String path) throws Exception {
+        Reply reply = get(path, "Via: 1.0 fred, 1.1 p.example.net (Apache/1.1; \"x, y\")", "via: HTTP/1.1  spaced");
+
+        assertThat(reply.status()).isEqualTo(200);
+        RecordingUpstream.Received received = (path.startsWith("/open") ? open : checked).last(path);
+        assertThat(received.headers("via")).containsExactly(
+                "1.0 fred, 1.1 p.example.net (Apache/1.1; \"x, y\"), HTTP/1.1  spaced, 1.1 wasmgate");
+    }
+
     /**
      * An HTTP/1.0 request without {@code Host}: the upstream gets the address the client reached, in {@code Host},
      * {@code Forwarded} and {@code X-Forwarded-Host} alike.

@@ -1,10 +1,5 @@
 package io.wasmgate.gateway.proxy;
 
-import java.util.List;
-import java.util.stream.Collectors;
-import org.eclipse.jetty.http.HttpField;
-import org.eclipse.jetty.http.HttpHeader;
-
 /**
  * The {@code Forwarded} header (RFC 7239) the proxy sends: the values of the {@code Forwarded} fields the
  * client sent, as sent, then one element for this hop,
@@ -12,9 +7,7 @@ import org.eclipse.jetty.http.HttpHeader;
  * authority as quoted strings. The element is written as Jetty's proxy writes it, without the string
  * formatter and the synchronized quoting that made it a few percent of a proxied request's CPU; its
  * {@code host} is the authority the upstream gets in {@code Host} (for a request without one, the address it
- * reached, where Jetty writes {@code host=null}). The client's values are kept verbatim: Jetty's proxy splits
- * and re-joins them, dropping the quotes of a quoted element such as {@code for="[2001:db8::1]"}, which an
- * IPv6 address needs.
+ * reached, where Jetty writes {@code host=null}). The client's values are kept verbatim ({@link HopChain}).
  */
 final class ForwardedElement {
     private ForwardedElement() {}
@@ -26,15 +19,6 @@ final class ForwardedElement {
         quoted(element.append(";for="), forAddress);
         quoted(element.append(";host="), host);
         return element.append(";proto=").append(proto).toString();
-    }
-
-    /** The {@code Forwarded} field: the values of the fields the client sent, if any, as sent, then {@code element}. */
-    static HttpField appended(List<HttpField> sent, String element) {
-        if (sent == null || sent.isEmpty()) {
-            return new HttpField(HttpHeader.FORWARDED, element);
-        }
-        String earlier = sent.stream().map(HttpField::getValue).collect(Collectors.joining(", "));
-        return new HttpField(HttpHeader.FORWARDED, earlier + ", " + element);
     }
 
     private static void quoted(StringBuilder out, String value) {

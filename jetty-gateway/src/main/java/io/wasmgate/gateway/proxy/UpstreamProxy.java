@@ -18,6 +18,7 @@ import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.Collections;
 import java.util.Enumeration;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Executor;
@@ -217,10 +218,47 @@ public final class UpstreamProxy extends ProxyServlet implements AutoCloseable {
         String chain = earlier == null ? "" : String.join(", ", Collections.list(earlier));
         String forwardedFor = chain.isEmpty() ? remote : chain + ", " + remote;
         proxyRequest.headers(headers -> headers
-                .computeField(HttpHeader.FORWARDED, (name, sent) -> ForwardedElement.appended(sent, element))
+                .computeField(HttpHeader.FORWARDED, (name, sent) -> HopChain.appended(name, sent, element))
                 .put(HttpHeader.X_FORWARDED_FOR, forwardedFor)
                 .put(HttpHeader.X_FORWARDED_PROTO, clientRequest.getScheme())
                 .put(HttpHeader.X_FORWARDED_HOST, host));
+    }
+
+    /**
+     * The upstream's response headers, each field's value as the upstream sent it. Jetty's proxy re-joins
+     * each value from its comma-separated list, which takes the quotes off quoted strings and the spaces
+     * around {@code ;}: {@code filename="my file.pdf"} reached the client as {@code filename=my file.pdf},
+     * a {@code Set-Cookie} value {@code "a b"} as {@code a b}. Jetty's rules otherwise: no hop-by-hop header, the
+     * first field of a name replaces what the response had, the others are added.
+     */
+    @Override
+    protected void onServerResponseHeaders(HttpServletRequest clientRequest, HttpServletResponse proxyResponse,
+            Response serverResponse) {
+        Set<String> named = new HashSet<>();
+        for (HttpField field : serverResponse.getHeaders()) {
+            String lowerCaseName = field.getLowerCaseName();
+            HttpField kept = HOP_HEADERS.contains(lowerCaseName) ? null : filterServerResponseHeader(clientRequest, serverResponse, field);
+            if (kept == null) {
+                continue;
+            }
+            if (named.add(lowerCaseName)) {
+                proxyResponse.setHeader(kept.getName(), kept.getValue());
+            } else {
+                proxyResponse.addHeader(kept.getName(), kept.getValue());
+            }
+        }
+    }
+
+    /**
+     * {@code Via}: the client's values as sent, then this hop, {@code <client's HTTP version> <viaHost>}, as
+     * Jetty writes it ({@link HopChain}: Jetty's own re-parsing failed the request on a quote in a comment).
+     */
+    @Override
+    protected void addViaHeader(HttpServletRequest clientRequest, Request proxyRequest) {
+        String protocol = clientRequest.getProtocol();
+        String version = protocol.regionMatches(true, 0, "HTTP/", 0, 5) ? protocol.substring(5) : protocol;
+        String hop = version + " " + getViaHost();
+        proxyRequest.headers(headers -> headers.computeField(HttpHeader.VIA, (name, sent) -> HopChain.appended(name, sent, hop)));
     }
 
     /** Drops the headers the upstream's {@code Connection} names: they were for the hop to the proxy (RFC 9110 7.6.1). */

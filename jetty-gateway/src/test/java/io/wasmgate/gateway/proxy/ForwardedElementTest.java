@@ -2,10 +2,7 @@ package io.wasmgate.gateway.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.List;
 import org.eclipse.jetty.http.HttpField;
-import org.eclipse.jetty.http.HttpHeader;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -28,22 +25,5 @@ class ForwardedElementTest {
     })
     void anElementIsWhatJettyWrites(String by, String forAddress, String host, String proto) {
         assertThat(ForwardedElement.of(by, forAddress, host, proto)).isEqualTo(jettys(by, forAddress, host, proto));
-    }
-
-    @Test
-    void withoutAForwardedFromTheClientTheFieldIsThisHopsElement() {
-        assertThat(ForwardedElement.appended(null, "by=\"a\"")).isEqualTo(new HttpField(HttpHeader.FORWARDED, "by=\"a\""));
-        assertThat(ForwardedElement.appended(List.of(), "by=\"a\"").getValue()).isEqualTo("by=\"a\"");
-    }
-
-    @Test
-    void theClientsValuesComeFirstAsSentQuotesIncluded() {
-        List<HttpField> sent = List.of(new HttpField("Forwarded", "for=1.1.1.1;proto=https,for=\"[2001:db8::1]\""),
-                new HttpField("forwarded", "for=3.3.3.3"));
-
-        HttpField field = ForwardedElement.appended(sent, "by=\"a\"");
-
-        assertThat(field.getHeader()).isEqualTo(HttpHeader.FORWARDED);
-        assertThat(field.getValue()).isEqualTo("for=1.1.1.1;proto=https,for=\"[2001:db8::1]\", for=3.3.3.3, by=\"a\"");
     }
 }
