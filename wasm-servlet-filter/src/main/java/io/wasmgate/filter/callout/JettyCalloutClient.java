@@ -93,10 +93,12 @@ public final class JettyCalloutClient implements CalloutClient, AutoCloseable {
         tlsContexts.values().forEach(httpClient::addBean);
         httpClient.addBean(new TlsFailureLog("callout client"));
         // A callout carries what the plugin wrote and hands back what the upstream said: no redirects
-        // followed, no cookies kept, no User-Agent or Accept-Encoding added, no body decoded.
+        // followed, no cookies kept, no User-Agent, Accept-Encoding or default Content-Type added, no body
+        // decoded.
         httpClient.setFollowRedirects(false);
         httpClient.setHttpCookieStore(new HttpCookieStore.Empty());
         httpClient.setUserAgentField(null);
+        httpClient.setDefaultRequestContentType(null);
         httpClient.getContentDecoderFactories().clear();
         return httpClient;
     }

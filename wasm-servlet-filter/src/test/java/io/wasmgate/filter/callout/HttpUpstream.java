@@ -24,7 +24,8 @@ import org.eclipse.jetty.server.ServerConnector;
  * <ul>
  *   <li>{@code /echo}: 200; the body it got; headers {@code x-method}, {@code x-host} (the Host header, or
  *       the HTTP/2 authority's host), {@code x-user},
- *       {@code x-protocol}, {@code x-content-length}, {@code x-request-trailer}; trailer {@code x-trailer: done}
+ *       {@code x-protocol}, {@code x-content-length}, {@code x-content-type}, {@code x-user-agent},
+ *       {@code x-request-trailer} ({@code null} for a header the request did not have); trailer {@code x-trailer: done}
  *   <li>{@code /status/N}: status N, body {@code boom}
  *   <li>{@code /slow?ms=N}: answers {@code slow} after N ms
  *   <li>{@code /answer/X}: answers {@code answer-X}
@@ -124,6 +125,8 @@ final class HttpUpstream implements AutoCloseable {
             response.setHeader("x-user", String.valueOf(request.getHeader("x-user")));
             response.setHeader("x-protocol", request.getProtocol());
             response.setHeader("x-content-length", String.valueOf(request.getHeader("content-length")));
+            response.setHeader("x-content-type", String.valueOf(request.getHeader("content-type")));
+            response.setHeader("x-user-agent", String.valueOf(request.getHeader("user-agent")));
             response.setHeader("x-request-trailer", String.valueOf(request.getTrailerFields().get("x-checksum")));
             response.setTrailerFields(() -> Map.of("x-trailer", "done"));
             response.getOutputStream().write(body);

@@ -81,6 +81,19 @@ class JettyCalloutClientHttpTest {
     }
 
     @Test
+    void aCallCarriesNoHeaderThePluginDidNotGive() {
+        start(Cluster.of("authz", upstream.url()));
+
+        HttpCallResponse untyped = send(call("authz", "POST", "/echo", "{\"q\":1}", Duration.ofSeconds(5))).response();
+        HttpCallResponse typed = send(call("authz", "POST", "/echo", "{\"q\":1}", Duration.ofSeconds(5),
+                "content-type", "application/json")).response();
+
+        assertThat(value(untyped.headers(), "x-content-type")).contains("null");
+        assertThat(value(untyped.headers(), "x-user-agent")).contains("null");
+        assertThat(value(typed.headers(), "x-content-type")).contains("application/json");
+    }
+
+    @Test
     void requestTrailersTravelOverHttp1WithAChunkedBody() {
         start(Cluster.of("authz", upstream.url()));
         HttpCallRequest request = withTrailer(call("authz", "POST", "/echo", "payload", Duration.ofSeconds(5)));
