@@ -108,31 +108,33 @@ final class ClientRequest extends HttpServletRequestWrapper implements HeaderFie
     void forEachField(Consumer<HttpField> field) {
         boolean cookieGiven = false;
         for (HttpField header : ServletContextRequest.getServletContextRequest(getRequest()).getHeaders()) {
-            if (joinedCookie != null && header.getHeader() == HttpHeader.COOKIE) {
-                if (!cookieGiven) {
-                    field.accept(joinedCookie);
-                    cookieGiven = true;
-                }
-            } else if (!hidden.contains(header.getLowerCaseName())) {
+            if (hidden.contains(header.getLowerCaseName())) {
+                continue;
+            }
+            if (joinedCookie == null || header.getHeader() != HttpHeader.COOKIE) {
                 field.accept(header);
+            } else if (!cookieGiven) {
+                field.accept(joinedCookie);
+                cookieGiven = true;
             }
         }
     }
 
     @Override
     public String getHeader(String name) {
-        if (joinedCookie != null && HttpHeader.COOKIE.is(name)) {
-            return joinedCookie.getValue();
+        if (hidden(name)) {
+            return null;
         }
-        return hidden(name) ? null : super.getHeader(name);
+        return joinedCookie != null && HttpHeader.COOKIE.is(name) ? joinedCookie.getValue() : super.getHeader(name);
     }
 
     @Override
     public Enumeration<String> getHeaders(String name) {
-        if (joinedCookie != null && HttpHeader.COOKIE.is(name)) {
-            return Collections.enumeration(List.of(joinedCookie.getValue()));
+        if (hidden(name)) {
+            return Collections.emptyEnumeration();
         }
-        return hidden(name) ? Collections.emptyEnumeration() : super.getHeaders(name);
+        return joinedCookie != null && HttpHeader.COOKIE.is(name) ? Collections.enumeration(List.of(joinedCookie.getValue()))
+                : super.getHeaders(name);
     }
 
     @Override

@@ -16,7 +16,9 @@ final class HopChain {
 
     /** {@code header} with the values of the {@code sent} fields that are not blank, as sent, then {@code hop}. */
     static HttpField appended(HttpHeader header, List<HttpField> sent, String hop) {
-        String earlier = sent == null ? "" : sent.stream().map(HttpField::getValue).filter(value -> value != null && !value.isBlank())
+        String earlier = sent == null ? "" : sent.stream()
+                .map(HttpField::getValue)
+                .filter(value -> value != null && !value.isBlank())
                 .collect(Collectors.joining(", "));
         return new HttpField(header, earlier.isEmpty() ? hop : earlier + ", " + hop);
     }

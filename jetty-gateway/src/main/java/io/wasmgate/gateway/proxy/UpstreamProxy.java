@@ -237,7 +237,10 @@ public final class UpstreamProxy extends ProxyServlet implements AutoCloseable {
         Set<String> named = new HashSet<>();
         for (HttpField field : serverResponse.getHeaders()) {
             String lowerCaseName = field.getLowerCaseName();
-            HttpField kept = HOP_HEADERS.contains(lowerCaseName) ? null : filterServerResponseHeader(clientRequest, serverResponse, field);
+            if (HOP_HEADERS.contains(lowerCaseName)) {
+                continue;
+            }
+            HttpField kept = filterServerResponseHeader(clientRequest, serverResponse, field);
             if (kept == null) {
                 continue;
             }
@@ -258,7 +261,8 @@ public final class UpstreamProxy extends ProxyServlet implements AutoCloseable {
         String protocol = clientRequest.getProtocol();
         String version = protocol.regionMatches(true, 0, "HTTP/", 0, 5) ? protocol.substring(5) : protocol;
         String hop = version + " " + getViaHost();
-        proxyRequest.headers(headers -> headers.computeField(HttpHeader.VIA, (name, sent) -> HopChain.appended(name, sent, hop)));
+        proxyRequest.headers(headers -> headers.computeField(HttpHeader.VIA,
+                (name, sent) -> HopChain.appended(name, sent, hop)));
     }
 
     /** Drops the headers the upstream's {@code Connection} names: they were for the hop to the proxy (RFC 9110 7.6.1). */
