@@ -184,6 +184,32 @@ class RequestCanonicalTest {
         assertThat(checked.received()).noneMatch(r -> r.target().startsWith("/checked/h2-lower"));
     }
 
+    /** Characters browsers leave raw in a query ({@code " < > ` ^ \\ { | }} by the URL standard, less {@code "}). */
+    @ParameterizedTest
+    @ValueSource(strings = {"/open/raw-query", "/checked/raw-query"})
+    void aQueryWithCharactersBrowsersLeaveRawReachesThePluginsAndTheUpstreamAsSent(String path) throws Exception {
+        String target = path + "?f={\"a\":[1,2]}&p=a|b^c&t=`x`&s=a\\b&x=<y>";
+
+        Reply reply = get(target, "x-test-action: echo-header-order");
+
+        assertThat(reply.status()).isEqualTo(200);
+        assertThat((path.startsWith("/open") ? open : checked).requestLines()).contains("GET " + target + " HTTP/1.1");
+        if (path.startsWith("/checked")) {
+            assertThat(reply.header("x-seen-headers")).startsWith(":method=GET | :path=" + target + " | ");
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"/checked/bad-query?q=%zz", "/checked/bad-query?q=a%", "/checked/bad-query?q=%4", "/open/bad-query?q=%G0"})
+    void aQueryWithAMalformedPercentEscapeIsABadRequestBeforeThePlugins(String target) throws Exception {
+        Reply reply = get(target, "x-test-action: local-reply-403");
+
+        assertThat(reply.status()).isEqualTo(400);
+        assertThat(reply.body()).isEqualTo("bad request query: a malformed percent-escape\n");
+        assertThat(open.requestLines()).noneMatch(line -> line.contains("bad-query"));
+        assertThat(checked.requestLines()).noneMatch(line -> line.contains("bad-query"));
+    }
+
     // ---- Expect: 100-continue ------------------------------------------------------------------------
 
     @ParameterizedTest

@@ -16,7 +16,8 @@ import org.eclipse.jetty.util.Callback;
 
 /**
  * The gateway's front: for requests on the proxy connector, refuses with 400 a method with lower-case
- * letters (the upstream client would send it upper-cased) and a path {@link PathNormalizer} refuses; leases
+ * letters (the upstream client would send it upper-cased), a path {@link PathNormalizer} refuses and a query
+ * with a malformed percent-escape ({@link PathNormalizer#validQuery}); leases
  * the current {@link RouteTable}, matches the route on the normalised path and the end-to-end headers (those
  * the plugins will see; none: 404), takes a place within the route's {@code max_concurrent_requests}
  * ({@link RouteConcurrency}; none left: 503 at once), and hands the request, its target now the normalised
@@ -63,6 +64,10 @@ public final class GatewayHandler extends Handler.Wrapper {
             path = PathNormalizer.normalize(uri.getPath());
         } catch (IllegalArgumentException e) {
             refuse(response, "bad request path: " + e.getMessage(), start, callback);
+            return true;
+        }
+        if (!PathNormalizer.validQuery(uri.getQuery())) {
+            refuse(response, "bad request query: a malformed percent-escape", start, callback);
             return true;
         }
         RouteTable table = tables.get();

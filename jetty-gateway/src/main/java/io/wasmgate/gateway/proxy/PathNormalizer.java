@@ -65,7 +65,7 @@ public final class PathNormalizer {
         for (int i = 0; i < raw.length(); i++) {
             char c = raw.charAt(i);
             if (c == '%') {
-                if (i + 2 >= raw.length() || hex(raw.charAt(i + 1)) < 0 || hex(raw.charAt(i + 2)) < 0) {
+                if (!escapeAt(raw, i)) {
                     throw new IllegalArgumentException("a malformed percent-escape");
                 }
                 int octet = hex(raw.charAt(i + 1)) << 4 | hex(raw.charAt(i + 2));
@@ -106,7 +106,7 @@ public final class PathNormalizer {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(path.length());
         for (int i = 0; i < path.length(); i++) {
             char c = path.charAt(i);
-            if (c == '%' && i + 2 < path.length() && hex(path.charAt(i + 1)) >= 0 && hex(path.charAt(i + 2)) >= 0) {
+            if (c == '%' && escapeAt(path, i)) {
                 bytes.write(hex(path.charAt(i + 1)) << 4 | hex(path.charAt(i + 2)));
                 i += 2;
             } else {
@@ -114,6 +114,28 @@ public final class PathNormalizer {
             }
         }
         return bytes.toString(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Whether a query (as sent, without the {@code ?}; {@code null} for none), which goes on as it came, is
+     * free of a {@code %} without two hex digits after it. Upstreams read such a query differently (some keep
+     * the {@code %}, some drop it, some refuse the request), so a plugin could not know what it passes.
+     */
+    public static boolean validQuery(String query) {
+        if (query == null) {
+            return true;
+        }
+        for (int i = query.indexOf('%'); i >= 0; i = query.indexOf('%', i + 3)) {
+            if (!escapeAt(query, i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Whether {@code s} has a percent-escape, {@code %} and two hex digits, at {@code i}. */
+    private static boolean escapeAt(String s, int i) {
+        return i + 2 < s.length() && hex(s.charAt(i + 1)) >= 0 && hex(s.charAt(i + 2)) >= 0;
     }
 
     private static boolean unreserved(int c) {

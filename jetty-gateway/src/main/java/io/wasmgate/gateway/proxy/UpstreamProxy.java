@@ -15,6 +15,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.Collections;
 import java.util.Enumeration;
@@ -68,14 +69,19 @@ public final class UpstreamProxy extends ProxyServlet implements AutoCloseable {
     private final transient Cluster cluster;
     private final transient Executor executor;
     private final transient PendingOverflow overflow;
-    private final String base;
+    /** The cluster's {@code scheme://authority}, which every rewritten target starts with. */
+    private final String origin;
+    /** The cluster URL's path without a trailing slash, which the client's path is appended to. */
+    private final String basePath;
 
     private UpstreamProxy(Cluster cluster, Executor executor, MeterRegistry registry) {
         this.cluster = cluster;
         this.executor = executor;
         this.overflow = new PendingOverflow(cluster, registry);
-        String url = cluster.url().toString();
-        this.base = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+        URI url = cluster.url();
+        this.origin = url.getScheme() + "://" + url.getRawAuthority();
+        String path = url.getRawPath() == null ? "" : url.getRawPath();
+        this.basePath = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
     }
 
     /**
@@ -138,7 +144,21 @@ public final class UpstreamProxy extends ProxyServlet implements AutoCloseable {
     @Override
     protected String rewriteTarget(HttpServletRequest clientRequest) {
         String query = clientRequest.getQueryString();
-        return base + clientRequest.getRequestURI() + (query == null ? "" : "?" + query);
+        return origin + basePath + clientRequest.getRequestURI() + (query == null ? "" : "?" + query);
+    }
+
+    /**
+     * The upstream request, its target on the request line as the client sent it. Jetty's proxy parses the
+     * target as a {@code java.net.URI}, which refuses what a query may carry as browsers send it ({@code { } | ^
+     * ` \ < >}, a {@code %} without two hex digits): such a request failed with 500 after the plugins had
+     * passed it. Jetty's client keeps a target it cannot parse as it is.
+     */
+    @Override
+    protected Request newProxyRequest(HttpServletRequest clientRequest, String rewrittenTarget) {
+        return getHttpClient().newRequest(cluster.url())
+                .path(rewrittenTarget.substring(origin.length()))
+                .method(clientRequest.getMethod())
+                .attribute(CLIENT_REQUEST_ATTRIBUTE, clientRequest);
     }
 
     /**

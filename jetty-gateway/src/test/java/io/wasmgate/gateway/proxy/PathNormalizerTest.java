@@ -143,4 +143,21 @@ class PathNormalizerTest {
         assertThat(PathNormalizer.decode("/caf%C3%A9/a%20b%3Bc")).isEqualTo("/caf\u00e9/a b;c");
         assertThat(PathNormalizer.decode("/plain")).isEqualTo("/plain");
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "a=1&b=2", "q=%41%2f%2F", "100%25", "f={\"a\":1}|x^y"})
+    void aQueryWhoseEscapesAreWholeIsValid(String query) {
+        assertThat(PathNormalizer.validQuery(query)).isTrue();
+    }
+
+    @Test
+    void noQueryIsValid() {
+        assertThat(PathNormalizer.validQuery(null)).isTrue();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"%", "a%", "q=%4", "q=%G0", "q=%zz&r=1", "%%41", "q=%41%"})
+    void aQueryWithAPercentNotFollowedByTwoHexDigitsIsNot(String query) {
+        assertThat(PathNormalizer.validQuery(query)).isFalse();
+    }
 }
