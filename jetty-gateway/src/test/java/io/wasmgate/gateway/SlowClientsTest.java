@@ -112,6 +112,10 @@ class SlowClientsTest {
         try (Upstream upstream = Upstream.start("backend");
                 GatewayFixture gateway = GatewayFixture.start(dir, gatewayYaml(upstream.uri(), 1, "2s"))) {
             assertThat(slowUpload(gateway.proxy("/upload?n=slow"), route)).succeedsWithin(PATIENCE).isEqualTo("408");
+            // The client reads its 408 a moment before the exchange ends; the end gives the place back, then
+            // records the request.
+            Poll.until("the slow upload's exchange to end", () -> Prometheus.parse(gateway.adminGet("/stats/prometheus").body())
+                    .value("wasmgate_gateway_requests_seconds_count", "route", route, "status", "408").isPresent());
 
             HttpResponse<String> upload = gateway.send(HttpRequest.newBuilder(gateway.proxy("/upload?n=fast"))
                     .header("x-test-action", "count-body").header("x-route", route)
