@@ -49,9 +49,9 @@ final class ExchangeAttributes {
             case "response.total_size" -> Optional.of(PropertyValue.ofInt(facts.responseBytesWritten()
                     + facts.responseHeaders().map(Headers::byteSize).orElse(0L)));
             case "response.code_details" -> Optional.of(text(codeDetails()));
-            case "source.address" -> Optional.of(text(address(request.getRemoteAddr(), request.getRemotePort())));
+            case "source.address" -> Optional.of(text(SocketAddressText.of(request.getRemoteAddr(), request.getRemotePort())));
             case "source.port" -> Optional.of(PropertyValue.ofInt(request.getRemotePort()));
-            case "destination.address" -> Optional.of(text(address(request.getLocalAddr(), request.getLocalPort())));
+            case "destination.address" -> Optional.of(text(SocketAddressText.of(request.getLocalAddr(), request.getLocalPort())));
             case "destination.port" -> Optional.of(PropertyValue.ofInt(request.getLocalPort()));
             case "connection.tls_version" -> tlsVersion().map(ExchangeAttributes::text);
             case "connection.mtls" -> Optional.of(PropertyValue.ofBool(request.isSecure() && peerCertificates()));
@@ -119,10 +119,6 @@ final class ExchangeAttributes {
     private static String protocol(String servletProtocol) {
         return servletProtocol.endsWith(".0") && !servletProtocol.equals("HTTP/1.0")
                 ? servletProtocol.substring(0, servletProtocol.length() - 2) : servletProtocol;
-    }
-
-    private static String address(String ip, int port) {
-        return (ip.indexOf(':') >= 0 ? "[" + ip + "]" : ip) + ":" + port;
     }
 
     private static Optional<PropertyValue> header(Headers headers, String name) {
