@@ -26,11 +26,14 @@ final class SocketAddressText {
         return "[" + canonical(literal) + suffix + "]:" + port;
     }
 
-    /** The RFC 5952 text of an IPv6 literal; the literal as it is if it is not one. */
+    /** The RFC 5952 text of an IPv6 literal; the text as it is if it is not one. */
     private static String canonical(String literal) {
+        if (!literal.chars().allMatch(c -> Character.digit(c, 16) >= 0 || c == ':' || c == '.')) {
+            return literal;
+        }
         InetAddress address;
         try {
-            // A literal with ':' is parsed, never looked up.
+            // Only hex digits, ':' and '.': the JDK parses it as a literal and never looks it up.
             address = InetAddress.getByName(literal);
         } catch (UnknownHostException e) {
             return literal;

@@ -21,6 +21,8 @@ class SocketAddressTextTest {
         "2001:db8:0:1:1:1:1:1 | [2001:db8:0:1:1:1:1:1]:8080",
         "1:0:0:2:0:0:0:3 | [1:0:0:2::3]:8080",
         "fe80:0:0:0:0:0:0:1%2 | [fe80::1%2]:8080",
+        "not:an:address | [not:an:address]:8080",
+        "1:2:3 | [1:2:3]:8080",
     })
     void anAddressIsWrittenAsEnvoyWritesIt(String containerAddress, String expected) {
         assertThat(SocketAddressText.of(containerAddress, 8080)).isEqualTo(expected);
