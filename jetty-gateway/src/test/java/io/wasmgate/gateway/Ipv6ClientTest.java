@@ -20,7 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A client that reaches the gateway over IPv6: the plugins get its address as Envoy gives it, in RFC 5952
- * text ({@code [::1]:port}), so a policy's listed {@code ::1} matches it.
+ * text ({@code [::1]:port}), so a policy's listed {@code ::1} matches it; the upstream gets it the same way
+ * in {@code X-Forwarded-For} (bare) and {@code Forwarded} (in brackets, as RFC 7239 writes IPv6).
  */
 class Ipv6ClientTest {
     @TempDir
@@ -73,6 +74,16 @@ class Ipv6ClientTest {
 
         assertThat(response).startsWith("HTTP/1.1 200 ");
         assertThat(response).containsPattern("\r\nx-attr-source: \\[::1\\]:\\d+\r\n");
+    }
+
+    @Test
+    void theUpstreamGetsTheClientsAddressInTheSameForm() throws Exception {
+        String response = exchange("GET /forwarded HTTP/1.1\r\nHost: gw\r\nConnection: close\r\n\r\n");
+
+        assertThat(response).startsWith("HTTP/1.1 200 ");
+        RecordingUpstream.Received received = upstream.last("/forwarded");
+        assertThat(received.header("x-forwarded-for")).isEqualTo("::1");
+        assertThat(received.header("forwarded")).isEqualTo("by=\"[::1]\";for=\"[::1]\";host=\"gw\";proto=http");
     }
 
     private static String exchange(String request) throws IOException {

@@ -1,6 +1,7 @@
 package io.wasmgate.gateway.proxy;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.wasmgate.filter.AddressText;
 import io.wasmgate.filter.HeaderFieldSource;
 import io.wasmgate.filter.ProxyWasmFilter;
 import io.wasmgate.filter.callout.Cluster;
@@ -224,7 +225,8 @@ public final class UpstreamProxy extends ProxyServlet implements AutoCloseable {
 
     /**
      * {@code Forwarded} (RFC 7239, as Jetty writes it: {@link ForwardedElement}), then the
-     * {@code X-Forwarded-For/Proto/Host} many upstreams still read: the client's address appended to the chain
+     * {@code X-Forwarded-For/Proto/Host} many upstreams still read: the client's address (IPv6 bare, in RFC
+     * 5952 text, as Envoy appends it: {@link AddressText}) appended to the chain
      * it brought, its scheme, and the authority it asked for, in both the {@code Host} it sent or, without one
      * (HTTP/1.0), the address it reached ({@code Via} is Jetty's {@link #addViaHeader}, named by the
      * {@code viaHost} init parameter).
@@ -233,10 +235,11 @@ public final class UpstreamProxy extends ProxyServlet implements AutoCloseable {
     protected void addForwardedHeader(HttpServletRequest clientRequest, Request proxyRequest) {
         String remote = clientRequest.getRemoteAddr();
         String host = authority(clientRequest);
-        String element = ForwardedElement.of(clientRequest.getLocalAddr(), remote, host, clientRequest.getScheme());
+        String element = ForwardedElement.of(AddressText.host(clientRequest.getLocalAddr()), AddressText.host(remote), host,
+                clientRequest.getScheme());
         Enumeration<String> earlier = clientRequest.getHeaders("X-Forwarded-For");
         String chain = earlier == null ? "" : String.join(", ", Collections.list(earlier));
-        String forwardedFor = chain.isEmpty() ? remote : chain + ", " + remote;
+        String forwardedFor = chain.isEmpty() ? AddressText.ip(remote) : chain + ", " + AddressText.ip(remote);
         proxyRequest.headers(headers -> headers
                 .computeField(HttpHeader.FORWARDED, (name, sent) -> HopChain.appended(name, sent, element))
                 .put(HttpHeader.X_FORWARDED_FOR, forwardedFor)

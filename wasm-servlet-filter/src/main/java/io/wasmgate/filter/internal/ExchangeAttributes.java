@@ -3,6 +3,7 @@ package io.wasmgate.filter.internal;
 import io.wasmgate.abi.spi.Headers;
 import io.wasmgate.abi.wire.HeaderField;
 import io.wasmgate.abi.wire.PropertyValue;
+import io.wasmgate.filter.AddressText;
 import io.wasmgate.filter.ProxyWasmFilter;
 import jakarta.servlet.http.HttpServletRequest;
 import java.nio.charset.StandardCharsets;
@@ -49,9 +50,9 @@ final class ExchangeAttributes {
             case "response.total_size" -> Optional.of(PropertyValue.ofInt(facts.responseBytesWritten()
                     + facts.responseHeaders().map(Headers::byteSize).orElse(0L)));
             case "response.code_details" -> Optional.of(text(codeDetails()));
-            case "source.address" -> Optional.of(text(SocketAddressText.of(request.getRemoteAddr(), request.getRemotePort())));
+            case "source.address" -> Optional.of(text(AddressText.withPort(request.getRemoteAddr(), request.getRemotePort())));
             case "source.port" -> Optional.of(PropertyValue.ofInt(request.getRemotePort()));
-            case "destination.address" -> Optional.of(text(SocketAddressText.of(request.getLocalAddr(), request.getLocalPort())));
+            case "destination.address" -> Optional.of(text(AddressText.withPort(request.getLocalAddr(), request.getLocalPort())));
             case "destination.port" -> Optional.of(PropertyValue.ofInt(request.getLocalPort()));
             case "connection.tls_version" -> tlsVersion().map(ExchangeAttributes::text);
             case "connection.mtls" -> Optional.of(PropertyValue.ofBool(request.isSecure() && peerCertificates()));

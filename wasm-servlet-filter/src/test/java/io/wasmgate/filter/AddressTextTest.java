@@ -1,12 +1,13 @@
-package io.wasmgate.filter.internal;
+package io.wasmgate.filter;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** {@code source.address} and {@code destination.address} are written as Envoy writes them, whatever the container gave. */
-class SocketAddressTextTest {
+/** Addresses are written as Envoy writes them, whatever form the container gave. */
+class AddressTextTest {
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
         "127.0.0.1 | 127.0.0.1:8080",
@@ -24,7 +25,15 @@ class SocketAddressTextTest {
         "not:an:address | [not:an:address]:8080",
         "1:2:3 | [1:2:3]:8080",
     })
-    void anAddressIsWrittenAsEnvoyWritesIt(String containerAddress, String expected) {
-        assertThat(SocketAddressText.of(containerAddress, 8080)).isEqualTo(expected);
+    void anAddressWithItsPortIsWrittenAsEnvoyWritesIt(String containerAddress, String expected) {
+        assertThat(AddressText.withPort(containerAddress, 8080)).isEqualTo(expected);
+    }
+
+    @Test
+    void theAddressAloneHasNoBracketsAndAsAHostIPv6HasThem() {
+        assertThat(AddressText.ip("[0:0:0:0:0:0:0:1]")).isEqualTo("::1");
+        assertThat(AddressText.ip("10.0.0.1")).isEqualTo("10.0.0.1");
+        assertThat(AddressText.host("0:0:0:0:0:0:0:1")).isEqualTo("[::1]");
+        assertThat(AddressText.host("10.0.0.1")).isEqualTo("10.0.0.1");
     }
 }

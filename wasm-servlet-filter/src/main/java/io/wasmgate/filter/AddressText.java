@@ -1,29 +1,43 @@
-package io.wasmgate.filter.internal;
+package io.wasmgate.filter;
 
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 
 /**
- * An IP address and port as Envoy writes them in {@code source.address} and {@code destination.address}:
- * {@code 10.0.0.1:443}, {@code [2001:db8::1]:443}, the IPv6 address in its RFC 5952 text (lower case, no
- * leading zeros, the longest run of zero groups as {@code ::}). Containers give IPv6 addresses in their own
- * forms (Jetty {@code [0:0:0:0:0:0:0:1]}, Tomcat {@code 0:0:0:0:0:0:0:1}), which a policy comparing the
- * address with a listed {@code ::1} would never match.
+ * A client's or server's IP address as Envoy writes it, from the form a container gives: IPv4 as it is,
+ * IPv6 in its RFC 5952 text (lower case, no leading zeros, the longest run of zero groups as {@code ::}).
+ * Containers write IPv6 addresses their own ways (Jetty {@code [0:0:0:0:0:0:0:1]}, Tomcat
+ * {@code 0:0:0:0:0:0:0:1}), which a policy or an upstream comparing them with a listed {@code ::1} would
+ * never match. The filter writes {@code source.address} and {@code destination.address} with it; an
+ * integration writes the headers it adds ({@code X-Forwarded-For}, {@code Forwarded}) with it.
  */
-final class SocketAddressText {
-    private SocketAddressText() {}
+public final class AddressText {
+    private AddressText() {}
 
-    /** {@code ip} (as the container gives it, brackets or not) and {@code port} as Envoy writes them. */
-    static String of(String ip, int port) {
-        String bare = ip.startsWith("[") && ip.endsWith("]") ? ip.substring(1, ip.length() - 1) : ip;
+    /** The address alone: {@code 10.0.0.1}, {@code ::1} ({@code null} for {@code null}). */
+    public static String ip(String containerAddress) {
+        if (containerAddress == null) {
+            return null;
+        }
+        String bare = containerAddress.startsWith("[") && containerAddress.endsWith("]")
+                ? containerAddress.substring(1, containerAddress.length() - 1) : containerAddress;
         if (bare.indexOf(':') < 0) {
-            return bare + ":" + port;
+            return bare;
         }
         int scope = bare.indexOf('%');
-        String literal = scope < 0 ? bare : bare.substring(0, scope);
-        String suffix = scope < 0 ? "" : bare.substring(scope);
-        return "[" + canonical(literal) + suffix + "]:" + port;
+        return scope < 0 ? canonical(bare) : canonical(bare.substring(0, scope)) + bare.substring(scope);
+    }
+
+    /** The address as a URI's host: {@code 10.0.0.1}, {@code [::1]} ({@code null} for {@code null}). */
+    public static String host(String containerAddress) {
+        String ip = ip(containerAddress);
+        return ip == null || ip.indexOf(':') < 0 ? ip : "[" + ip + "]";
+    }
+
+    /** The address and a port, as in Envoy's {@code source.address}: {@code 10.0.0.1:443}, {@code [::1]:443}. */
+    public static String withPort(String containerAddress, int port) {
+        return host(containerAddress) + ":" + port;
     }
 
     /** The RFC 5952 text of an IPv6 literal; the text as it is if it is not one. */
