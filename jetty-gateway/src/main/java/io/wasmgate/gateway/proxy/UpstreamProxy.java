@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.wasmgate.filter.AddressText;
 import io.wasmgate.filter.HeaderFieldSource;
 import io.wasmgate.filter.ProxyWasmFilter;
+import io.wasmgate.filter.RequestAuthority;
 import io.wasmgate.filter.callout.Cluster;
 import io.wasmgate.filter.callout.ClusterTls;
 import io.wasmgate.filter.callout.TlsFailureLog;
@@ -41,8 +42,6 @@ import org.eclipse.jetty.http2.client.HTTP2Client;
 import org.eclipse.jetty.http2.client.transport.HttpClientTransportOverHTTP2;
 import org.eclipse.jetty.io.ClientConnector;
 import org.eclipse.jetty.util.Callback;
-import org.eclipse.jetty.util.HostPort;
-import org.eclipse.jetty.util.URIUtil;
 
 /**
  * Jetty's {@link ProxyServlet} for one cluster: its own {@link HttpClient} (HTTP/1.1, or h2c with
@@ -213,7 +212,7 @@ public final class UpstreamProxy extends ProxyServlet implements AutoCloseable {
         proxyRequest.headers(headers -> {
             headers.remove(HttpHeader.EXPECT);
             if (!cluster.http2() && !headers.contains(HttpHeader.HOST)) {
-                headers.put(HttpHeader.HOST, authority(clientRequest));
+                headers.put(HttpHeader.HOST, RequestAuthority.of(clientRequest));
             }
         });
     }
@@ -234,7 +233,7 @@ public final class UpstreamProxy extends ProxyServlet implements AutoCloseable {
     @Override
     protected void addForwardedHeader(HttpServletRequest clientRequest, Request proxyRequest) {
         String remote = clientRequest.getRemoteAddr();
-        String host = authority(clientRequest);
+        String host = RequestAuthority.of(clientRequest);
         String element = ForwardedElement.of(AddressText.host(clientRequest.getLocalAddr()), AddressText.host(remote), host,
                 clientRequest.getScheme());
         Enumeration<String> earlier = clientRequest.getHeaders("X-Forwarded-For");
@@ -297,22 +296,6 @@ public final class UpstreamProxy extends ProxyServlet implements AutoCloseable {
             }
         }
         return field;
-    }
-
-    /**
-     * The client's {@code Host} (as a plugin left it), otherwise the authority the request names or reached:
-     * an HTTP/2 request's {@code :authority}, an HTTP/1.0 request's server address. The port is left out when
-     * it is the scheme's default, as the plugins see {@code :authority}: a client that sent
-     * {@code :authority: api.example} over TLS must not reach the upstream as {@code api.example:443}.
-     */
-    private static String authority(HttpServletRequest clientRequest) {
-        String host = clientRequest.getHeader("Host");
-        if (host != null) {
-            return host;
-        }
-        String name = HostPort.normalizeHost(clientRequest.getServerName());
-        int port = URIUtil.normalizePortForScheme(clientRequest.getScheme(), clientRequest.getServerPort());
-        return port > 0 ? name + ":" + port : name;
     }
 
     @Override

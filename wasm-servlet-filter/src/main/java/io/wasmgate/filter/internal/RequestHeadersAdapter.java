@@ -2,6 +2,7 @@ package io.wasmgate.filter.internal;
 
 import io.wasmgate.abi.spi.Headers;
 import io.wasmgate.filter.HeaderFieldSource;
+import io.wasmgate.filter.RequestAuthority;
 import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
@@ -36,7 +37,7 @@ final class RequestHeadersAdapter {
         String query = request.getQueryString();
         headers.add(":method", request.getMethod());
         headers.add(":path", query == null ? request.getRequestURI() : request.getRequestURI() + "?" + query);
-        headers.add(":authority", authority(request));
+        headers.add(":authority", RequestAuthority.of(request));
         headers.add(":scheme", request.getScheme());
         forEachField(request, (lower, value) -> {
             if (!lowerNames.contains(lower)) {
@@ -104,14 +105,4 @@ final class RequestHeadersAdapter {
         }
     }
 
-    private static String authority(HttpServletRequest request) {
-        String host = request.getHeader("host");
-        if (host != null && !host.isEmpty()) {
-            return host;
-        }
-        int port = request.getServerPort();
-        boolean defaultPort = port <= 0 || (port == 80 && "http".equals(request.getScheme()))
-                || (port == 443 && "https".equals(request.getScheme()));
-        return defaultPort ? request.getServerName() : request.getServerName() + ":" + port;
-    }
 }
