@@ -2,17 +2,20 @@ package io.wasmgate.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.wasmgate.abi.testing.RecordingUpstream;
 import io.wasmgate.gateway.testing.GatewayFixture;
 import io.wasmgate.gateway.testing.Upstream;
+import java.io.IOException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Routes match by header, exact path and prefix, in file order; no match is a 404. */
+/** Routes match by header (a repeated one by all its values), exact path and prefix, in file order; no match is a 404. */
 class RoutingTest {
     @TempDir
     static Path dir;
@@ -44,6 +47,9 @@ class RoutingTest {
                     cluster: api
                   - name: static
                     match: { prefix: /static/ }
+                    cluster: web
+                  - name: two-tiers
+                    match: { prefix: /tiers, headers: { x-tier: "gold,silver" } }
                     cluster: web
                 """.formatted(api.uri(), canary.uri(), web.uri()));
     }
@@ -84,6 +90,22 @@ class RoutingTest {
     }
 
     @Test
+    void aRepeatedHeaderMatchesByAllItsValuesNotTheFirst() throws Exception {
+        String canaryFirst = raw("/api/x", "X-Canary: 1", "X-Canary: 2");
+        String canaryLast = raw("/api/x", "X-Canary: 2", "X-Canary: 1");
+
+        assertThat(canaryFirst).startsWith("HTTP/1.1 200").endsWith("api GET /api/x");
+        assertThat(canaryLast).startsWith("HTTP/1.1 200").endsWith("api GET /api/x");
+        assertThat(api.last().headers().getValuesList("x-canary")).containsExactly("2", "1");
+    }
+
+    @Test
+    void aRepeatedHeaderIsMatchedAsItsValuesJoinedWithCommas() throws Exception {
+        assertThat(raw("/tiers", "X-Tier: gold", "X-Tier: silver")).startsWith("HTTP/1.1 200").endsWith("web GET /tiers");
+        assertThat(raw("/tiers", "X-Tier: gold")).startsWith("HTTP/1.1 404");
+    }
+
+    @Test
     void aRequestNoRouteMatchesIsNotFound() throws Exception {
         HttpResponse<String> response = gateway.get("/nothing/here");
 
@@ -98,5 +120,12 @@ class RoutingTest {
 
         assertThat(web.last().path()).isEqualTo("/static/app.js");
         assertThat(Upstream.header(web.last(), "host")).isEqualTo(gateway.proxy("/").getAuthority());
+    }
+
+    /** {@code GET target} with these header lines, written to a socket as given; the raw response. */
+    private static String raw(String target, String... headers) throws IOException {
+        String request = "GET " + target + " HTTP/1.1\r\nHost: gw\r\n" + String.join("\r\n", headers)
+                + "\r\nConnection: close\r\n\r\n";
+        return RecordingUpstream.exchange(gateway.proxy("/").getPort(), request, Duration.ofSeconds(10));
     }
 }

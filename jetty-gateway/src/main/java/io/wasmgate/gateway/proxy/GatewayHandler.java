@@ -5,6 +5,8 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Set;
 import java.util.function.Supplier;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.http.HttpURI;
@@ -17,14 +19,14 @@ import org.eclipse.jetty.util.Callback;
 /**
  * The gateway's front: for requests on the proxy connector, refuses with 400 a method with lower-case
  * letters (the upstream client would send it upper-cased), a path {@link PathNormalizer} refuses and a query
- * with a malformed percent-escape ({@link PathNormalizer#validQuery}); leases
- * the current {@link RouteTable}, matches the route on the normalised path and the end-to-end headers (those
- * the plugins will see; none: 404), takes a place within the route's {@code max_concurrent_requests}
- * ({@link RouteConcurrency}; none left: 503 at once), and hands the request, its target now the normalised
- * path with the query as sent and its body under a {@link BodyDeadline}, to the servlet context with the
- * route as the attribute {@link Route#ATTRIBUTE}: routing, plugins and upstream see one path. When the
- * exchange completes it gives back the place, releases the table and records the request in
- * {@link RequestMetrics}. Requests on other connectors pass by.
+ * with a malformed percent-escape ({@link PathNormalizer#validQuery}); leases the current {@link RouteTable},
+ * matches the route on the normalised path and the end-to-end headers (those the plugins will see, a
+ * repeated one by all its values: {@link #allValues}; none: 404), takes a place within the route's
+ * {@code max_concurrent_requests} ({@link RouteConcurrency}; none left: 503 at once), and hands the request,
+ * its target now the normalised path with the query as sent and its body under a {@link BodyDeadline}, to
+ * the servlet context with the route as the attribute {@link Route#ATTRIBUTE}: routing, plugins and upstream
+ * see one path. When the exchange completes it gives back the place, releases the table and records the
+ * request in {@link RequestMetrics}. Requests on other connectors pass by.
  */
 public final class GatewayHandler extends Handler.Wrapper {
     private static final ByteBuffer NO_ROUTE = StandardCharsets.US_ASCII.encode("no route for this request\n");
@@ -77,7 +79,7 @@ public final class GatewayHandler extends Handler.Wrapper {
         }
         Set<String> hopByHop = ClientRequest.hopByHop(request.getHeaders().getValuesList(HttpHeader.CONNECTION));
         Route route = table.route(PathNormalizer.decode(path),
-                name -> hopByHop.contains(name) ? null : request.getHeaders().get(name));
+                name -> hopByHop.contains(name) ? null : allValues(request.getHeaders(), name));
         if (route == null) {
             table.release();
             metrics.record(RequestMetrics.NO_ROUTE, HttpStatus.NOT_FOUND_404, System.nanoTime() - start);
@@ -133,6 +135,31 @@ public final class GatewayHandler extends Handler.Wrapper {
             return request;
         }
         return new BodyDeadline(request, limits.requestBodyTimeout(), limits.minRequestDataRate());
+    }
+
+    /**
+     * Every value of header {@code name} in the order sent, joined with {@code ","} ({@code "; "} for
+     * cookies), as Envoy matches a repeated header since CVE-2020-25017: matching the first value alone
+     * would route {@code x-canary: 1} followed by {@code x-canary: 2} as if only the first were sent,
+     * while the upstream gets both. {@code null} if absent.
+     */
+    static String allValues(HttpFields headers, String name) {
+        String first = null;
+        StringBuilder joined = null;
+        for (HttpField field : headers) {
+            if (!field.is(name)) {
+                continue;
+            }
+            if (first == null) {
+                first = field.getValue();
+            } else {
+                if (joined == null) {
+                    joined = new StringBuilder(first);
+                }
+                joined.append(field.getHeader() == HttpHeader.COOKIE ? "; " : ",").append(field.getValue());
+            }
+        }
+        return joined != null ? joined.toString() : first;
     }
 
     private static boolean hasLowerCase(String method) {
