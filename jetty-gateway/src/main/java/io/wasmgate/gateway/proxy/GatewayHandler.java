@@ -25,8 +25,9 @@ import org.eclipse.jetty.util.Callback;
  * {@code max_concurrent_requests} ({@link RouteConcurrency}; none left: 503 at once), and hands the request,
  * its target now the normalised path with the query as sent and its body under a {@link BodyDeadline}, to
  * the servlet context with the route as the attribute {@link Route#ATTRIBUTE}: routing, plugins and upstream
- * see one path. When the exchange completes it gives back the place, releases the table and records the
- * request in {@link RequestMetrics}. Requests on other connectors pass by.
+ * see one path. The place is given back as the response's last write begins, or when the exchange ends
+ * without one; when the exchange ends it releases the table and records the request in
+ * {@link RequestMetrics}. Requests on other connectors pass by.
  */
 public final class GatewayHandler extends Handler.Wrapper {
     private static final ByteBuffer NO_ROUTE = StandardCharsets.US_ASCII.encode("no route for this request\n");
@@ -113,10 +114,10 @@ public final class GatewayHandler extends Handler.Wrapper {
                 metrics.record(route.config().name(), response.getStatus(), System.nanoTime() - start);
             }
         };
-        Request routed = path.equals(uri.getPath()) ? request : withPath(request, path);
+        Request routed = withBodyDeadline(path.equals(uri.getPath()) ? request : withPath(request, path));
         boolean handled;
         try {
-            handled = super.handle(withBodyDeadline(routed), response, done);
+            handled = super.handle(routed, placeGivenBackAtLastWrite(routed, response, permit), done);
         } catch (Throwable failure) {
             // Jetty then fails its own callback, not ours: the place would stay taken.
             permit.release();
@@ -127,6 +128,27 @@ public final class GatewayHandler extends Handler.Wrapper {
             table.release();
         }
         return handled;
+    }
+
+    /**
+     * {@code response}, giving back the route place as its last write begins: the exchange ends only after
+     * the client may have read that write, and a client retrying at once must find the place free, as
+     * Envoy's circuit breakers free a request's when its upstream stream ends. The exchange's end gives it
+     * back if no last write comes (a failure).
+     */
+    private static Response placeGivenBackAtLastWrite(Request request, Response response, RouteConcurrency.Permit permit) {
+        if (permit == RouteConcurrency.Permit.NONE) {
+            return response;
+        }
+        return new Response.Wrapper(request, response) {
+            @Override
+            public void write(boolean last, ByteBuffer content, Callback callback) {
+                if (last) {
+                    permit.release();
+                }
+                super.write(last, content, callback);
+            }
+        };
     }
 
     /** {@code request} under the body deadline of {@code listen}, if it has a body and the deadline is on. */
