@@ -43,6 +43,7 @@ class ResponseCanonicalTest {
         headers.put("Set-Cookie", "id=\"a b\"; Path=/; Expires=Wed, 21 Oct 2026 07:28:00 GMT");
         headers.put("Link", "<https://cdn.example/a.css>; rel=\"preload\"; as=\"style\"");
         headers.put("X-Spacing", "a,b ,  c");
+        headers.put("Content-Type", "multipart/mixed; boundary=\"next part\"; charset=UTF-8");
         return headers;
     }
 

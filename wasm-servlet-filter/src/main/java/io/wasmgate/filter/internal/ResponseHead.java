@@ -8,6 +8,7 @@ import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -23,6 +24,8 @@ final class ResponseHead {
     private int status = HttpServletResponse.SC_OK;
     private String mediaType;
     private String characterEncoding;
+    /** The content type as set, sent as such while the character encoding is still the one it declares. */
+    private String declaredType;
     private long contentLength = -1;
     private Locale locale;
 
@@ -132,17 +135,26 @@ final class ResponseHead {
         ContentType parsed = ContentType.parse(type);
         if (parsed == null) {
             mediaType = null;
+            declaredType = null;
             return;
         }
         mediaType = parsed.mediaType();
         if (parsed.charset() != null && !writerOpen.getAsBoolean()) {
             characterEncoding = parsed.charset();
         }
+        declaredType = Objects.equals(parsed.charset(), characterEncoding) ? type : null;
     }
 
+    /**
+     * The content type: as set (an upstream's {@code multipart/mixed; boundary="a b"} stays byte for byte),
+     * unless the character encoding changed since, which the value must then name.
+     */
     String contentType() {
         if (mediaType == null) {
             return null;
+        }
+        if (declaredType != null) {
+            return declaredType;
         }
         return characterEncoding == null ? mediaType : mediaType + ";charset=" + characterEncoding;
     }
@@ -155,6 +167,9 @@ final class ResponseHead {
     /** Declares the character encoding, unless a writer fixed it. */
     void characterEncoding(String charset) {
         if (!writerOpen.getAsBoolean()) {
+            if (!Objects.equals(charset, characterEncoding)) {
+                declaredType = null;
+            }
             characterEncoding = charset;
         }
     }
@@ -175,6 +190,7 @@ final class ResponseHead {
         headers.replaceAll(new ArrayList<>());
         mediaType = null;
         characterEncoding = null;
+        declaredType = null;
         contentLength = -1;
         locale = null;
     }
