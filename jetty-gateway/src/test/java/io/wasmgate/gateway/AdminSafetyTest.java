@@ -29,6 +29,7 @@ class AdminSafetyTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String SECRET = "x-api-key: s3cr3t-k3y-v4lu3";
     private static final String VM_SECRET = "hmac-secret-0123456789";
+    private static final String ENV_SECRET = "upstream-token-9876543210";
 
     @TempDir
     Path dir;
@@ -59,11 +60,12 @@ class AdminSafetyTest {
                     root_id: add_header
                     configuration: "%s"
                     vm_configuration: "%s"
+                    environment: { UPSTREAM_TOKEN: "%s" }
                 clusters:
                   - { name: backend, url: "%s" }
                 routes:
                   - { match: { prefix: / }, cluster: backend, plugins: [ keys ] }
-                """.formatted(admin, SECRET, VM_SECRET, upstream.uri()));
+                """.formatted(admin, SECRET, VM_SECRET, ENV_SECRET, upstream.uri()));
     }
 
     private int adminPort() {
@@ -89,28 +91,31 @@ class AdminSafetyTest {
     }
 
     @Test
-    void configDumpHidesPluginConfigurationByDefault() throws Exception {
+    void configDumpHidesPluginConfigurationAndEnvironmentByDefault() throws Exception {
         start("127.0.0.1, port: 0");
 
         HttpResponse<String> dump = gateway.adminGet("/config_dump");
 
         JsonNode plugin = JSON.readTree(dump.body()).get("plugins").get(0);
-        assertThat(dump.body()).doesNotContain("s3cr3t").doesNotContain(VM_SECRET);
+        assertThat(dump.body()).doesNotContain("s3cr3t").doesNotContain(VM_SECRET).doesNotContain(ENV_SECRET);
         assertThat(plugin.get("configuration").get("sha256").asText()).isEqualTo(sha256(SECRET));
         assertThat(plugin.get("configuration").get("bytes").asInt()).isEqualTo(SECRET.length());
         assertThat(plugin.get("vm_configuration").get("sha256").asText()).isEqualTo(sha256(VM_SECRET));
         assertThat(plugin.get("vm_configuration").get("bytes").asInt()).isEqualTo(VM_SECRET.length());
+        assertThat(plugin.get("environment").get("UPSTREAM_TOKEN").get("sha256").asText()).isEqualTo(sha256(ENV_SECRET));
+        assertThat(plugin.get("environment").get("UPSTREAM_TOKEN").get("bytes").asInt()).isEqualTo(ENV_SECRET.length());
         assertThat(JSON.readTree(dump.body()).get("admin").get("expose_configuration").asBoolean()).isFalse();
     }
 
     @Test
-    void configDumpShowsPluginConfigurationWhenExposed() throws Exception {
+    void configDumpShowsPluginConfigurationAndEnvironmentWhenExposed() throws Exception {
         start("127.0.0.1, port: 0, expose_configuration: true");
 
         JsonNode plugin = JSON.readTree(gateway.adminGet("/config_dump").body()).get("plugins").get(0);
 
         assertThat(plugin.get("configuration").asText()).isEqualTo(SECRET);
         assertThat(plugin.get("vm_configuration").asText()).isEqualTo(VM_SECRET);
+        assertThat(plugin.get("environment").get("UPSTREAM_TOKEN").asText()).isEqualTo(ENV_SECRET);
     }
 
     @Test

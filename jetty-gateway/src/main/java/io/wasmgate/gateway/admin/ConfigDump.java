@@ -93,7 +93,7 @@ final class ConfigDump {
                 .put("instances", plugin.instances())
                 .put("failure_policy", plugin.failurePolicy().name().toLowerCase(Locale.ROOT));
         ObjectNode environment = node.putObject("environment");
-        plugin.environment().forEach(environment::put);
+        plugin.environment().forEach((name, value) -> configuration(environment, name, value.getBytes(StandardCharsets.UTF_8)));
         node.putObject("limits")
                 .put("memory_bytes", plugin.limits().memoryBytes())
                 .put("callback_deadline_ms", plugin.limits().callbackDeadline().toMillis())
@@ -103,8 +103,8 @@ final class ConfigDump {
     }
 
     /**
-     * Plugin configurations hold API keys and signing secrets: unless {@code expose_configuration} says
-     * otherwise, the dump shows only what identifies them.
+     * Plugin configurations and environment variables hold API keys and signing secrets: unless
+     * {@code expose_configuration} says otherwise, the dump shows only what identifies them.
      */
     private void configuration(ObjectNode node, String key, byte[] configuration) {
         if (admin.exposeConfiguration()) {
