@@ -5,7 +5,6 @@ import io.wasmgate.abi.config.PluginConfig;
 import io.wasmgate.filter.config.ConfigException;
 import io.wasmgate.filter.config.PluginChainConfig;
 import io.wasmgate.filter.config.YamlConfigLoader;
-import io.wasmgate.filter.internal.FilterHost;
 import io.wasmgate.filter.internal.PluginChain;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;

@@ -5,7 +5,7 @@ import io.wasmgate.abi.WasmgateException;
 import io.wasmgate.filter.PluginLineup;
 import io.wasmgate.filter.PluginRelease;
 import io.wasmgate.filter.config.PluginChainConfig;
-import io.wasmgate.filter.internal.FilterHost;
+import io.wasmgate.filter.FilterHost;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -1,12 +1,10 @@
-package io.wasmgate.filter.internal;
+package io.wasmgate.filter;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.wasmgate.abi.WasmgateException;
 import io.wasmgate.abi.config.PluginConfig;
 import io.wasmgate.abi.services.HostServices;
 import io.wasmgate.abi.spi.CalloutClient;
-import io.wasmgate.filter.PluginLineup;
-import io.wasmgate.filter.PluginRelease;
 import io.wasmgate.filter.callout.JettyCalloutClient;
 import io.wasmgate.filter.config.PluginChainConfig;
 import java.util.ArrayList;
@@ -16,9 +14,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What a filter configured by a {@link PluginChainConfig} owns: a callout client for its clusters (none
- * without clusters), host
- * services of its own, its services, and the plugins and log plugins of its {@link #lineup()}.
- * {@link #close} stops everything and never throws.
+ * without clusters), host services of its own, its services, and the plugins and log plugins of its
+ * {@link #lineup()}. {@link ProxyWasmFilter} starts one; an integration that runs the plugins itself (the
+ * Spring Boot starter) starts its own. {@link #close} stops everything and never throws.
  */
 public final class FilterHost implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(FilterHost.class);
