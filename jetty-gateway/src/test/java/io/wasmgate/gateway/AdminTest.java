@@ -72,6 +72,8 @@ class AdminTest {
         assertThat(metrics.value("gateway_test_requests_total", "plugin", "metrics", "version", "stable")).hasValue(3.0);
         assertThat(metrics.value("wasmgate_streams_total", "plugin", "headers", "version", "stable")).hasValue(3.0);
         assertThat(metrics.value("wasmgate_vm_active", "plugin", "metrics")).hasValue(2.0);
+        assertThat(metrics.value("wasmgate_vm_memory_bytes", "plugin", "metrics"))
+                .as("two instances of a module of one 64 KiB page that never grows").hasValue(2.0 * 65536);
         assertThat(metrics.value("wasmgate_callback_duration_seconds_count", "plugin", "headers",
                 "callback", "proxy_on_response_headers")).hasValue(3.0);
         assertThat(metrics.value("wasmgate_callback_duration_seconds_count", "plugin", "headers",
@@ -110,6 +112,7 @@ class AdminTest {
         assertThat(stable.get("abi").asText()).isEqualTo("0.2.1");
         assertThat(stable.get("instances").asInt()).isEqualTo(2);
         assertThat(stable.get("active_vms").asInt()).isEqualTo(2);
+        assertThat(stable.get("memory_bytes").asLong()).isEqualTo(2 * 65536);
         assertThat(plugins.get("plugins")).extracting(p -> p.get("name").asText()).containsExactly("background", "metrics", "headers");
         assertThat(plugins.get("plugins").get(2).get("versions").get(0).get("engine").asText()).isEqualTo("compiler");
         assertThat(plugins.get("last_reload").isNull()).isTrue();

@@ -352,6 +352,15 @@ public final class ProxyWasmVm {
         return WasmResult.OK;
     }
 
+    /**
+     * The size of the guest's linear memory in bytes, {@code 0} once closed. Read without the VM's lock, for
+     * metrics: a growth under way shows a moment later.
+     */
+    public long memoryBytes() {
+        WasmInstance running = instance;
+        return running == null || closed ? 0 : running.memory().sizeBytes();
+    }
+
     /** Guest memory; only valid while a hostcall of this VM runs. */
     public GuestMemory memory() {
         return instance.memory();

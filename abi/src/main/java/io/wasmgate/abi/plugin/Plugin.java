@@ -131,6 +131,7 @@ public final class Plugin implements AutoCloseable {
             throw e;
         }
         plugin.set(new Plugin(config, code, scope, pool, ownsServices));
+        scope.hostMetrics().guestMemory(plugin.get()::memoryBytes);
         return plugin.get();
     }
 
@@ -253,6 +254,18 @@ public final class Plugin implements AutoCloseable {
     /** The loaded module (ABI version, engine, sha256). */
     public LoadedModule code() {
         return code;
+    }
+
+    /** The linear memory of the plugin's running VM instances together, in bytes. */
+    public long memoryBytes() {
+        long bytes = 0;
+        for (int i = 0; i < pool.length(); i++) {
+            ProxyWasmVm vm = pool.get(i);
+            if (vm != null) {
+                bytes += vm.memoryBytes();
+            }
+        }
+        return bytes;
     }
 
     /** The host's meters about this plugin. */

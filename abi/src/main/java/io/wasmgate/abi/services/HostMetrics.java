@@ -3,13 +3,16 @@ package io.wasmgate.abi.services;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.BaseUnits;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongSupplier;
 
 /**
- * The host's own meters, per plugin: live VM instances, streams started, callback latency (a timer per
- * callback), traps, VM reloads and what the failure policy did. Names start with {@code wasmgate.}; every
+ * The host's own meters, per plugin: live VM instances and their linear memory, streams started, callback
+ * latency (a timer per callback), traps, VM reloads and what the failure policy did. Names start with {@code wasmgate.}; every
  * meter carries the tag {@code plugin}.
  *
  * <p>Streams and callbacks, counted on every request, are counted by each VM instance in its own
@@ -27,6 +30,7 @@ public final class HostMetrics {
     private final MeterRegistry registry;
     private final String plugin;
     private final AtomicInteger activeVms = new AtomicInteger();
+    private final AtomicReference<LongSupplier> guestMemory = new AtomicReference<>(() -> 0);
     private final PluginCounts counts;
     private final Counter traps;
     private final Counter reloadSuccess;
@@ -37,12 +41,17 @@ public final class HostMetrics {
         this.registry = registry;
         this.plugin = plugin;
         // A plugin started again under its name (a reload) reports its own instances, not its predecessor's.
-        Gauge previous = registry.find("wasmgate.vm.active").tag("plugin", plugin).gauge();
-        if (previous != null) {
-            registry.remove(previous);
+        for (String gauge : new String[] {"wasmgate.vm.active", "wasmgate.vm.memory"}) {
+            Gauge previous = registry.find(gauge).tag("plugin", plugin).gauge();
+            if (previous != null) {
+                registry.remove(previous);
+            }
         }
         Gauge.builder("wasmgate.vm.active", activeVms, AtomicInteger::get).tag("plugin", plugin)
                 .description("VM instances running the plugin").register(registry);
+        Gauge.builder("wasmgate.vm.memory", guestMemory, memory -> memory.get().getAsLong()).tag("plugin", plugin)
+                .baseUnit(BaseUnits.BYTES).description("Linear memory of the VM instances running the plugin")
+                .register(registry);
         this.counts = PluginCounts.of(registry, plugin);
         this.traps = Counter.builder("wasmgate.traps").tag("plugin", plugin).register(registry);
         this.reloadSuccess = Counter.builder("wasmgate.vm.reloads").tag("plugin", plugin).tag("result", "success").register(registry);
@@ -55,6 +64,11 @@ public final class HostMetrics {
 
     public void vmStopped() {
         activeVms.decrementAndGet();
+    }
+
+    /** Where the gauge {@code wasmgate.vm.memory} reads the plugin's memory from (until then: 0). */
+    public void guestMemory(LongSupplier bytes) {
+        guestMemory.set(bytes);
     }
 
     public void trapped() {

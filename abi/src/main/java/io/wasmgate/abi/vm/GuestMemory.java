@@ -19,6 +19,11 @@ public final class GuestMemory {
         this.allocator = allocator;
     }
 
+    /** The memory's current size in bytes (whole 64 KiB pages). */
+    public long sizeBytes() {
+        return (long) memory.pages() * Memory.PAGE_SIZE;
+    }
+
     /** Checks that {@code [ptr, ptr + len)} lies inside memory. */
     public void check(int ptr, int len) {
         long start = Integer.toUnsignedLong(ptr);

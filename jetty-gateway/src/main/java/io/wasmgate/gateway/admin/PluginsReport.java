@@ -57,6 +57,7 @@ final class PluginsReport {
                 .put("engine", plugin.config().engine().name().toLowerCase(Locale.ROOT))
                 .put("code_from_cache", plugin.code().codeFromCache())
                 .put("instances", plugin.config().instances())
-                .put("active_vms", plugin.metrics().activeVms());
+                .put("active_vms", plugin.metrics().activeVms())
+                .put("memory_bytes", plugin.memoryBytes());
     }
 }
