@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The response the client gets is the one the upstream sent, as the plugins left it: each header value
  * byte for byte, quoted strings, commas and spacing included. A raw-socket upstream answers, a raw client
- * reads, with and without a plugin on the route.
+ * reads, with and without a plugin on the route. A 304 declares a length only if the upstream's did.
  */
 class ResponseCanonicalTest {
     private static final Duration IDLE = Duration.ofSeconds(10);
@@ -49,8 +49,7 @@ class ResponseCanonicalTest {
 
     @BeforeAll
     static void start() throws Exception {
-        upstream = RecordingUpstream.start(false, request -> new RecordingUpstream.Reply(200, SENT,
-                "ok".getBytes(StandardCharsets.US_ASCII), false));
+        upstream = RecordingUpstream.start(false, ResponseCanonicalTest::reply);
         gateway = GatewayFixture.start(dir, GatewayFixture.PORTS + """
                 plugins:
                   - name: actions
@@ -62,6 +61,18 @@ class ResponseCanonicalTest {
                   - { match: { prefix: /plain }, cluster: upstream }
                 """.formatted(upstream.uri()));
         port = gateway.proxy("/").getPort();
+    }
+
+    /** A 304 (with its 200's length for {@code /not-modified-sized}) for the not-modified paths, else 200 and {@link #SENT}. */
+    private static RecordingUpstream.Reply reply(RecordingUpstream.Received request) {
+        String target = request.requestLine().split(" ")[1];
+        if (target.endsWith("/not-modified")) {
+            return new RecordingUpstream.Reply(304, Map.of("ETag", "\"v1\""), new byte[0], false);
+        }
+        if (target.endsWith("/not-modified-sized")) {
+            return new RecordingUpstream.Reply(304, Map.of("ETag", "\"v1\"", "Content-Length", "1234"), new byte[0], false);
+        }
+        return new RecordingUpstream.Reply(200, SENT, "ok".getBytes(StandardCharsets.US_ASCII), false);
     }
 
     @AfterAll
@@ -81,6 +92,27 @@ class ResponseCanonicalTest {
         List<String> received = head.subList(1, head.size()).stream().map(ResponseCanonicalTest::lowerCaseName).toList();
         SENT.forEach((name, value) -> assertThat(received).contains(name.toLowerCase(Locale.ROOT) + ": " + value));
         assertThat(raw).endsWith("\r\n\r\nok");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"/plain", "/checked"})
+    void aNotModifiedWithoutALengthGetsNoneAndTheConnectionServesTheNextRequest(String route) throws Exception {
+        String raw = RecordingUpstream.exchange(port, "GET " + route + "/not-modified HTTP/1.1\r\nHost: gw\r\n\r\n"
+                + "GET " + route + "/next HTTP/1.1\r\nHost: gw\r\nConnection: close\r\n\r\n", IDLE);
+
+        String notModified = raw.substring(0, raw.indexOf("\r\n\r\n"));
+        assertThat(notModified).startsWith("HTTP/1.1 304 ").containsIgnoringCase("\r\netag: \"v1\"")
+                .doesNotContainIgnoringCase("content-length").doesNotContainIgnoringCase("transfer-encoding");
+        assertThat(raw.substring(raw.indexOf("\r\n\r\n") + 4)).startsWith("HTTP/1.1 200 ").endsWith("\r\n\r\nok");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"/plain", "/checked"})
+    void aNotModifiedKeepsTheLengthOfThe200ItStandsFor(String route) throws Exception {
+        String raw = RecordingUpstream.exchange(port, "GET " + route + "/not-modified-sized HTTP/1.1\r\nHost: gw\r\n"
+                + "Connection: close\r\n\r\n", IDLE);
+
+        assertThat(raw).startsWith("HTTP/1.1 304 ").containsIgnoringCase("\r\ncontent-length: 1234\r\n").endsWith("\r\n\r\n");
     }
 
     private static String lowerCaseName(String line) {

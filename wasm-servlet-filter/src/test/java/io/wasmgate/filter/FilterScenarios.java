@@ -625,6 +625,18 @@ abstract class FilterScenarios {
     }
 
     @Test
+    void aNotModifiedTheApplicationGaveNoLengthReachesTheClientWithNone() throws Exception {
+        String answer = exchangeRaw("GET /app/not-modified HTTP/1.1\r\nHost: app\r\nx-test-action: headers\r\n"
+                + "Connection: close\r\n\r\n");
+
+        // Content-Length: 0 would tell a cache revalidating its copy that the copy is now empty.
+        assertThat(answer.substring(0, answer.indexOf("\r\n\r\n"))).startsWith("HTTP/1.1 304")
+                .containsIgnoringCase("\r\netag: \"v1\"").containsIgnoringCase("\r\nx-resp-added: yes")
+                .doesNotContainIgnoringCase("content-length").doesNotContainIgnoringCase("transfer-encoding");
+        assertThat(answer).endsWith("\r\n\r\n");
+    }
+
+    @Test
     void theApplicationSeesTheSameHeadersWhetherOrNotAPluginChangedThem() throws Exception {
         String untouched = send(request("/app/header-names", "none").header("X-Mixed-Case", "a")).body();
         String changed = send(request("/app/header-names", "headers").header("X-Mixed-Case", "a")).body();

@@ -304,8 +304,16 @@ public final class RecordingUpstream implements AutoCloseable {
     private static void write(OutputStream out, Reply reply) throws IOException {
         StringBuilder head = new StringBuilder("HTTP/1.1 ").append(reply.status()).append(" Reply\r\n");
         reply.headers().forEach((name, value) -> head.append(name).append(": ").append(value).append("\r\n"));
-        head.append(reply.chunked() ? "Transfer-Encoding: chunked\r\n" : "Content-Length: " + reply.body().length + "\r\n");
+        // A 204 or 304 has no body: its head carries only the headers given (a 304 may declare its 200's length).
+        boolean bodiless = reply.status() == 204 || reply.status() == 304;
+        if (!bodiless) {
+            head.append(reply.chunked() ? "Transfer-Encoding: chunked\r\n" : "Content-Length: " + reply.body().length + "\r\n");
+        }
         out.write(head.append("\r\n").toString().getBytes(StandardCharsets.ISO_8859_1));
+        if (bodiless) {
+            out.flush();
+            return;
+        }
         if (!reply.chunked()) {
             out.write(reply.body());
         } else {

@@ -272,6 +272,23 @@ public final class UpstreamProxy extends ProxyServlet implements AutoCloseable {
                 proxyResponse.addHeader(kept.getName(), kept.getValue());
             }
         }
+        if (serverResponse.getStatus() == HttpStatus.NOT_MODIFIED_304 && !named.contains("content-length")) {
+            commitWithoutLength(proxyResponse, serverResponse);
+        }
+    }
+
+    /**
+     * Sends the head of a 304 that declares no length as it is: left uncommitted until the exchange
+     * completes, Jetty would declare {@code Content-Length: 0}, which RFC 9110 (8.6) forbids unless the
+     * 200 it stands for is empty, and which a cache could take as the new length of what it holds.
+     */
+    private static void commitWithoutLength(HttpServletResponse proxyResponse, Response serverResponse) {
+        try {
+            proxyResponse.flushBuffer();
+        } catch (IOException e) {
+            // The client is gone: the exchange fails as a failed write of the body would fail it.
+            serverResponse.abort(e);
+        }
     }
 
     /**

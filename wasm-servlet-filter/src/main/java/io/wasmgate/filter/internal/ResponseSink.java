@@ -118,7 +118,11 @@ final class ResponseSink implements Consumer<Frame> {
         int status = statusText == null ? 200 : status(statusText);
         client.setStatus(status);
         long declared = lengthText == null ? -1 : length(lengthText);
-        if (status < 200 || status == 204 || status == 304) {
+        if (status == HttpServletResponse.SC_NOT_MODIFIED) {
+            notModified(declared);
+            return;
+        }
+        if (status < 200 || status == 204) {
             return;
         }
         if (head) {
@@ -132,6 +136,22 @@ final class ResponseSink implements Consumer<Frame> {
             client.setContentLengthLong(declared);
         } else {
             offerTrailers();
+        }
+    }
+
+    /**
+     * A 304 keeps the length its headers declare (that of the 200 it stands for, RFC 9110 8.6) and gets none
+     * otherwise: it is committed now, because a container completing an uncommitted empty response declares
+     * {@code Content-Length: 0}, which a cache could take as the new length of what it holds.
+     */
+    private void notModified(long declared) {
+        try {
+            if (declared >= 0) {
+                client.setContentLengthLong(declared);
+            }
+            client.flushBuffer();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

@@ -32,6 +32,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       ({@link HeaderFieldSource}), one per line; 500 if the request is not one;</li>
  *   <li>{@code /declared-length}: declares a Content-Length of 5, writes {@code hello}, then tries one
  *       byte more (counted in {@link #overrunsRejected()} when the write fails);</li>
+ *   <li>{@code /not-modified}: 304 with {@code ETag: "v1"}, no body and no declared length;</li>
  *   <li>{@code /trailers[?app=1]}: reads the body, answers {@code trailer=<x-checksum request trailer>},
  *       with the response trailer {@code x-app-trailer: yes} if asked;</li>
  *   <li>anything else: echoes what it saw (method, URI, path info, query, some headers, the body) as
@@ -96,6 +97,9 @@ public final class ApplicationServlet extends HttpServlet {
             text.append("param.note=").append(request.getParameter("note")).append('\n');
             response.setContentType("text/plain");
             response.getWriter().write(text.toString());
+        } else if (path.equals("/not-modified")) {
+            response.setStatus(HttpServletResponse.SC_NOT_MODIFIED);
+            response.setHeader("ETag", "\"v1\"");
         } else if (path.equals("/send-error")) {
             response.setHeader("x-before-error", "set");
             response.sendError(404, "nothing here");
