@@ -40,6 +40,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The filter's behaviour through a real container and real HTTP: a chain of the {@code test-actions}
@@ -622,6 +623,73 @@ abstract class FilterScenarios {
 
         // The status went out before the plugin's reply: the stream is broken off, its chunked body never ended.
         assertThat(answer).startsWith("HTTP/1.1 200").contains("chunked").doesNotEndWith("\r\n0\r\n\r\n");
+    }
+
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({
+            "/app/x/../echo, /app/echo",
+            "/app/./echo, /app/echo",
+            "/app/%65cho, /app/echo",
+            "/%61pp/echo, /app/echo",
+            "/app/a%3fb, /app/a%3Fb"})
+    void thePluginsSeeThePathTheApplicationIsServedOnNormalised(String sent, String path) throws Exception {
+        Echo echo = echoRaw(sent + "?q=1");
+
+        assertThat(echo.status()).isEqualTo(200);
+        assertThat(echo.seenPath()).isEqualTo(path + "?q=1");
+        assertThat(echo.uri()).isEqualTo(path);
+    }
+
+    /**
+     * Whatever path a container accepts, it maps the request on the path the plugins saw: a policy guarding
+     * {@code /app/echo} sees every spelling that reaches it. Each container refuses some of these itself.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"/app/x/%2e%2e/echo", "/app/x/.%2E/echo", "/app/%2e/echo", "/app/x/..;/echo", "/app//echo",
+            "/app/echo/..", "/app/a%2Fb/../echo", "/app/a%5C../echo", "/app/%C3%A9/../echo"})
+    void noSpellingOfAPathReachesTheApplicationOtherThanThePluginsSawIt(String sent) throws Exception {
+        Echo echo = echoRaw(sent);
+
+        assertThat(echo.status()).isIn(200, 400, 404);
+        if (echo.status() == 200) {
+            assertThat(PathNormalizer.decode(echo.seenPath())).isEqualTo(echo.uri()).isEqualTo("/app" + echo.pathInfo());
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({
+            "/app/x/..;/echo, a dot segment with a path parameter",
+            "/app//echo, an empty segment"})
+    void aPathThePluginsCannotSeeAsTheApplicationGetsItIsRefusedBeforeThePlugins(String sent, String reason) throws Exception {
+        int before = application.calls();
+
+        String answer = exchangeRaw("GET " + sent + " HTTP/1.1\r\nHost: app\r\nx-test-action: echo-request\r\n"
+                + "Connection: close\r\n\r\n");
+
+        assertThat(answer).startsWith("HTTP/1.1 400");
+        // Jetty refuses both itself, before any filter; Tomcat takes them, and the filter refuses them.
+        if (answer.contains("bad request path")) {
+            assertThat(answer).endsWith("\r\n\r\nbad request path: " + reason + "\n");
+        }
+        assertThat(answer).doesNotContainIgnoringCase("x-seen-path");
+        assertThat(application.calls()).isEqualTo(before);
+    }
+
+    /** What the echo plugin and the application reported for a request. */
+    private record Echo(int status, String seenPath, String uri, String pathInfo) {}
+
+    /** {@code GET target} (sent as is) through the echo-request plugin to the application's echo. */
+    private Echo echoRaw(String target) throws IOException {
+        String answer = exchangeRaw("GET " + target + " HTTP/1.1\r\nHost: app\r\nx-test-action: echo-request\r\n"
+                + "Connection: close\r\n\r\n");
+        int status = Integer.parseInt(answer.substring(9, 12));
+        return new Echo(status, line(answer, "x-seen-path: "), line(answer, "uri="), line(answer, "path-info="));
+    }
+
+    private static String line(String answer, String prefix) {
+        return answer.lines().filter(l -> l.regionMatches(true, 0, prefix, 0, prefix.length()))
+                .map(l -> l.substring(prefix.length())).findFirst().orElse(null);
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.wasmgate.gateway.proxy;
 
+import io.wasmgate.filter.PathNormalizer;
 import io.wasmgate.gateway.config.ClientLimits;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;

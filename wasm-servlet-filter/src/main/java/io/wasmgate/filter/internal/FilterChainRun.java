@@ -108,10 +108,11 @@ final class FilterChainRun {
     /** An error the application sent (or threw): the container renders its page for it. */
     private record ErrorPage(int status, String message) {}
 
-    FilterChainRun(HttpServletRequest request, HttpServletResponse response, PluginLineup lineup) {
+    /** @param path the request's {@code :path} ({@link RequestPath}) */
+    FilterChainRun(HttpServletRequest request, HttpServletResponse response, PluginLineup lineup, String path) {
         this.request = request;
         this.response = response;
-        RequestHeadersAdapter.ClientHeaders clientHeaders = RequestHeadersAdapter.read(request);
+        RequestHeadersAdapter.ClientHeaders clientHeaders = RequestHeadersAdapter.read(request, path);
         this.requestHeaders = clientHeaders.map();
         this.grpc = LocalReplies.isGrpc(requestHeaders);
         this.upgrade = isUpgrade(request);

@@ -23,7 +23,8 @@ public final class PluginChain {
     }
 
     /**
-     * Runs a request dispatch through the plugins, or continues the request's run on an async dispatch or
+     * Runs a request dispatch through the plugins (refused with 400 if its path cannot be shown to them as
+     * the application gets it: {@link RequestPath}), or continues the request's run on an async dispatch or
      * on the error dispatch of an error the application sent. Other dispatches (forward, include) of a
      * request already running pass straight through.
      */
@@ -31,7 +32,14 @@ public final class PluginChain {
             throws IOException, ServletException {
         FilterChainRun run = (FilterChainRun) request.getAttribute(attribute);
         if (run == null && request.getDispatcherType() == DispatcherType.REQUEST) {
-            new FilterChainRun(request, response, lineup).start(attribute, chain);
+            String path;
+            try {
+                path = RequestPath.of(request);
+            } catch (IllegalArgumentException refused) {
+                RequestPath.refuse(response, refused.getMessage());
+                return;
+            }
+            new FilterChainRun(request, response, lineup, path).start(attribute, chain);
         } else if (run != null && request.getDispatcherType() == DispatcherType.ASYNC) {
             run.dispatched(request, response, chain);
         } else if (run != null && request.getDispatcherType() == DispatcherType.ERROR) {

@@ -13,7 +13,8 @@ import java.util.Locale;
 import java.util.function.BiConsumer;
 
 /**
- * Presents a servlet request's headers as Envoy does: {@code :method}, {@code :path} (with the query),
+ * Presents a servlet request's headers as Envoy does: {@code :method}, {@code :path} (normalised, with the
+ * query),
  * {@code :authority} and {@code :scheme} first, then every header with a lower-case name, repeated
  * headers as separate entries. {@code host} becomes {@code :authority}. A {@link HeaderFieldSource} request
  * gives its fields in the client's order; through the Servlet API a repeated header's values come together
@@ -31,12 +32,12 @@ final class RequestHeadersAdapter {
 
     private RequestHeadersAdapter() {}
 
-    static ClientHeaders read(HttpServletRequest request) {
+    /** The headers of {@code request}, whose {@code :path} is {@code path} ({@link RequestPath}). */
+    static ClientHeaders read(HttpServletRequest request, String path) {
         Headers headers = new Headers();
         List<String> lowerNames = new ArrayList<>();
-        String query = request.getQueryString();
         headers.add(":method", request.getMethod());
-        headers.add(":path", query == null ? request.getRequestURI() : request.getRequestURI() + "?" + query);
+        headers.add(":path", path);
         headers.add(":authority", RequestAuthority.of(request));
         headers.add(":scheme", request.getScheme());
         forEachField(request, (lower, value) -> {

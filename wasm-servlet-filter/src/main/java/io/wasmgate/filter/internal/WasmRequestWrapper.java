@@ -3,6 +3,7 @@ package io.wasmgate.filter.internal;
 import io.wasmgate.abi.spi.Headers;
 import io.wasmgate.abi.wire.HeaderField;
 import io.wasmgate.filter.HeaderFieldSource;
+import io.wasmgate.filter.PathNormalizer;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.ServletInputStream;
@@ -50,6 +51,8 @@ final class WasmRequestWrapper extends HttpServletRequestWrapper implements Head
     private final int unchanged;
     private final String originalPath;
     private final String originalAuthority;
+    /** Whether {@code :path} is the normalised form of a path the client sent otherwise: the application gets it. */
+    private final boolean normalised;
     private BufferedReader reader;
     private boolean streamUsed;
     private Map<String, String[]> parameters;
@@ -65,14 +68,17 @@ final class WasmRequestWrapper extends HttpServletRequestWrapper implements Head
         this.unchanged = headers.changes();
         this.originalPath = pseudo(":path");
         this.originalAuthority = pseudo(":authority");
+        String query = request.getQueryString();
+        this.normalised = !originalPath.equals(query == null ? request.getRequestURI() : request.getRequestURI() + "?" + query);
     }
 
     private String pseudo(String name) {
         return headers.first(name).orElse("");
     }
 
+    /** Whether the application gets {@code :path} rather than the container's own: normalised, or rewritten by a plugin. */
     private boolean pathChanged() {
-        return !headersUnchanged() && !pseudo(":path").equals(originalPath);
+        return normalised || !headersUnchanged() && !pseudo(":path").equals(originalPath);
     }
 
     private boolean authorityChanged() {
@@ -109,6 +115,12 @@ final class WasmRequestWrapper extends HttpServletRequestWrapper implements Head
         return query < 0 ? null : path.substring(query + 1);
     }
 
+    /** The context's own path: a request for {@code /%61pp/x} is one for {@code /app/x}, as the plugins saw it. */
+    @Override
+    public String getContextPath() {
+        return pathChanged() ? getServletContext().getContextPath() : super.getContextPath();
+    }
+
     @Override
     public StringBuffer getRequestURL() {
         return new StringBuffer(getScheme()).append("://").append(pseudo(":authority")).append(getRequestURI());
@@ -122,7 +134,7 @@ final class WasmRequestWrapper extends HttpServletRequestWrapper implements Head
         }
         String uri = getRequestURI();
         String context = getContextPath();
-        String rest = PercentDecoder.decode(uri.startsWith(context) ? uri.substring(context.length()) : uri);
+        String rest = PathNormalizer.decode(uri.startsWith(context) ? uri.substring(context.length()) : uri);
         String servlet = getServletPath();
         if (!servlet.isEmpty() && rest.startsWith(servlet)
                 && (rest.length() == servlet.length() || rest.charAt(servlet.length()) == '/')) {

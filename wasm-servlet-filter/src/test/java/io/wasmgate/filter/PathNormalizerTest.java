@@ -1,4 +1,4 @@
-package io.wasmgate.gateway.proxy;
+package io.wasmgate.filter;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -142,6 +142,12 @@ class PathNormalizerTest {
     void theRoutingFormDecodesEveryEscapeAsUtf8() {
         assertThat(PathNormalizer.decode("/caf%C3%A9/a%20b%3Bc")).isEqualTo("/caf\u00e9/a b;c");
         assertThat(PathNormalizer.decode("/plain")).isEqualTo("/plain");
+    }
+
+    @Test
+    void rawNonAsciiARewrittenPathMayCarryDecodesAsItself() {
+        assertThat(PathNormalizer.decode("/caf\u00e9/%41")).isEqualTo("/caf\u00e9/A");
+        assertThat(PathNormalizer.decode("/\ud83d\ude00%20x")).isEqualTo("/\ud83d\ude00 x");
     }
 
     @ParameterizedTest

@@ -1,4 +1,4 @@
-package io.wasmgate.gateway.proxy;
+package io.wasmgate.filter;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -6,7 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Brings a request path into the one form the gateway routes on, shows the plugins and sends upstream,
+ * Brings a request path into the one form the plugins see (and the gateway routes on and sends upstream),
  * as Envoy's {@code normalize_path} does (RFC 3986 section 6.2.2): percent-encoded unreserved characters
  * ({@code ALPHA DIGIT - . _ ~}) are decoded, the other escapes kept with upper-case hex, dot segments
  * removed, {@code ;} stays part of its segment. Characters a
@@ -96,8 +96,8 @@ public final class PathNormalizer {
     }
 
     /**
-     * {@code path} (normalised, so ASCII) with every escape decoded as UTF-8: the form routes match. It
-     * holds no slash or dot segment the normalised path does not.
+     * {@code path} with every escape decoded as UTF-8: the form routes match and applications see. Of a
+     * normalised path it holds no slash or dot segment the normalised path does not.
      */
     public static String decode(String path) {
         if (path.indexOf('%') < 0) {
@@ -109,8 +109,13 @@ public final class PathNormalizer {
             if (c == '%' && escapeAt(path, i)) {
                 bytes.write(hex(path.charAt(i + 1)) << 4 | hex(path.charAt(i + 2)));
                 i += 2;
-            } else {
+            } else if (c < 0x80) {
                 bytes.write(c);
+            } else {
+                // A path a plugin rewrote may carry raw non-ASCII: its UTF-8 bytes, surrogate pairs whole.
+                int end = Character.isHighSurrogate(c) && i + 1 < path.length() ? i + 2 : i + 1;
+                bytes.writeBytes(path.substring(i, end).getBytes(StandardCharsets.UTF_8));
+                i = end - 1;
             }
         }
         return bytes.toString(StandardCharsets.UTF_8);
