@@ -68,6 +68,9 @@ class RequestCanonicalTest {
                   - name: untyped
                     module: { file: policies/headers.wasm }
                     configuration: '{"request": {"remove": ["content-type"]}}'
+                  - name: forwarding
+                    module: { file: policies/headers.wasm }
+                    configuration: '{"request": {"remove": ["x-forwarded-host"], "set": {"x-forwarded-proto": "https"}}}'
                 clusters:
                   - { name: open, url: "%s" }
                   - { name: checked, url: "%s" }
@@ -78,6 +81,7 @@ class RequestCanonicalTest {
                   - { match: { prefix: /open }, cluster: open }
                   - { match: { prefix: /checked }, cluster: checked, plugins: [ actions ] }
                   - { match: { prefix: /untyped }, cluster: checked, plugins: [ untyped ] }
+                  - { match: { prefix: /forwarding }, cluster: checked, plugins: [ forwarding ] }
                   - { match: { prefix: /upload/plain }, cluster: silent }
                   - { match: { prefix: /upload/checked }, cluster: silent, plugins: [ actions ] }
                   - { match: { prefix: /upload100/plain }, cluster: continuing }
@@ -295,11 +299,38 @@ class RequestCanonicalTest {
         assertThat(seen.status()).isEqualTo(200);
         assertThat(seen.header("x-seen-headers")).as(seen.headers().toString()).isEqualTo(":method=GET | :path=/checked/order | :authority=gw"
                 + " | :scheme=http | x-first=1 | x-repeat=a | x-mixed-case=Value B | x-repeat=c | x-empty="
-                + " | x-test-action=echo-header-order");
+                + " | x-test-action=echo-header-order" + forwardingSeen("1.1"));
         RecordingUpstream.Received received = checked.last("/checked/order");
         assertThat(received.headers("x-repeat")).containsExactly("a", "c");
         assertThat(received.header("x-private")).isNull();
         assertThat(received.header("x-mixed-case")).isEqualTo("Value B");
+    }
+
+    @Test
+    void thePluginsSeeTheForwardingHeadersOfThisHopTheClientsChainFirst() throws Exception {
+        Reply seen = get("/checked/forwarded", "X-Forwarded-For: 203.0.113.7", "Via: 1.0 edge", "x-test-action: echo-header-order");
+
+        assertThat(seen.header("x-seen-headers")).endsWith(" | x-forwarded-for=203.0.113.7, 127.0.0.1 | via=1.0 edge, 1.1 wasmgate"
+                + " | x-test-action=echo-header-order | forwarded=by=\"127.0.0.1\";for=\"127.0.0.1\";host=\"gw\";proto=http"
+                + " | x-forwarded-proto=http | x-forwarded-host=gw");
+        assertThat(checked.last("/checked/forwarded").header("x-forwarded-for")).isEqualTo("203.0.113.7, 127.0.0.1");
+    }
+
+    @Test
+    void aForwardingHeaderAPluginChangesOrRemovesReachesTheUpstreamAsItLeftIt() throws Exception {
+        Reply reply = get("/forwarding/x", "X-Forwarded-Proto: spoofed", "X-Forwarded-Host: spoofed.example");
+
+        assertThat(reply.status()).isEqualTo(200);
+        RecordingUpstream.Received received = checked.last("/forwarding/x");
+        assertThat(received.headers("x-forwarded-proto")).containsExactly("https");
+        assertThat(received.header("x-forwarded-host")).isNull();
+        assertThat(received.header("x-forwarded-for")).isEqualTo("127.0.0.1");
+    }
+
+    /** The forwarding headers this hop adds, as the echo-header-order plugin lists them, for a client of {@code version}. */
+    private static String forwardingSeen(String version) {
+        return " | via=" + version + " wasmgate | forwarded=by=\"127.0.0.1\";for=\"127.0.0.1\";host=\"gw\";proto=http"
+                + " | x-forwarded-for=127.0.0.1 | x-forwarded-proto=http | x-forwarded-host=gw";
     }
 
     @Test
@@ -309,7 +340,7 @@ class RequestCanonicalTest {
 
         assertThat(response.getStatus()).isEqualTo(200);
         assertThat(response.getHttpFields().get("x-seen-headers")).isEqualTo(":method=GET | :path=/checked/h2-order"
-                + " | :authority=gw | :scheme=http | x-test-action=echo-header-order | x-b=1 | x-a=2 | x-b=3");
+                + " | :authority=gw | :scheme=http | x-test-action=echo-header-order | x-b=1 | x-a=2 | x-b=3" + forwardingSeen("2.0"));
         assertThat(clientHeaders(checked.last("/checked/h2-order"))).containsExactly("x-test-action: echo-header-order",
                 "x-b: 1", "x-a: 2", "x-b: 3");
         assertThat(checked.last("/checked/h2-order").headers("host")).as("the :authority, without the default port")
@@ -323,7 +354,7 @@ class RequestCanonicalTest {
 
         assertThat(response.getStatus()).isEqualTo(200);
         assertThat(response.getHttpFields().get("x-seen-headers")).isEqualTo(":method=GET | :path=/checked/h2-cookie"
-                + " | :authority=gw | :scheme=http | x-test-action=echo-header-order | cookie=a=1; b=2 | x-mid=m");
+                + " | :authority=gw | :scheme=http | x-test-action=echo-header-order | cookie=a=1; b=2 | x-mid=m" + forwardingSeen("2.0"));
         RecordingUpstream.Received received = checked.last("/checked/h2-cookie");
         assertThat(received.headers("cookie")).containsExactly("a=1; b=2");
     }
@@ -336,7 +367,7 @@ class RequestCanonicalTest {
         RecordingUpstream.Received received = open.last("/open/h2-cookie");
         assertThat(received.headers("cookie")).containsExactly("a=1; b=2; c=3");
         assertThat(received.headers().stream().map(h -> h.getKey().toLowerCase(Locale.ROOT)).toList())
-                .startsWith("x-first", "cookie", "x-mid");
+                .as("the :authority as Host first, as Envoy writes it").startsWith("host", "x-first", "cookie", "x-mid");
     }
 
     @Test

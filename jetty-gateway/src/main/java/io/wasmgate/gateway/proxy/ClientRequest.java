@@ -1,6 +1,8 @@
 package io.wasmgate.gateway.proxy;
 
+import io.wasmgate.filter.AddressText;
 import io.wasmgate.filter.HeaderFieldSource;
+import io.wasmgate.filter.RequestAuthority;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import java.util.Collections;
@@ -32,6 +34,15 @@ import org.eclipse.jetty.http.HttpHeader;
  * 8.2.3, which requires it before an HTTP/1.1 hop, and what Envoy's plugins see). The upstream then gets
  * the one {@code Cookie} line an HTTP/1.1 server expects.
  *
+ * <p>It carries the forwarding headers this hop adds, as Envoy's connection manager adds them before its
+ * filters: {@code Via} and {@code Forwarded} (the client's values as sent, then this hop: {@link HopChain},
+ * {@link ForwardedElement}), {@code X-Forwarded-For} (the client's chain, then its address, an IPv6 one
+ * bare in RFC 5952 text, as Envoy appends it: {@link AddressText}), {@code X-Forwarded-Proto} (its scheme)
+ * and {@code X-Forwarded-Host} (the authority it asked for: {@link RequestAuthority}). Each stands where the
+ * client's first field of its name stood, or after the client's fields. The plugins see them, so a policy
+ * reading the last {@code X-Forwarded-For} entry reads the real client, and what a plugin changes or removes
+ * reaches the upstream so, as every other header does.
+ *
  * <p>The plugins read the fields in one pass over Jetty's own list ({@link HeaderFieldSource}), in the
  * client's order, rather than name by name through the Servlet API; so does the proxy when no plugin runs
  * ({@link #forEachField}, the names as the client spelled them).
@@ -40,15 +51,58 @@ final class ClientRequest extends HttpServletRequestWrapper implements HeaderFie
     private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "proxy-connection", "te",
             "upgrade", "expect");
     private static final Set<String> NOT_NOMINABLE = Set.of("content-length", "transfer-encoding", "host");
+    /** This hop's name in {@code Via}. */
+    static final String VIA_HOST = "wasmgate";
 
     private final Set<String> hidden;
     /** The HTTP/2 request's cookie fields as one; {@code null} when it sent at most one. */
     private final HttpField joinedCookie;
+    /** The forwarding headers of this hop: Via, Forwarded, X-Forwarded-For, -Proto and -Host ({@link #hopIndex}). */
+    private final List<HttpField> hopFields;
 
     ClientRequest(HttpServletRequest request) {
         super(request);
         this.hidden = hopByHop(Collections.list(request.getHeaders("Connection")));
         this.joinedCookie = joinedCookie(request);
+        this.hopFields = hopFields(request, hidden);
+    }
+
+    private static List<HttpField> hopFields(HttpServletRequest request, Set<String> hidden) {
+        HttpFields fields = ServletContextRequest.getServletContextRequest(request).getHeaders();
+        String protocol = request.getProtocol();
+        String version = protocol.regionMatches(true, 0, "HTTP/", 0, 5) ? protocol.substring(5) : protocol;
+        String authority = RequestAuthority.of(request);
+        String remote = request.getRemoteAddr();
+        String element = ForwardedElement.of(AddressText.host(request.getLocalAddr()), AddressText.host(remote), authority,
+                request.getScheme());
+        List<String> chain = sent(fields, HttpHeader.X_FORWARDED_FOR, hidden).stream().map(HttpField::getValue).toList();
+        String forwardedFor = chain.isEmpty() ? AddressText.ip(remote) : String.join(", ", chain) + ", " + AddressText.ip(remote);
+        return List.of(
+                HopChain.appended(HttpHeader.VIA, sent(fields, HttpHeader.VIA, hidden), version + " " + VIA_HOST),
+                HopChain.appended(HttpHeader.FORWARDED, sent(fields, HttpHeader.FORWARDED, hidden), element),
+                new HttpField(HttpHeader.X_FORWARDED_FOR, forwardedFor),
+                new HttpField(HttpHeader.X_FORWARDED_PROTO, request.getScheme()),
+                new HttpField(HttpHeader.X_FORWARDED_HOST, authority));
+    }
+
+    /** The index in {@link #hopFields} of the field this hop writes for {@code header}, or -1. */
+    private static int hopIndex(HttpHeader header) {
+        if (header == null) {
+            return -1;
+        }
+        return switch (header) {
+            case VIA -> 0;
+            case FORWARDED -> 1;
+            case X_FORWARDED_FOR -> 2;
+            case X_FORWARDED_PROTO -> 3;
+            case X_FORWARDED_HOST -> 4;
+            default -> -1;
+        };
+    }
+
+    /** The client's fields of {@code header}, none if {@code Connection} named it. */
+    private static List<HttpField> sent(HttpFields fields, HttpHeader header, Set<String> hidden) {
+        return hidden.contains(header.lowerCaseName()) ? List.of() : fields.getFields(header);
     }
 
     private static HttpField joinedCookie(HttpServletRequest request) {
@@ -103,12 +157,23 @@ final class ClientRequest extends HttpServletRequestWrapper implements HeaderFie
 
     /**
      * Jetty's fields of the client's request in the order they arrived, as sent, hop-by-hop ones left out;
-     * an HTTP/2 request's cookie fields as one, where the first stood.
+     * an HTTP/2 request's cookie fields as one, where the first stood; this hop's forwarding headers where
+     * the client's first of their name stood, the others after the client's fields.
      */
     void forEachField(Consumer<HttpField> field) {
         boolean cookieGiven = false;
+        int hopGiven = 0;
         for (HttpField header : ServletContextRequest.getServletContextRequest(getRequest()).getHeaders()) {
-            if (hidden.contains(header.getLowerCaseName())) {
+            String name = header.getLowerCaseName();
+            if (hidden.contains(name)) {
+                continue;
+            }
+            int hop = hopIndex(header.getHeader());
+            if (hop >= 0) {
+                if ((hopGiven & 1 << hop) == 0) {
+                    field.accept(hopFields.get(hop));
+                    hopGiven |= 1 << hop;
+                }
                 continue;
             }
             if (joinedCookie == null || header.getHeader() != HttpHeader.COOKIE) {
@@ -118,10 +183,29 @@ final class ClientRequest extends HttpServletRequestWrapper implements HeaderFie
                 cookieGiven = true;
             }
         }
+        for (int hop = 0; hop < hopFields.size(); hop++) {
+            if ((hopGiven & 1 << hop) == 0) {
+                field.accept(hopFields.get(hop));
+            }
+        }
+    }
+
+    /** This hop's field {@code name}, or {@code null} if it writes none of that name. */
+    private HttpField hopField(String name) {
+        for (HttpField written : hopFields) {
+            if (written.is(name)) {
+                return written;
+            }
+        }
+        return null;
     }
 
     @Override
     public String getHeader(String name) {
+        HttpField written = hopField(name);
+        if (written != null) {
+            return written.getValue();
+        }
         if (hidden(name)) {
             return null;
         }
@@ -130,6 +214,10 @@ final class ClientRequest extends HttpServletRequestWrapper implements HeaderFie
 
     @Override
     public Enumeration<String> getHeaders(String name) {
+        HttpField written = hopField(name);
+        if (written != null) {
+            return Collections.enumeration(List.of(written.getValue()));
+        }
         if (hidden(name)) {
             return Collections.emptyEnumeration();
         }
@@ -140,7 +228,8 @@ final class ClientRequest extends HttpServletRequestWrapper implements HeaderFie
     @Override
     public Enumeration<String> getHeaderNames() {
         List<String> names = Collections.list(super.getHeaderNames());
-        names.removeIf(this::hidden);
+        names.removeIf(name -> hidden(name) || hopField(name) != null);
+        hopFields.forEach(written -> names.add(written.getName()));
         return Collections.enumeration(names);
     }
 

@@ -1,7 +1,6 @@
 package io.wasmgate.gateway.proxy;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.wasmgate.filter.AddressText;
 import io.wasmgate.filter.HeaderFieldSource;
 import io.wasmgate.filter.ProxyWasmFilter;
 import io.wasmgate.filter.RequestAuthority;
@@ -53,8 +52,8 @@ import org.eclipse.jetty.util.Callback;
  * upstream's {@code Connection} lists; the client's are gone before the plugins, so no header a plugin set
  * is removed here, except {@code Expect}: the upstream is never asked to continue) and maps a refused or
  * failed upstream to 502; a client body that cannot be parsed is a 400, one that came too slowly a 408
- * ({@link BodyDeadline}); this class adds {@code X-Forwarded-For/Proto/Host}, keeps the client's
- * {@code Host} on HTTP/1.1 clusters (as a plugin may have rewritten it, like Envoy without host rewrite;
+ * ({@link BodyDeadline}); the forwarding headers come with the client request the plugins saw
+ * ({@link ClientRequest}); this class keeps the client's {@code Host} on HTTP/1.1 clusters (as a plugin may have rewritten it, like Envoy without host rewrite;
  * h2c clusters get the cluster's authority, the client's in {@code X-Forwarded-Host}) and flushes every
  * chunk of the upstream's response, so streamed responses stream.
  *
@@ -101,11 +100,11 @@ public final class UpstreamProxy extends ProxyServlet implements AutoCloseable {
     }
 
     /**
-     * What Jetty's proxy reads at {@code init}: {@code Via: 1.1 wasmgate}, and the client's {@code Host} kept on
-     * HTTP/1.1 clusters (like Envoy without host rewrite); h2c clusters get the cluster's authority.
+     * What Jetty's proxy reads at {@code init}: the client's {@code Host} kept on HTTP/1.1 clusters (like
+     * Envoy without host rewrite); h2c clusters get the cluster's authority.
      */
     private static Map<String, String> initParameters(Cluster cluster) {
-        return Map.of("viaHost", "wasmgate", "preserveHost", Boolean.toString(!cluster.http2()));
+        return Map.of("preserveHost", Boolean.toString(!cluster.http2()));
     }
 
     @Override
@@ -212,7 +211,8 @@ public final class UpstreamProxy extends ProxyServlet implements AutoCloseable {
         proxyRequest.headers(headers -> {
             headers.remove(HttpHeader.EXPECT);
             if (!cluster.http2() && !headers.contains(HttpHeader.HOST)) {
-                headers.put(HttpHeader.HOST, RequestAuthority.of(clientRequest));
+                HttpFields copied = headers.asImmutable();
+                headers.clear().add(HttpHeader.HOST, RequestAuthority.of(clientRequest)).add(copied);
             }
         });
     }
@@ -223,27 +223,11 @@ public final class UpstreamProxy extends ProxyServlet implements AutoCloseable {
     }
 
     /**
-     * {@code Forwarded} (RFC 7239, as Jetty writes it: {@link ForwardedElement}), then the
-     * {@code X-Forwarded-For/Proto/Host} many upstreams still read: the client's address (IPv6 bare, in RFC
-     * 5952 text, as Envoy appends it: {@link AddressText}) appended to the chain
-     * it brought, its scheme, and the authority it asked for, in both the {@code Host} it sent or, without one
-     * (HTTP/1.0), the address it reached ({@code Via} is Jetty's {@link #addViaHeader}, named by the
-     * {@code viaHost} init parameter).
+     * Nothing: the forwarding headers ({@code Via}, {@code Forwarded}, {@code X-Forwarded-*}) come with the
+     * request the plugins saw ({@link ClientRequest}), as they left them, and are copied with the others.
      */
     @Override
-    protected void addForwardedHeader(HttpServletRequest clientRequest, Request proxyRequest) {
-        String remote = clientRequest.getRemoteAddr();
-        String host = RequestAuthority.of(clientRequest);
-        String element = ForwardedElement.of(AddressText.host(clientRequest.getLocalAddr()), AddressText.host(remote), host,
-                clientRequest.getScheme());
-        Enumeration<String> earlier = clientRequest.getHeaders("X-Forwarded-For");
-        String chain = earlier == null ? "" : String.join(", ", Collections.list(earlier));
-        String forwardedFor = chain.isEmpty() ? AddressText.ip(remote) : chain + ", " + AddressText.ip(remote);
-        proxyRequest.headers(headers -> headers
-                .computeField(HttpHeader.FORWARDED, (name, sent) -> HopChain.appended(name, sent, element))
-                .put(HttpHeader.X_FORWARDED_FOR, forwardedFor)
-                .put(HttpHeader.X_FORWARDED_PROTO, clientRequest.getScheme())
-                .put(HttpHeader.X_FORWARDED_HOST, host));
+    protected void addProxyHeaders(HttpServletRequest clientRequest, Request proxyRequest) {
     }
 
     /**
@@ -289,19 +273,6 @@ public final class UpstreamProxy extends ProxyServlet implements AutoCloseable {
             // The client is gone: the exchange fails as a failed write of the body would fail it.
             serverResponse.abort(e);
         }
-    }
-
-    /**
-     * {@code Via}: the client's values as sent, then this hop, {@code <client's HTTP version> <viaHost>}, as
-     * Jetty writes it ({@link HopChain}: Jetty's own re-parsing failed the request on a quote in a comment).
-     */
-    @Override
-    protected void addViaHeader(HttpServletRequest clientRequest, Request proxyRequest) {
-        String protocol = clientRequest.getProtocol();
-        String version = protocol.regionMatches(true, 0, "HTTP/", 0, 5) ? protocol.substring(5) : protocol;
-        String hop = version + " " + getViaHost();
-        proxyRequest.headers(headers -> headers.computeField(HttpHeader.VIA,
-                (name, sent) -> HopChain.appended(name, sent, hop)));
     }
 
     /** Drops the headers the upstream's {@code Connection} names: they were for the hop to the proxy (RFC 9110 7.6.1). */
