@@ -32,6 +32,9 @@ public final class PathNormalizer {
         if (path == null || !path.startsWith("/")) {
             throw new IllegalArgumentException("the request target is not an absolute path");
         }
+        if (inNormalForm(path)) {
+            return path;
+        }
         String[] segments = path.substring(1).split("/", -1);
         List<String> kept = new ArrayList<>(segments.length);
         for (int i = 0; i < segments.length; i++) {
@@ -57,6 +60,37 @@ public final class PathNormalizer {
             }
         }
         return "/" + String.join("/", kept);
+    }
+
+    /**
+     * Whether {@code path} is its own normal form: no escape, only characters a path carries raw, no dot
+     * segment. Most paths are; they are checked in one pass, without a copy.
+     */
+    private static boolean inNormalForm(String path) {
+        for (int i = 0; i < path.length(); i++) {
+            char c = path.charAt(i);
+            if (c == '/') {
+                if (dotSegmentAt(path, i + 1)) {
+                    return false;
+                }
+            } else if (c >= 0x80 || !(unreserved(c) || "!$&'()*+,;=:@".indexOf(c) >= 0)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Whether a segment starting at {@code i} is {@code .} or {@code ..}, with or without a parameter. */
+    private static boolean dotSegmentAt(String path, int i) {
+        int dots = 0;
+        while (i + dots < path.length() && path.charAt(i + dots) == '.' && dots < 3) {
+            dots++;
+        }
+        if (dots == 0 || dots > 2) {
+            return false;
+        }
+        int end = i + dots;
+        return end == path.length() || path.charAt(end) == '/' || path.charAt(end) == ';';
     }
 
     /** One segment with unreserved escapes decoded, the others upper-cased, raw disallowed characters encoded. */

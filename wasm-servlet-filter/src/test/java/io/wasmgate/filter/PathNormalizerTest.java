@@ -22,6 +22,13 @@ class PathNormalizerTest {
     }
 
     @ParameterizedTest
+    @ValueSource(strings = {"/", "/a/b/c", "/.well-known/acme", "/a/.../b", "/a/..b", "/a/b.", "/a;v=1/b", "/~user/a-b_c.d",
+            "/a:b@c!$&'()*+,;=", "/a//b/"})
+    void aPathInNormalFormIsReturnedItselfWithoutACopy(String path) {
+        assertThat(PathNormalizer.normalize(path)).isSameAs(path);
+    }
+
+    @ParameterizedTest
     @CsvSource({
             "/jwt/../open/x, /open/x",
             "/a/./b, /a/b",

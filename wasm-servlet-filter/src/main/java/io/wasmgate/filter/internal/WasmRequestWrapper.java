@@ -68,12 +68,20 @@ final class WasmRequestWrapper extends HttpServletRequestWrapper implements Head
         this.unchanged = headers.changes();
         this.originalPath = pseudo(":path");
         this.originalAuthority = pseudo(":authority");
-        String query = request.getQueryString();
-        this.normalised = !originalPath.equals(query == null ? request.getRequestURI() : request.getRequestURI() + "?" + query);
+        this.normalised = !isTarget(originalPath, request.getRequestURI(), request.getQueryString());
     }
 
     private String pseudo(String name) {
         return headers.first(name).orElse("");
+    }
+
+    /** Whether {@code path} is {@code uri}, then {@code ?} and {@code query} if there is one. */
+    private static boolean isTarget(String path, String uri, String query) {
+        if (query == null) {
+            return path.equals(uri);
+        }
+        return path.length() == uri.length() + 1 + query.length() && path.startsWith(uri)
+                && path.charAt(uri.length()) == '?' && path.endsWith(query);
     }
 
     /** Whether the application gets {@code :path} rather than the container's own: normalised, or rewritten by a plugin. */
