@@ -5,6 +5,7 @@ import io.wasmgate.filter.HeaderFieldSource;
 import io.wasmgate.filter.RequestAuthority;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Enumeration;
 import java.util.HashSet;
@@ -68,21 +69,48 @@ final class ClientRequest extends HttpServletRequestWrapper implements HeaderFie
     }
 
     private static List<HttpField> hopFields(HttpServletRequest request, Set<String> hidden) {
-        HttpFields fields = ServletContextRequest.getServletContextRequest(request).getHeaders();
+        // The client's Via, Forwarded and X-Forwarded-For, in one pass over its fields: most requests have none.
+        List<HttpField> via = null;
+        List<HttpField> forwarded = null;
+        List<HttpField> forwardedFor = null;
+        for (HttpField field : ServletContextRequest.getServletContextRequest(request).getHeaders()) {
+            HttpHeader header = field.getHeader();
+            if (header == HttpHeader.VIA) {
+                via = kept(via, field, hidden);
+            } else if (header == HttpHeader.FORWARDED) {
+                forwarded = kept(forwarded, field, hidden);
+            } else if (header == HttpHeader.X_FORWARDED_FOR) {
+                forwardedFor = kept(forwardedFor, field, hidden);
+            }
+        }
         String protocol = request.getProtocol();
         String version = protocol.regionMatches(true, 0, "HTTP/", 0, 5) ? protocol.substring(5) : protocol;
         String authority = RequestAuthority.of(request);
         String remote = request.getRemoteAddr();
         String element = ForwardedElement.of(AddressText.host(request.getLocalAddr()), AddressText.host(remote), authority,
                 request.getScheme());
-        List<String> chain = sent(fields, HttpHeader.X_FORWARDED_FOR, hidden).stream().map(HttpField::getValue).toList();
-        String forwardedFor = chain.isEmpty() ? AddressText.ip(remote) : String.join(", ", chain) + ", " + AddressText.ip(remote);
+        StringBuilder chain = new StringBuilder();
+        if (forwardedFor != null) {
+            for (HttpField field : forwardedFor) {
+                chain.append(field.getValue()).append(", ");
+            }
+        }
         return List.of(
-                HopChain.appended(HttpHeader.VIA, sent(fields, HttpHeader.VIA, hidden), version + " " + VIA_HOST),
-                HopChain.appended(HttpHeader.FORWARDED, sent(fields, HttpHeader.FORWARDED, hidden), element),
-                new HttpField(HttpHeader.X_FORWARDED_FOR, forwardedFor),
+                HopChain.appended(HttpHeader.VIA, via, version + " " + VIA_HOST),
+                HopChain.appended(HttpHeader.FORWARDED, forwarded, element),
+                new HttpField(HttpHeader.X_FORWARDED_FOR, chain.append(AddressText.ip(remote)).toString()),
                 new HttpField(HttpHeader.X_FORWARDED_PROTO, request.getScheme()),
                 new HttpField(HttpHeader.X_FORWARDED_HOST, authority));
+    }
+
+    /** {@code list} with {@code field} added (a new list for the first), unless {@code Connection} named it. */
+    private static List<HttpField> kept(List<HttpField> list, HttpField field, Set<String> hidden) {
+        if (hidden.contains(field.getLowerCaseName())) {
+            return list;
+        }
+        List<HttpField> kept = list == null ? new ArrayList<>(2) : list;
+        kept.add(field);
+        return kept;
     }
 
     /** The index in {@link #hopFields} of the field this hop writes for {@code header}, or -1. */
@@ -100,10 +128,6 @@ final class ClientRequest extends HttpServletRequestWrapper implements HeaderFie
         };
     }
 
-    /** The client's fields of {@code header}, none if {@code Connection} named it. */
-    private static List<HttpField> sent(HttpFields fields, HttpHeader header, Set<String> hidden) {
-        return hidden.contains(header.lowerCaseName()) ? List.of() : fields.getFields(header);
-    }
 
     private static HttpField joinedCookie(HttpServletRequest request) {
         if (!request.getProtocol().startsWith("HTTP/2")) {

@@ -16,7 +16,10 @@ final class HopChain {
 
     /** {@code header} with the values of the {@code sent} fields that are not blank, as sent, then {@code hop}. */
     static HttpField appended(HttpHeader header, List<HttpField> sent, String hop) {
-        String earlier = sent == null ? "" : sent.stream()
+        if (sent == null || sent.isEmpty()) {
+            return new HttpField(header, hop);
+        }
+        String earlier = sent.stream()
                 .map(HttpField::getValue)
                 .filter(value -> value != null && !value.isBlank())
                 .collect(Collectors.joining(", "));
