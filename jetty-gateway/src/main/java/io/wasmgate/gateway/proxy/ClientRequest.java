@@ -53,7 +53,7 @@ final class ClientRequest extends HttpServletRequestWrapper implements HeaderFie
             "upgrade", "expect");
     private static final Set<String> NOT_NOMINABLE = Set.of("content-length", "transfer-encoding", "host");
     /** This hop's name in {@code Via}. */
-    static final String VIA_HOST = "wasmgate";
+    private static final String VIA_HOST = "wasmgate";
 
     private final Set<String> hidden;
     /** The HTTP/2 request's cookie fields as one; {@code null} when it sent at most one. */
@@ -127,7 +127,6 @@ final class ClientRequest extends HttpServletRequestWrapper implements HeaderFie
             default -> -1;
         };
     }
-
 
     private static HttpField joinedCookie(HttpServletRequest request) {
         if (!request.getProtocol().startsWith("HTTP/2")) {

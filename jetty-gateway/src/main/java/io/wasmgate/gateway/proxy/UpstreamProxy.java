@@ -53,9 +53,10 @@ import org.eclipse.jetty.util.Callback;
  * is removed here, except {@code Expect}: the upstream is never asked to continue) and maps a refused or
  * failed upstream to 502; a client body that cannot be parsed is a 400, one that came too slowly a 408
  * ({@link BodyDeadline}); the forwarding headers come with the client request the plugins saw
- * ({@link ClientRequest}); this class keeps the client's {@code Host} on HTTP/1.1 clusters (as a plugin may have rewritten it, like Envoy without host rewrite;
- * h2c clusters get the cluster's authority, the client's in {@code X-Forwarded-Host}) and flushes every
- * chunk of the upstream's response, so streamed responses stream.
+ * ({@link ClientRequest}); this class keeps the client's {@code Host} on HTTP/1.1 clusters (as a plugin may
+ * have rewritten it, like Envoy without host rewrite; h2c clusters get the cluster's authority, the
+ * client's in {@code X-Forwarded-Host}) and flushes every chunk of the upstream's response, so streamed
+ * responses stream.
  *
  * <p>Not mapped in the servlet context: the gateway's route servlet calls {@link #service} behind the
  * route's plugins. {@link #close} stops the client.
