@@ -262,6 +262,24 @@ class RequestCanonicalTest {
     }
 
     @Test
+    void aChunkedBodysTrailersReachTheUpstreamAsThePluginsLeftThem() throws Exception {
+        String chunked = "Transfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\nx-checksum: abc\r\n\r\n";
+
+        Reply plain = post("/open/trailers", chunked);
+        Reply throughPlugin = post("/checked/trailers", "x-test-action: trailers\r\n" + chunked);
+
+        assertThat(plain.status()).isEqualTo(200);
+        assertThat(throughPlugin.status()).isEqualTo(200);
+        RecordingUpstream.Received untouched = open.last("/open/trailers");
+        assertThat(untouched.bodyText()).isEqualTo("hello");
+        assertThat(new String(untouched.raw(), StandardCharsets.ISO_8859_1)).endsWith("\r\n0\r\nx-checksum: abc\r\n\r\n");
+        RecordingUpstream.Received edited = checked.last("/checked/trailers");
+        assertThat(edited.bodyText()).isEqualTo("hello");
+        assertThat(new String(edited.raw(), StandardCharsets.ISO_8859_1)).as("the trailers action set it")
+                .endsWith("\r\n0\r\nx-checksum: checked\r\n\r\n");
+    }
+
+    @Test
     void hopByHopHeadersAreGoneBeforeThePluginsAndTheUpstream() throws Exception {
         Reply seen = get("/checked/hop", "x-test-action: echo-request", "Keep-Alive: timeout=5",
                 "Proxy-Connection: keep-alive", "TE: trailers", "Upgrade: example/1", "Expect: 100-continue",

@@ -72,6 +72,10 @@ class ResponseCanonicalTest {
         if (target.endsWith("/not-modified-sized")) {
             return new RecordingUpstream.Reply(304, Map.of("ETag", "\"v1\"", "Content-Length", "1234"), new byte[0], false);
         }
+        if (target.endsWith("/with-trailers")) {
+            return new RecordingUpstream.Reply(200, Map.of("Content-Type", "text/plain"), "streamed".getBytes(StandardCharsets.US_ASCII),
+                    true, Map.of("X-Checksum", "abc123"));
+        }
         return new RecordingUpstream.Reply(200, SENT, "ok".getBytes(StandardCharsets.US_ASCII), false);
     }
 
@@ -113,6 +117,24 @@ class ResponseCanonicalTest {
                 + "Connection: close\r\n\r\n", IDLE);
 
         assertThat(raw).startsWith("HTTP/1.1 304 ").containsIgnoringCase("\r\ncontent-length: 1234\r\n").endsWith("\r\n\r\n");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"/plain", "/checked"})
+    void aChunkedResponsesTrailersReachAnHttp11Client(String route) throws Exception {
+        String raw = RecordingUpstream.exchange(port, "GET " + route + "/with-trailers HTTP/1.1\r\nHost: gw\r\nTE: trailers\r\n"
+                + "Connection: close\r\n\r\n", IDLE);
+
+        assertThat(raw).startsWith("HTTP/1.1 200 ").containsIgnoringCase("\r\ntransfer-encoding: chunked\r\n")
+                .contains("streamed").containsPattern("(?i)\r\n0\r\nx-checksum: abc123\r\n\r\n$");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"/plain", "/checked"})
+    void anHttp10ClientGetsAStreamedResponsesBodyWithoutItsTrailers(String route) throws Exception {
+        String raw = RecordingUpstream.exchange(port, "GET " + route + "/with-trailers HTTP/1.0\r\nHost: gw\r\n\r\n", IDLE);
+
+        assertThat(raw).startsWith("HTTP/1.1 200 ").doesNotContainIgnoringCase("x-checksum").endsWith("\r\n\r\nstreamed");
     }
 
     private static String lowerCaseName(String line) {

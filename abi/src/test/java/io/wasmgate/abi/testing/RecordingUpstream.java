@@ -63,8 +63,16 @@ public final class RecordingUpstream implements AutoCloseable {
         }
     }
 
-    /** The response the origin sends for a received request: status, headers and body, framed by the origin. */
-    public record Reply(int status, Map<String, String> headers, byte[] body, boolean chunked) {
+    /**
+     * The response the origin sends for a received request: status, headers and body, framed by the origin;
+     * a chunked one may end with trailers.
+     */
+    public record Reply(int status, Map<String, String> headers, byte[] body, boolean chunked, Map<String, String> trailers) {
+        /** Without trailers. */
+        public Reply(int status, Map<String, String> headers, byte[] body, boolean chunked) {
+            this(status, headers, body, chunked, Map.of());
+        }
+
         /** {@code 200} with {@code body} and a {@code Content-Length}. */
         public static Reply ok(String body) {
             return new Reply(200, Map.of("Content-Type", "text/plain"), body.getBytes(StandardCharsets.UTF_8), false);
@@ -323,7 +331,9 @@ public final class RecordingUpstream implements AutoCloseable {
                 out.write(reply.body(), from, n);
                 out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
             }
-            out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            StringBuilder last = new StringBuilder("0\r\n");
+            reply.trailers().forEach((name, value) -> last.append(name).append(": ").append(value).append("\r\n"));
+            out.write(last.append("\r\n").toString().getBytes(StandardCharsets.US_ASCII));
         }
         out.flush();
     }

@@ -21,6 +21,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Collections;
 import java.util.Enumeration;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Executor;
@@ -31,6 +32,7 @@ import org.eclipse.jetty.client.Request;
 import org.eclipse.jetty.client.Response;
 import org.eclipse.jetty.client.transport.HttpClientTransportOverHTTP;
 import org.eclipse.jetty.ee10.proxy.ProxyServlet;
+import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
 import org.eclipse.jetty.http.HttpCookieStore;
 import org.eclipse.jetty.http.HttpException;
 import org.eclipse.jetty.http.HttpField;
@@ -259,7 +261,35 @@ public final class UpstreamProxy extends ProxyServlet implements AutoCloseable {
         }
         if (serverResponse.getStatus() == HttpStatus.NOT_MODIFIED_304 && !named.contains("content-length")) {
             commitWithoutLength(proxyResponse, serverResponse);
+        } else if (!named.contains("content-length")) {
+            offerTrailers(proxyResponse, serverResponse);
         }
+    }
+
+    private static void offerTrailers(HttpServletResponse proxyResponse, Response serverResponse) {
+        try {
+            proxyResponse.setTrailerFields(() -> trailers(serverResponse));
+        } catch (IllegalStateException e) {
+            // The client's protocol carries no trailers (HTTP/1.0): they are dropped, as Envoy drops them.
+        }
+    }
+
+    /**
+     * The upstream's trailers (gRPC's {@code grpc-status} and {@code grpc-message}, any other), each name's
+     * values joined with {@code ,}, as the Servlet API takes them; asked for once the upstream's response
+     * ended. Only a response without a length can carry them to the client (HTTP/1.1 chunked, or HTTP/2),
+     * so only such a response offers them.
+     */
+    private static Map<String, String> trailers(Response serverResponse) {
+        HttpFields trailers = serverResponse.getTrailers();
+        if (trailers == null || trailers.size() == 0) {
+            return Map.of();
+        }
+        Map<String, String> fields = new LinkedHashMap<>();
+        for (HttpField field : trailers) {
+            fields.merge(field.getLowerCaseName(), field.getValue(), (a, b) -> a + "," + b);
+        }
+        return fields;
     }
 
     /**
@@ -304,17 +334,39 @@ public final class UpstreamProxy extends ProxyServlet implements AutoCloseable {
      * The body as Jetty's proxy streams it, without a content type of its own. Jetty's client sends the
      * body's type, else its default, when the headers have none: {@code application/octet-stream} would reach
      * the upstream with a body the client sent without a type, or whose {@code Content-Type} a plugin removed.
-     * The copied headers carry the one the plugins left, if any.
+     * The copied headers carry the one the plugins left, if any. A body the client sent without a length
+     * (chunked, or HTTP/2) is followed by its trailers, as the plugins left them. One it sent with a length
+     * has none, and offers none: to carry trailers Jetty's client would send it chunked, where it now sends
+     * a body that arrives whole with its length.
      */
     @Override
     protected Request.Content proxyRequestContent(HttpServletRequest clientRequest, HttpServletResponse proxyResponse,
             Request proxyRequest) throws IOException {
-        return new ProxyInputStreamRequestContent(clientRequest, proxyResponse, proxyRequest, clientRequest.getInputStream()) {
+        Request.Content body = new ProxyInputStreamRequestContent(clientRequest, proxyResponse, proxyRequest,
+                clientRequest.getInputStream()) {
             @Override
             public String getContentType() {
                 return null;
             }
         };
+        if (ServletContextRequest.getServletContextRequest(clientRequest).getLength() < 0) {
+            proxyRequest.trailersSupplier(() -> requestTrailers(clientRequest));
+        }
+        return body;
+    }
+
+    /** The client's request trailers once its body was read to its end, or {@code null} for none. */
+    private static HttpFields requestTrailers(HttpServletRequest clientRequest) {
+        if (!clientRequest.isTrailerFieldsReady()) {
+            return null;
+        }
+        Map<String, String> sent = clientRequest.getTrailerFields();
+        if (sent.isEmpty()) {
+            return null;
+        }
+        HttpFields.Mutable trailers = HttpFields.build(sent.size());
+        sent.forEach(trailers::add);
+        return trailers;
     }
 
     /** HTTP/2 carries a body without a length or chunked encoding: only a finished input has none. */
