@@ -22,6 +22,7 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.ClientCalls;
 import io.grpc.stub.MetadataUtils;
 import io.grpc.stub.ServerCalls;
+import io.grpc.stub.StreamObserver;
 import io.wasmgate.gateway.testing.GatewayFixture;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -31,8 +32,12 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Iterator;
 import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
@@ -69,6 +74,7 @@ class GrpcThroughTheGatewayTest {
     private static final MethodDescriptor<byte[], byte[]> UNARY = method("Unary", MethodDescriptor.MethodType.UNARY);
     private static final MethodDescriptor<byte[], byte[]> STREAM = method("ServerStream", MethodDescriptor.MethodType.SERVER_STREAMING);
     private static final MethodDescriptor<byte[], byte[]> FAIL = method("Fail", MethodDescriptor.MethodType.UNARY);
+    private static final MethodDescriptor<byte[], byte[]> CHAT = method("Chat", MethodDescriptor.MethodType.BIDI_STREAMING);
 
     @TempDir
     static Path dir;
@@ -89,6 +95,20 @@ class GrpcThroughTheGatewayTest {
                         response.onNext(("msg-" + i).getBytes(StandardCharsets.UTF_8));
                     }
                     response.onCompleted();
+                }))
+                .addMethod(CHAT, ServerCalls.asyncBidiStreamingCall(response -> new StreamObserver<byte[]>() {
+                    @Override
+                    public void onNext(byte[] message) {
+                        response.onNext(("re:" + new String(message, StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8));
+                    }
+
+                    @Override
+                    public void onError(Throwable t) {}
+
+                    @Override
+                    public void onCompleted() {
+                        response.onCompleted();
+                    }
                 }))
                 .addMethod(FAIL, ServerCalls.asyncUnaryCall((request, response) ->
                         response.onError(Status.PERMISSION_DENIED.withDescription("denied: 100% sure").asRuntimeException())))
@@ -153,6 +173,40 @@ class GrpcThroughTheGatewayTest {
                 .map(m -> new String(m, StandardCharsets.UTF_8)).collect(Collectors.toList());
 
         assertThat(received).hasSize(50).startsWith("msg-0", "msg-1").endsWith("msg-49");
+    }
+
+    /** Each answer comes before the next message is sent: neither direction waits for the other to end. */
+    @ParameterizedTest(name = "route {0}")
+    @ValueSource(strings = {"plain", "plugged"})
+    void aBidiStreamAnswersEachMessageWhileTheRequestStreamIsStillOpen(String route) throws Exception {
+        BlockingQueue<String> answers = new LinkedBlockingQueue<>();
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        StreamObserver<byte[]> requests = ClientCalls.asyncBidiStreamingCall(call(CHAT, route, new AtomicReference<>()),
+                new StreamObserver<>() {
+                    @Override
+                    public void onNext(byte[] message) {
+                        answers.add(new String(message, StandardCharsets.UTF_8));
+                    }
+
+                    @Override
+                    public void onError(Throwable t) {
+                        done.completeExceptionally(t);
+                    }
+
+                    @Override
+                    public void onCompleted() {
+                        done.complete(null);
+                    }
+                });
+
+        for (int i = 0; i < 3; i++) {
+            requests.onNext(("m" + i).getBytes(StandardCharsets.UTF_8));
+            assertThat(answers.poll(10, TimeUnit.SECONDS)).as("the answer to m%d, the request stream still open", i)
+                    .isEqualTo("re:m" + i);
+        }
+        requests.onCompleted();
+
+        assertThat(done).succeedsWithin(Duration.ofSeconds(10));
     }
 
     @ParameterizedTest(name = "route {0}")

@@ -31,6 +31,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -88,6 +89,10 @@ final class FilterChainRun {
     private final PluginEffects effects;
     private final LogPhase logPhase;
     private final ReentrantLock driving = new ReentrantLock();
+    /** Signalled when a read of the client's body that let the run go ({@link #clientReadUnderWay}) returns. */
+    private final Condition clientReadDone = driving.newCondition();
+    /** A thread is reading the client's body without holding {@link #driving}; guarded by it. */
+    private boolean clientReadUnderWay;
 
     // The run's state, touched only by the driver.
     private Phase phase = Phase.REQUEST;
@@ -309,7 +314,7 @@ final class FilterChainRun {
                     return;
                 }
                 if (!clientBodyEnded) {
-                    readFromClient();
+                    readFromClient(true);
                 } else if (!effects.await(pauseDeadline(requestFlow))) {
                     pauseExpired(requestFlow);
                 }
@@ -323,17 +328,59 @@ final class FilterChainRun {
     }
 
     private void readFromClient() throws IOException {
+        readFromClient(false);
+    }
+
+    /**
+     * Reads the next chunk of the client's body and sends it through the plugins, after a read under way on
+     * another thread returned. {@code letTheRunGo}: without holding the run while the read waits for the
+     * client. A proxy reads the body on one thread and writes the response on another, and a streaming
+     * client (gRPC's bidirectional calls) sends its next message only once it has the answer to the last:
+     * meanwhile the response goes through the plugins.
+     */
+    private void readFromClient(boolean letTheRunGo) throws IOException {
+        while (clientReadUnderWay) {
+            clientReadDone.awaitUninterruptibly();
+        }
+        if (clientBodyEnded) {
+            return;
+        }
         if (clientBody == null) {
             clientBody = request.getInputStream();
         }
         byte[] buffer = new byte[CHUNK];
-        int n;
+        int n = -1;
+        IOException failure = null;
+        // Every hold: the application may read inside the dispatch that called it, which holds the run too.
+        int holds = letTheRunGo ? driving.getHoldCount() : 0;
+        clientReadUnderWay = letTheRunGo;
+        for (int i = 0; i < holds; i++) {
+            driving.unlock();
+        }
         try {
             n = clientBody.read(buffer);
         } catch (IOException e) {
-            clientAborted = true;
-            throw e;
+            failure = e;
+        } finally {
+            for (int i = 0; i < holds; i++) {
+                driving.lock();
+            }
+            if (letTheRunGo) {
+                clientReadUnderWay = false;
+                clientReadDone.signalAll();
+            }
         }
+        if (failure != null) {
+            clientAborted = true;
+            throw failure;
+        }
+        if (phase != Phase.DONE && !replyThroughPlugins) {
+            received(buffer, n);
+        }
+    }
+
+    /** What a read of the client's body returned ({@code n} bytes of {@code buffer}, -1 at its end), into the plugins. */
+    private void received(byte[] buffer, int n) {
         if (n < 0) {
             clientBodyEnded = true;
             Headers trailers = clientTrailers();
@@ -693,7 +740,7 @@ final class FilterChainRun {
      * reset. A larger rest is left to the container, which closes the connection on it.
      */
     private void discardUnreadClientBody() {
-        if (clientBodyEnded || clientAborted || clientBody == null) {
+        if (clientBodyEnded || clientAborted || clientBody == null || clientReadUnderWay) {
             return;
         }
         byte[] buffer = new byte[CHUNK];
