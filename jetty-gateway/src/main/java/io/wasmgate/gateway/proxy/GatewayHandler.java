@@ -166,7 +166,7 @@ public final class GatewayHandler extends Handler.Wrapper {
      * would route {@code x-canary: 1} followed by {@code x-canary: 2} as if only the first were sent,
      * while the upstream gets both. {@code null} if absent.
      */
-    static String allValues(HttpFields headers, String name) {
+    private static String allValues(HttpFields headers, String name) {
         String first = null;
         StringBuilder joined = null;
         for (HttpField field : headers) {
