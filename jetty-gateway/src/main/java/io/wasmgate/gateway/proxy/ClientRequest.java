@@ -215,12 +215,8 @@ final class ClientRequest extends HttpServletRequestWrapper implements HeaderFie
 
     /** This hop's field {@code name}, or {@code null} if it writes none of that name. */
     private HttpField hopField(String name) {
-        for (HttpField written : hopFields) {
-            if (written.is(name)) {
-                return written;
-            }
-        }
-        return null;
+        int hop = hopIndex(HttpHeader.CACHE.get(name));
+        return hop < 0 ? null : hopFields.get(hop);
     }
 
     @Override
