@@ -78,6 +78,7 @@ class RequestCanonicalTest {
                   - { name: continuing, url: "%s", timeout: 5s }
                 routes:
                   - { match: { prefix: /open, headers: { x-route: checked } }, cluster: checked }
+                  - { match: { path: /open/guarded }, cluster: checked, plugins: [ actions ] }
                   - { match: { prefix: /open }, cluster: open }
                   - { match: { prefix: /checked }, cluster: checked, plugins: [ actions ] }
                   - { match: { prefix: /untyped }, cluster: checked, plugins: [ untyped ] }
@@ -124,7 +125,7 @@ class RequestCanonicalTest {
     @ParameterizedTest
     @ValueSource(strings = {"/open%2F..%2Fchecked/x", "/open/a%2fb", "/checked/a%5Cb", "/open/..;/checked/x",
             "/open/%2e%2e;x/checked/x", "/open/%2E%2E/checked/x", "/../open/x", "/open/../../open/x", "/open/a%zz",
-            "/open/a\\b"})
+            "/open/a\\b", "/open/;x/checked/x", "/;x/checked/x"})
     void aPathTheGatewayCannotNormaliseSafelyIsABadRequestBeforeRoutingAndPlugins(String target) throws Exception {
         int before = open.received().size() + checked.received().size();
 
@@ -133,6 +134,26 @@ class RequestCanonicalTest {
         assertThat(reply.status()).isEqualTo(400);
         assertThat(reply.header("x-seen-path")).isNull();
         assertThat(open.received().size() + checked.received().size()).isEqualTo(before);
+    }
+
+    @Test
+    void thePluginsAndTheUpstreamGetThePathWithoutItsParametersAsAServletContainerMapsIt() throws Exception {
+        Reply reply = get("/checked;v=1/admin;jsessionid=0A1B?q=a;b", "x-test-action: echo-request");
+
+        assertThat(reply.status()).isEqualTo(200);
+        assertThat(reply.header("x-seen-path")).isEqualTo("/checked/admin?q=a;b");
+        assertThat(checked.last("/checked/admin").target()).isEqualTo("/checked/admin?q=a;b");
+    }
+
+    @Test
+    void aPathParameterDoesNotTakeARequestAroundTheRouteOfItsPath() throws Exception {
+        // A Java upstream serves /open/guarded;x=1 as /open/guarded: it must take the route with the plugins.
+        Reply reply = get("/open/guarded;x=1", "x-test-action: echo-request");
+
+        assertThat(reply.status()).isEqualTo(200);
+        assertThat(reply.header("x-seen-path")).isEqualTo("/open/guarded");
+        assertThat(checked.last("/open/guarded").target()).isEqualTo("/open/guarded");
+        assertThat(open.received()).noneMatch(r -> r.target().startsWith("/open/guarded"));
     }
 
     @Test

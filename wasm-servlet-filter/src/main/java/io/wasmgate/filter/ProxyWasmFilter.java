@@ -28,7 +28,7 @@ import java.util.Objects;
  * <p>Configure it with the init-param {@value #CONFIG_PARAM}, a YAML file as docs/configuration.md describes (an
  * absolute path, or a path relative to the web application's root such as {@code WEB-INF/wasmgate.yaml}),
  * or in code with {@link #ProxyWasmFilter(PluginChainConfig)} for Spring-style registration (an embedding
- * host that starts and reloads plugins itself passes a {@link PluginLineup}). Map it with
+ * host that starts and reloads plugins itself passes a {@link PluginLineup}, and its {@link PathParameters}). Map it with
  * {@code asyncSupported} for the {@code REQUEST} and {@code ASYNC} dispatcher types: a plugin that pauses
  * (waiting for a tick or a callout) puts the request in async mode, and it resumes through an async
  * dispatch. The plugins start in {@link #init} (a bad configuration or module fails it, naming the file
@@ -66,11 +66,18 @@ public class ProxyWasmFilter implements Filter {
 
     /**
      * A filter running plugins the caller started and stops (an embedding host such as the gateway); it
-     * is ready at once, and {@link #init} and {@link #destroy} leave the plugins alone.
+     * is ready at once, and {@link #init} and {@link #destroy} leave the plugins alone. Path parameters are
+     * stripped before the plugins ({@link PathParameters#STRIP}).
      */
     public ProxyWasmFilter(PluginLineup lineup) {
+        this(lineup, PathParameters.STRIP);
+    }
+
+    /** {@link #ProxyWasmFilter(PluginLineup)}, with {@code pathParameters} as what becomes of a path's {@code ;} parameters. */
+    public ProxyWasmFilter(PluginLineup lineup, PathParameters pathParameters) {
         this.configured = null;
-        this.chain = new PluginChain(Objects.requireNonNull(lineup, "lineup"));
+        this.chain = new PluginChain(Objects.requireNonNull(lineup, "lineup"),
+                Objects.requireNonNull(pathParameters, "pathParameters"));
     }
 
     /** A filter running {@code plugins} in order, without log plugins or services. */
@@ -86,7 +93,7 @@ public class ProxyWasmFilter implements Filter {
         PluginChainConfig config = configured != null ? configured : load(filterConfig);
         try {
             host = FilterHost.start(config);
-            chain = new PluginChain(host.lineup());
+            chain = new PluginChain(host.lineup(), config.pathParameters());
         } catch (WasmgateException e) {
             throw new ServletException("ProxyWasmFilter '" + filterConfig.getFilterName() + "' cannot start: "
                     + e.getMessage(), e);

@@ -647,7 +647,7 @@ abstract class FilterScenarios {
      */
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"/app/x/%2e%2e/echo", "/app/x/.%2E/echo", "/app/%2e/echo", "/app/x/..;/echo", "/app//echo",
-            "/app/echo/..", "/app/a%2Fb/../echo", "/app/a%5C../echo", "/app/%C3%A9/../echo"})
+            "/app/echo/..", "/app/a%2Fb/../echo", "/app/a%5C../echo", "/app/%C3%A9/../echo", "/app;x=1/echo", "/app/echo;x=1", "/app/x;y/../echo", "/app/echo;/"})
     void noSpellingOfAPathReachesTheApplicationOtherThanThePluginsSawIt(String sent) throws Exception {
         Echo echo = echoRaw(sent);
 
@@ -674,6 +674,77 @@ abstract class FilterScenarios {
         }
         assertThat(answer).doesNotContainIgnoringCase("x-seen-path");
         assertThat(application.calls()).isEqualTo(before);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({
+            "/app;x=1/echo, /app/echo",
+            "/app/echo;jsessionid=0A1B, /app/echo",
+            "/app;a;b=2/echo;c, /app/echo",
+            "/app/x;y/../echo, /app/echo"})
+    void thePluginsAndTheApplicationSeeThePathWithoutItsParametersAsTheContainerMapsIt(String sent, String path)
+            throws Exception {
+        Echo echo = echoRaw(sent + "?q=1");
+
+        assertThat(echo.status()).isEqualTo(200);
+        assertThat(echo.seenPath()).isEqualTo(path + "?q=1");
+        assertThat(echo.uri()).isEqualTo(path);
+        assertThat(echo.pathInfo()).isEqualTo("/echo");
+    }
+
+    @Test
+    void aSegmentThatIsOnlyAPathParameterIsRefusedBeforeThePlugins() throws Exception {
+        int before = application.calls();
+
+        String answer = exchangeRaw("GET /app/;x/echo HTTP/1.1\r\nHost: app\r\nx-test-action: echo-request\r\n"
+                + "Connection: close\r\n\r\n");
+
+        assertThat(answer).startsWith("HTTP/1.1 400").doesNotContainIgnoringCase("x-seen-path");
+        // Jetty refuses the empty segment itself; Tomcat takes it, and the filter refuses it.
+        if (answer.contains("bad request path")) {
+            assertThat(answer).endsWith("\r\n\r\nbad request path: an empty segment with a path parameter\n");
+        }
+        assertThat(application.calls()).isEqualTo(before);
+    }
+
+    @Test
+    void pathParametersRejectRefusesAPathCarryingOneBeforeThePlugins() throws Exception {
+        ApplicationServlet app = new ApplicationServlet();
+        TestServer rejecting = newServer();
+        rejecting.start(new ProxyWasmFilter(PluginChainConfig.of(List.of(PluginConfig.builder("test-actions")
+                .withModule(Policies.policy("test-actions")).withInstances(1).build()))
+                .withPathParameters(PathParameters.REJECT)), app, true);
+        try {
+            String refused = exchangeRaw(rejecting, "GET /app/echo;jsessionid=0A1B HTTP/1.1\r\nHost: app\r\n"
+                    + "x-test-action: echo-request\r\nConnection: close\r\n\r\n");
+            String served = exchangeRaw(rejecting, "GET /app/echo HTTP/1.1\r\nHost: app\r\n"
+                    + "x-test-action: echo-request\r\nConnection: close\r\n\r\n");
+
+            assertThat(refused).startsWith("HTTP/1.1 400").endsWith("\r\n\r\nbad request path: a path parameter\n")
+                    .doesNotContainIgnoringCase("x-seen-path");
+            assertThat(served).startsWith("HTTP/1.1 200").containsIgnoringCase("x-seen-path: /app/echo\r\n");
+            assertThat(app.calls()).isEqualTo(1);
+        } finally {
+            rejecting.stop();
+        }
+    }
+
+    @Test
+    void pathParametersKeepShowsThemToThePluginsAndTheApplicationAsSent() throws Exception {
+        TestServer keeping = newServer();
+        keeping.start(new ProxyWasmFilter(PluginChainConfig.of(List.of(PluginConfig.builder("test-actions")
+                .withModule(Policies.policy("test-actions")).withInstances(1).build()))
+                .withPathParameters(PathParameters.KEEP)), new ApplicationServlet(), true);
+        try {
+            String answer = exchangeRaw(keeping, "GET /app;x=1/echo HTTP/1.1\r\nHost: app\r\n"
+                    + "x-test-action: echo-request\r\nConnection: close\r\n\r\n");
+
+            // As Envoy: the parameter stays, though the container mapped the request as /app/echo.
+            assertThat(answer).startsWith("HTTP/1.1 200").containsIgnoringCase("x-seen-path: /app;x=1/echo\r\n");
+            assertThat(line(answer, "uri=")).isEqualTo("/app;x=1/echo");
+        } finally {
+            keeping.stop();
+        }
     }
 
     /** What the echo plugin and the application reported for a request. */

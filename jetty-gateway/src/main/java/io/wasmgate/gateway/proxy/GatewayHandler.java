@@ -21,7 +21,9 @@ import org.eclipse.jetty.util.Callback;
  * The gateway's front: for requests on the proxy connector, refuses with 400 a method with lower-case
  * letters (the upstream client would send it upper-cased), a path {@link PathNormalizer} refuses and a query
  * with a malformed percent-escape ({@link PathNormalizer#validQuery}); leases the current {@link RouteTable},
- * matches the route on the normalised path and the end-to-end headers (those the plugins will see, a
+ * applies its {@code path_parameters} setting ({@link io.wasmgate.filter.PathParameters}: by default the
+ * {@code ;} parameters are stripped, as servlet containers map a path; refused ones are 400 too), matches the
+ * route on the normalised path and the end-to-end headers (those the plugins will see, a
  * repeated one by all its values: {@link #allValues}; none: 404), takes a place within the route's
  * {@code max_concurrent_requests} ({@link RouteConcurrency}; none left: 503 at once), and hands the request,
  * its target now the normalised path with the query as sent and its body under a {@link BodyDeadline}, to
@@ -77,6 +79,13 @@ public final class GatewayHandler extends Handler.Wrapper {
         RouteTable table = tables.get();
         if (table == null) {
             reply(response, HttpStatus.SERVICE_UNAVAILABLE_503, NOT_READY, callback);
+            return true;
+        }
+        try {
+            path = table.pathParameters().apply(path);
+        } catch (IllegalArgumentException e) {
+            table.release();
+            refuse(response, "bad request path: " + e.getMessage(), start, callback);
             return true;
         }
         Set<String> hopByHop = ClientRequest.hopByHop(request.getHeaders().getValuesList(HttpHeader.CONNECTION));

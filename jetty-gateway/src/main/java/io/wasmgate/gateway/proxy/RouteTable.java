@@ -1,5 +1,6 @@
 package io.wasmgate.gateway.proxy;
 
+import io.wasmgate.filter.PathParameters;
 import java.util.function.Function;
 
 /**
@@ -7,6 +8,9 @@ import java.util.function.Function;
  * reload, and a table's plugins and clients stop only after its last request {@link #release released} it.
  */
 public interface RouteTable {
+    /** What becomes of a request path's {@code ;} parameters before routing and the plugins. */
+    PathParameters pathParameters();
+
     /**
      * The first route matching {@code path} (decoded, without query) and the headers {@code header} looks up
      * by lower-case name; {@code null} if none matches.

@@ -1,5 +1,6 @@
 package io.wasmgate.gateway.runtime;
 
+import io.wasmgate.filter.PathParameters;
 import io.wasmgate.filter.PluginRelease;
 import io.wasmgate.gateway.config.GatewayConfig;
 import io.wasmgate.gateway.proxy.Route;
@@ -59,6 +60,11 @@ public final class Generation implements RouteTable {
                 return true;
             }
         }
+    }
+
+    @Override
+    public PathParameters pathParameters() {
+        return config.plugins().pathParameters();
     }
 
     @Override

@@ -129,7 +129,7 @@ final class GenerationFactory {
         }
         PluginLineup lineup = new PluginLineup(route.plugins().stream().map(started::get).toList(),
                 route.logPlugins().stream().map(started::get).toList());
-        return new Route(route, new ProxyWasmFilter(lineup), upstream);
+        return new Route(route, new ProxyWasmFilter(lineup, config.plugins().pathParameters()), upstream);
     }
 
     private static List<PluginConfig> concat(List<PluginConfig> first, List<PluginConfig> second) {

@@ -7,6 +7,7 @@ import io.wasmgate.abi.config.Limits;
 import io.wasmgate.abi.config.ModuleSource;
 import io.wasmgate.abi.config.PluginConfig;
 import io.wasmgate.abi.config.CodeCache;
+import io.wasmgate.filter.PathParameters;
 import io.wasmgate.filter.callout.Cluster;
 import io.wasmgate.filter.callout.ClusterTls;
 import io.wasmgate.filter.tls.PemFiles;
@@ -44,6 +45,7 @@ public final class PluginConfigFactory {
     private final Set<String> names = new HashSet<>();
     private final Map<String, Canary> canaries = new LinkedHashMap<>();
     private CodeCache codeCache;
+    private PathParameters pathParameters = PathParameters.STRIP;
 
     public PluginConfigFactory(Path baseDir, ConfigProblems problems) {
         this.baseDir = baseDir;
@@ -86,13 +88,28 @@ public final class PluginConfigFactory {
     }
 
     /**
+     * Applies the file's {@code path_parameters} ({@code strip}, {@code reject} or {@code keep}; absent:
+     * {@code strip}) to the chain built afterwards.
+     */
+    public void pathParameters(String written) {
+        pathParameters = choice("", "path_parameters", written, PathParameters.class).orElse(PathParameters.STRIP);
+    }
+
+    /** The servlet filter's file: its chain, with {@code cache_dir} (absent: no cache) and {@code path_parameters}. */
+    public PluginChainConfig chain(FilterFileSpec spec) {
+        codeCache(spec.cacheDir(), null);
+        pathParameters(spec.pathParameters());
+        return chain(spec.plugins(), spec.logPlugins(), spec.services(), spec.clusters());
+    }
+
+    /**
      * The plugin part of a file: {@code plugins}, {@code log_plugins}, {@code services}, {@code clusters}
      * and the canaries declared among them (problems are collected, not thrown).
      */
     public PluginChainConfig chain(List<PluginSpec> plugins, List<PluginSpec> logPlugins, List<PluginSpec> services,
             List<ClusterSpec> clusters) {
         return new PluginChainConfig(plugins("plugins", plugins), plugins("log_plugins", logPlugins), services(services),
-                clusters(clusters), canaries());
+                clusters(clusters), canaries(), pathParameters);
     }
 
     /** The valid plugins of the list under {@code key} (e.g. {@code plugins}), in order; canaries are kept for {@link #canaries()}. */

@@ -130,8 +130,7 @@ public final class YamlConfigLoader {
             problems.throwIfAny();
         }
         PluginConfigFactory factory = new PluginConfigFactory(baseDir, problems);
-        factory.codeCache(spec.cacheDir(), null);
-        PluginChainConfig config = factory.chain(spec.plugins(), spec.logPlugins(), spec.services(), spec.clusters());
+        PluginChainConfig config = factory.chain(spec);
         problems.throwIfAny();
         return config;
     }

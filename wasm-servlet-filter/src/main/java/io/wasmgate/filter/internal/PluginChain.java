@@ -1,5 +1,6 @@
 package io.wasmgate.filter.internal;
 
+import io.wasmgate.filter.PathParameters;
 import io.wasmgate.filter.PluginLineup;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.FilterChain;
@@ -15,11 +16,13 @@ import java.io.IOException;
  */
 public final class PluginChain {
     private final PluginLineup lineup;
+    private final PathParameters pathParameters;
     /** The request attribute holding this chain's run: each filter in front of a request keeps its own. */
     private final String attribute = FilterChainRun.class.getName() + "@" + Integer.toHexString(System.identityHashCode(this));
 
-    public PluginChain(PluginLineup lineup) {
+    public PluginChain(PluginLineup lineup, PathParameters pathParameters) {
         this.lineup = lineup;
+        this.pathParameters = pathParameters;
     }
 
     /**
@@ -34,7 +37,7 @@ public final class PluginChain {
         if (run == null && request.getDispatcherType() == DispatcherType.REQUEST) {
             String path;
             try {
-                path = RequestPath.of(request);
+                path = RequestPath.of(request, pathParameters);
             } catch (IllegalArgumentException refused) {
                 RequestPath.refuse(response, refused.getMessage());
                 return;

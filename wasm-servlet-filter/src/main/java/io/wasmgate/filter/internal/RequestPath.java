@@ -1,6 +1,7 @@
 package io.wasmgate.filter.internal;
 
 import io.wasmgate.filter.PathNormalizer;
+import io.wasmgate.filter.PathParameters;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -11,8 +12,10 @@ import java.nio.charset.StandardCharsets;
  * {@code normalize_path}) with the query as sent. The container maps a request on its decoded, normalised
  * path, so {@code /app/x/../admin}, {@code /app/%61dmin} and {@code /%61pp/admin} all reach the servlet of
  * {@code /app/admin}: the plugins must see that path too, or a policy guarding it would let them through.
- * A path the normaliser refuses, or one with an empty segment (which Tomcat merges: {@code /app//admin}),
- * cannot be shown as the path the application gets; the request is refused with 400 before the plugins.
+ * The same holds for {@code ;} path parameters, which the container maps without ({@link PathParameters}).
+ * A path the normaliser or the parameter setting refuses, or one with an empty segment (which Tomcat merges:
+ * {@code /app//admin}), cannot be shown as the path the application gets; the request is refused with 400
+ * before the plugins.
  */
 final class RequestPath {
     private RequestPath() {}
@@ -22,8 +25,8 @@ final class RequestPath {
      *
      * @throws IllegalArgumentException if the path is refused; the message says why
      */
-    static String of(HttpServletRequest request) {
-        String path = PathNormalizer.normalize(request.getRequestURI());
+    static String of(HttpServletRequest request, PathParameters parameters) {
+        String path = parameters.apply(PathNormalizer.normalize(request.getRequestURI()));
         if (path.contains("//")) {
             throw new IllegalArgumentException("an empty segment");
         }

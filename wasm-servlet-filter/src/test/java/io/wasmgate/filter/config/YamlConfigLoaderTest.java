@@ -7,6 +7,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.wasmgate.abi.config.Engine;
 import io.wasmgate.abi.config.FailurePolicy;
 import io.wasmgate.abi.config.PluginConfig;
+import io.wasmgate.filter.PathParameters;
 import io.wasmgate.filter.callout.Cluster;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -150,6 +151,23 @@ class YamlConfigLoaderTest {
                 "clusters[0] 'none': max_pending_requests = '0': must be at least 1",
                 "clusters[1] 'negative': max_pending_requests = '-5': must be at least 1",
                 "clusters[2] 'words': max_pending_requests = 'lots': expected a whole number (line 4)");
+    }
+
+    @Test
+    void pathParametersAreStrippedUnlessTheFileSaysRejectOrKeep() throws Exception {
+        String plugins = """
+                plugins:
+                  - { name: headers, module: { file: policies/add-header.wasm } }
+                """;
+        assertThat(YamlConfigLoader.load(yaml(plugins)).pathParameters()).isEqualTo(PathParameters.STRIP);
+        assertThat(YamlConfigLoader.load(yaml(plugins + "path_parameters: reject\n")).pathParameters())
+                .isEqualTo(PathParameters.REJECT);
+        assertThat(YamlConfigLoader.load(yaml(plugins + "path_parameters: keep\n")).pathParameters())
+                .isEqualTo(PathParameters.KEEP);
+
+        ConfigException e = rejected(plugins + "path_parameters: drop\n");
+        assertThat(e.problems()).extracting(ConfigProblem::describe).containsExactly(
+                "path_parameters = 'drop': must be one of strip, reject, keep");
     }
 
     @Test

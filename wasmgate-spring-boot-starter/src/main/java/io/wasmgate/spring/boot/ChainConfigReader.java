@@ -28,7 +28,8 @@ import org.springframework.core.io.Resource;
  */
 final class ChainConfigReader {
     static final String PREFIX = "wasmgate";
-    private static final Set<String> SCHEMA_KEYS = Set.of("plugins", "log_plugins", "services", "clusters", "cache_dir");
+    private static final Set<String> SCHEMA_KEYS = Set.of("plugins", "log_plugins", "services", "clusters", "cache_dir",
+            "path_parameters");
     /** Plugin data, passed to the plugin as written: its keys keep their spelling. */
     private static final Set<String> VERBATIM_KEYS = Set.of("configuration", "vm_configuration", "environment");
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -79,8 +80,7 @@ final class ChainConfigReader {
             problems.throwIfAny();
         }
         PluginConfigFactory factory = new PluginConfigFactory(Path.of("").toAbsolutePath(), problems);
-        factory.codeCache(spec.cacheDir(), null);
-        PluginChainConfig config = factory.chain(spec.plugins(), spec.logPlugins(), spec.services(), spec.clusters());
+        PluginChainConfig config = factory.chain(spec);
         problems.throwIfAny();
         return config;
     }

@@ -47,7 +47,7 @@ public class WasmgateAutoConfiguration {
     @Bean
     FilterRegistrationBean<ProxyWasmFilter> wasmgateFilter(WasmgatePlugins plugins, WasmgateProperties properties) {
         FilterRegistrationBean<ProxyWasmFilter> registration =
-                new FilterRegistrationBean<>(new ProxyWasmFilter(plugins.lineup()));
+                new FilterRegistrationBean<>(new ProxyWasmFilter(plugins.lineup(), plugins.pathParameters()));
         registration.setName(FILTER_NAME);
         registration.setUrlPatterns(properties.getUrlPatterns());
         registration.setAsyncSupported(true);

@@ -2,10 +2,11 @@ package io.wasmgate.spring.boot;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.wasmgate.abi.WasmgateException;
+import io.wasmgate.filter.FilterHost;
+import io.wasmgate.filter.PathParameters;
 import io.wasmgate.filter.PluginLineup;
 import io.wasmgate.filter.PluginRelease;
 import io.wasmgate.filter.config.PluginChainConfig;
-import io.wasmgate.filter.FilterHost;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -32,11 +33,13 @@ public final class WasmgatePlugins implements SmartLifecycle, AutoCloseable {
     }
 
     private final FilterHost host;
+    private final PathParameters pathParameters;
     private final Map<PluginRelease, Role> roles = new LinkedHashMap<>();
     private volatile boolean running = true;
 
-    private WasmgatePlugins(FilterHost host) {
+    private WasmgatePlugins(FilterHost host, PathParameters pathParameters) {
         this.host = host;
+        this.pathParameters = pathParameters;
         host.services().forEach(release -> roles.put(release, Role.SERVICE));
         host.lineup().plugins().forEach(release -> roles.put(release, Role.PLUGIN));
         host.lineup().logPlugins().forEach(release -> roles.put(release, Role.LOG_PLUGIN));
@@ -48,7 +51,12 @@ public final class WasmgatePlugins implements SmartLifecycle, AutoCloseable {
      * @throws WasmgateException naming the plugin that could not start; those started are stopped again
      */
     public static WasmgatePlugins start(PluginChainConfig config, MeterRegistry registry) {
-        return new WasmgatePlugins(FilterHost.start(config, registry));
+        return new WasmgatePlugins(FilterHost.start(config, registry), config.pathParameters());
+    }
+
+    /** What becomes of a request path's {@code ;} parameters before the plugins see it. */
+    public PathParameters pathParameters() {
+        return pathParameters;
     }
 
     /** The plugins and log plugins requests run through. */

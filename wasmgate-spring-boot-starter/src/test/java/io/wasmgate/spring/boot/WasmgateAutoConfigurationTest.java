@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.wasmgate.filter.PathParameters;
 import io.wasmgate.filter.PluginRelease;
 import io.wasmgate.filter.ProxyWasmFilter;
 import jakarta.servlet.DispatcherType;
@@ -72,6 +73,19 @@ class WasmgateAutoConfigurationTest {
                             + "\"forward_header\":\"x-api-key-name\"}");
             assertThat(plugins.lineup().logPlugins()).extracting(PluginRelease::name).containsExactly("add-header");
         });
+    }
+
+    @Test
+    void pathParametersAreStrippedUnlessThePropertiesSayOtherwise() {
+        String[] plugin = {"wasmgate.plugins[0].name=add-header",
+                "wasmgate.plugins[0].module.classpath=wasmgate/policies/add-header.wasm"};
+        runner.withPropertyValues(plugin).run(context ->
+                assertThat(context.getBean(WasmgatePlugins.class).pathParameters()).isEqualTo(PathParameters.STRIP));
+        runner.withPropertyValues(plugin).withPropertyValues("wasmgate.path-parameters=reject").run(context ->
+                assertThat(context.getBean(WasmgatePlugins.class).pathParameters()).isEqualTo(PathParameters.REJECT));
+        runner.withPropertyValues(plugin).withPropertyValues("wasmgate.path-parameters=drop").run(context ->
+                assertThat(context).getFailure().rootCause().hasMessageContaining(
+                        "path_parameters = 'drop': must be one of strip, reject, keep"));
     }
 
     @Test

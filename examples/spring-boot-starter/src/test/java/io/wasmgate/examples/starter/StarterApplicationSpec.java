@@ -83,6 +83,30 @@ public abstract class StarterApplicationSpec {
     }
 
     @Test
+    void aPathWithParametersIsCountedUnderThePathTheApplicationServesIt() throws Exception {
+        double before = helloRequests();
+
+        HttpResponse<String> response = get("/api;v=1/hello;jsessionid=0A1B", KEY);
+
+        // The container serves it as /api/hello; the plugins see that path, so the metrics policy's exact
+        // route takes it, as a policy guarding /api/hello would.
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).isEqualTo("hello, alice");
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (helloRequests() < before + 1 && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(helloRequests()).isEqualTo(before + 1);
+    }
+
+    /** {@code route_requests_hello_2xx_total} as Prometheus shows it now. */
+    private double helloRequests() throws IOException, InterruptedException {
+        String series = "route_requests_hello_2xx_total{plugin=\"metrics\"} ";
+        return get("/actuator/prometheus", null).body().lines().filter(line -> line.startsWith(series))
+                .mapToDouble(line -> Double.parseDouble(line.substring(series.length()))).findFirst().orElseThrow();
+    }
+
+    @Test
     void healthReportsEachPluginsState() throws Exception {
         HttpResponse<String> response = get("/actuator/health", null);
 
