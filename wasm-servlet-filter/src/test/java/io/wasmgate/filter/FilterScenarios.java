@@ -693,6 +693,19 @@ abstract class FilterScenarios {
     }
 
     @Test
+    void aSessionIdRewrittenIntoTheUrlStillFindsItsSessionOnceThePathIsStripped() throws Exception {
+        String first = exchangeRaw("GET /app/session HTTP/1.1\r\nHost: app\r\nConnection: close\r\n\r\n");
+        String id = first.substring(first.lastIndexOf("\r\n\r\n") + 4).split(" ")[0];
+
+        // No cookie: only the id in the path (what encodeURL writes when cookies are off) names the session.
+        String second = exchangeRaw("GET /app/session;jsessionid=" + id + " HTTP/1.1\r\nHost: app\r\n"
+                + "Connection: close\r\n\r\n");
+
+        assertThat(first).startsWith("HTTP/1.1 200").endsWith(" 1");
+        assertThat(second).startsWith("HTTP/1.1 200").endsWith("\r\n\r\n" + id + " 2");
+    }
+
+    @Test
     void aSegmentThatIsOnlyAPathParameterIsRefusedBeforeThePlugins() throws Exception {
         int before = application.calls();
 

@@ -11,6 +11,7 @@ import jakarta.servlet.WriteListener;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.HttpSession;
 import jakarta.servlet.http.Part;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -119,6 +120,13 @@ public final class ApplicationServlet extends HttpServlet {
             framing(request, response);
         } else if (path.equals("/trailers")) {
             trailers(request, response);
+        } else if (path.equals("/session")) {
+            // The session's id and how often it was asked for: a URL-rewritten id must find the same session.
+            HttpSession session = request.getSession();
+            Integer visits = (Integer) session.getAttribute("visits");
+            session.setAttribute("visits", visits == null ? 1 : visits + 1);
+            response.setContentType("text/plain");
+            response.getWriter().write(session.getId() + " " + session.getAttribute("visits"));
         } else if (path.equals("/async")) {
             AsyncContext async = request.startAsync();
             async.start(() -> {

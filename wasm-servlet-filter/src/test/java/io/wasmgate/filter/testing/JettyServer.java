@@ -30,7 +30,7 @@ public final class JettyServer implements TestServer {
         connector.setHost("127.0.0.1");
         connector.setPort(0);
         server.addConnector(connector);
-        ServletContextHandler context = new ServletContextHandler(CONTEXT);
+        ServletContextHandler context = new ServletContextHandler(CONTEXT, ServletContextHandler.SESSIONS);
         FilterHolder filterHolder = new FilterHolder(filter);
         filterHolder.setAsyncSupported(true);
         context.addFilter(filterHolder, "/*", EnumSet.of(DispatcherType.REQUEST, DispatcherType.ASYNC, DispatcherType.ERROR));

@@ -28,7 +28,7 @@ public final class JettyServer implements TestServer {
         connector.setHost("127.0.0.1");
         connector.setPort(0);
         server.addConnector(connector);
-        ServletContextHandler context = new ServletContextHandler();
+        ServletContextHandler context = new ServletContextHandler(ServletContextHandler.SESSIONS);
         context.setContextPath(CONTEXT);
         FilterHolder filterHolder = new FilterHolder(filter);
         filterHolder.setAsyncSupported(true);
