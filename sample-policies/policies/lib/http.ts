@@ -88,6 +88,60 @@ export function clientIp(): string {
   return stripPort(address);
 }
 
+// Whose address a client's requests count as: an IPv4 address itself; an IPv6 address by its /64, written
+// "<first four groups>::/64" (a subscriber usually gets a whole /64 and may send from any address in it,
+// so counting single addresses would give one client as many keys as it likes); an IPv4-mapped IPv6
+// address as its IPv4 address. Text that is no IPv6 address is returned as it is.
+export function addressBlock(ip: string): string {
+  if (ip.indexOf(":") < 0) return ip;
+  const lower = ip.toLowerCase();
+  if (lower.startsWith("::ffff:") && lower.indexOf(".") > 0) return lower.substring(7);
+  const groups = ipv6Groups(lower);
+  if (groups === null) return ip;
+  const g = groups as Array<i32>;
+  return g[0].toString(16) + ":" + g[1].toString(16) + ":" + g[2].toString(16) + ":" + g[3].toString(16) + "::/64";
+}
+
+// The eight 16-bit groups of an IPv6 address in text, "::" expanded; null if it is not one.
+function ipv6Groups(ip: string): Array<i32> | null {
+  const gap = ip.indexOf("::");
+  if (gap >= 0 && ip.indexOf("::", gap + 1) >= 0) return null;
+  const head = gap >= 0 ? ip.substring(0, gap) : ip;
+  const tail = gap >= 0 ? ip.substring(gap + 2) : "";
+  const headParts = head.length > 0 ? head.split(":") : new Array<string>(0);
+  const tailParts = tail.length > 0 ? tail.split(":") : new Array<string>(0);
+  const given = headParts.length + tailParts.length;
+  if (gap < 0 ? given != 8 : given > 7) return null;
+  const groups = new Array<i32>(8);
+  for (let i = 0; i < 8; i++) groups[i] = 0;
+  for (let i = 0; i < headParts.length; i++) {
+    const group = hexGroup(headParts[i]);
+    if (group < 0) return null;
+    groups[i] = group;
+  }
+  for (let i = 0; i < tailParts.length; i++) {
+    const group = hexGroup(tailParts[i]);
+    if (group < 0) return null;
+    groups[8 - tailParts.length + i] = group;
+  }
+  return groups;
+}
+
+// One to four hex digits as a number; -1 for anything else.
+function hexGroup(text: string): i32 {
+  if (text.length < 1 || text.length > 4) return -1;
+  let value = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    let digit = -1;
+    if (c >= 48 && c <= 57) digit = c - 48;
+    else if (c >= 97 && c <= 102) digit = c - 87;
+    if (digit < 0) return -1;
+    value = value * 16 + digit;
+  }
+  return value;
+}
+
 export function stripPort(address: string): string {
   if (address.startsWith("[")) {
     const close = address.indexOf("]");

@@ -7,7 +7,8 @@
 //     "max_tokens": 10,               // bucket size: the burst a client may send (required)
 //     "tokens_per_fill": 10,          // tokens added per fill (default max_tokens)
 //     "fill_interval": "1s",          // how often (default 1s; a duration or milliseconds)
-//     "key": "source.address",        // whose bucket: "source.address" (the client IP, default) or
+//     "key": "source.address",        // whose bucket: "source.address" (the client IP, an IPv6 client by
+//                                     // its /64; default) or
 //                                     // "header:<name>" (e.g. "header:x-api-key-name"; a request without
 //                                     // the header counts against its client IP)
 //     "shared_key_prefix": "...",     // shared-data key prefix (default "rate_limit:<plugin name>:")
@@ -24,7 +25,9 @@
 // updated with compare-and-swap (read, compute, write with the CAS read, again on CAS_MISMATCH).
 // The ABI cannot create an entry only if it is absent, so two instances meeting a brand-new key at the
 // same instant may both start it full (one extra request, once). Buckets are never deleted: the ABI has
-// no delete; use keys of bounded cardinality. Counter: rate_limit.limited.
+// no delete; use keys of bounded cardinality. An IPv6 client counts by its /64, which one subscriber
+// usually holds whole: keyed by single addresses, it could start as many buckets (and take as much of the
+// host's memory) as it has addresses. Counter: rate_limit.limited.
 
 export * from "@solo-io/proxy-runtime/proxy"; // the proxy-wasm exports the host calls
 import {
@@ -32,7 +35,7 @@ import {
   log, LogLevelValues,
 } from "@solo-io/proxy-runtime";
 import { Settings, NameValue } from "../lib/config";
-import { requestHeader, jsonReply, nowMillis, clientIp } from "../lib/http";
+import { requestHeader, jsonReply, nowMillis, clientIp, addressBlock } from "../lib/http";
 import { getShared, setSharedText, SharedValue } from "../lib/shared";
 import { sha256, utf8, toHex } from "../lib/crypto";
 import { text } from "../shared/properties";
@@ -113,7 +116,7 @@ class RateLimitContext extends Context {
         return root.prefix + "h:" + key;
       }
     }
-    return root.prefix + "ip:" + clientIp();
+    return root.prefix + "ip:" + addressBlock(clientIp());
   }
 
   onRequestHeaders(headers: u32, end_of_stream: bool): FilterHeadersStatusValues {

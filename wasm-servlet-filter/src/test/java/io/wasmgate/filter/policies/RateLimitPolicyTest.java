@@ -2,8 +2,15 @@ package io.wasmgate.filter.policies;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.wasmgate.abi.config.PluginConfig;
+import io.wasmgate.abi.plugin.Plugin;
+import io.wasmgate.abi.plugin.StreamContext;
+import io.wasmgate.abi.spi.Headers;
 import io.wasmgate.abi.testing.Poll;
+import io.wasmgate.abi.testing.RecordingExchange;
+import io.wasmgate.abi.wire.PropertyValue;
 import io.wasmgate.filter.policies.PolicyHarness.Container;
+import io.wasmgate.filter.testing.Policies;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -134,6 +141,38 @@ class RateLimitPolicyTest {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    /**
+     * Keyed by address, an IPv6 client counts by its /64: it cannot start a bucket (and take the host's memory)
+     * for every address it may send from. The addresses are given to the plugin as the host would give them.
+     */
+    @Test
+    void anIpv6ClientCountsByItsSlash64AndAnIpv4MappedOneByItsIpv4Address() {
+        try (Plugin plugin = Plugin.start(PluginConfig.builder("by-block").withModule(Policies.policy("rate-limit"))
+                .withRootId("rate_limit").withInstances(1)
+                .withConfiguration("{\"max_tokens\": 2, \"fill_interval\": \"1h\"}").build())) {
+            assertThat(statuses(plugin, "[2001:db8:7:1::a]:40000", "[2001:db8:7:1:ffff:0:0:b]:40001",
+                    "[2001:db8:7:1::c]:40002")).containsExactly(200, 200, 429);
+            assertThat(statuses(plugin, "[2001:db8:7:2::a]:40003")).as("the next /64").containsExactly(200);
+            assertThat(statuses(plugin, "[::ffff:192.0.2.9]:40004", "192.0.2.9:40005", "192.0.2.9:40006"))
+                    .containsExactly(200, 200, 429);
+        }
+    }
+
+    /** The status each request from {@code sources} (as {@code source.address}) gets: 429 if limited, else 200. */
+    private static List<Integer> statuses(Plugin plugin, String... sources) {
+        List<Integer> statuses = new ArrayList<>();
+        for (String source : sources) {
+            RecordingExchange exchange = new RecordingExchange();
+            exchange.attributes.put("source.address", PropertyValue.ofString(source));
+            StreamContext stream = plugin.newStream(exchange);
+            stream.onRequestHeaders(new Headers().add(":method", "GET").add(":path", "/").add(":authority", "app"), true);
+            statuses.add(exchange.localReplies.isEmpty() ? 200 : exchange.onlyLocalReply().status());
+            stream.onLog();
+            stream.onDone();
+        }
+        return statuses;
     }
 
     /** Keyed by the client address (all tests share 127.0.0.1): two tokens, one more every 400 ms. */
