@@ -55,7 +55,8 @@ public final class FilterHost implements AutoCloseable {
 
     private static FilterHost start(PluginChainConfig config, HostServices.Builder builder) {
         JettyCalloutClient callouts = config.clusters().isEmpty() ? null : JettyCalloutClient.start(config.clusters());
-        HostServices services = builder.withCalloutClient(callouts == null ? CalloutClient.NONE : callouts).build();
+        HostServices services = builder.withCalloutClient(callouts == null ? CalloutClient.NONE : callouts)
+                .withSharedQueueMaxBytes(config.sharedQueueMaxBytes()).build();
         List<PluginRelease> started = new ArrayList<>();
         try {
             List<PluginRelease> serviceReleases = startAll(config, config.services(), services, started);

@@ -29,7 +29,7 @@ public final class HostServices implements AutoCloseable {
         this.foreignFunctions = builder.foreignFunctions;
         this.calloutClient = builder.calloutClient;
         this.scheduler = Executors.newScheduledThreadPool(builder.threads, daemonThreads());
-        this.sharedQueues = new SharedQueueRegistry(scheduler);
+        this.sharedQueues = new SharedQueueRegistry(scheduler, meterRegistry, builder.sharedQueueMaxBytes);
         this.watchdog = new CallWatchdog(scheduler);
     }
 
@@ -99,6 +99,7 @@ public final class HostServices implements AutoCloseable {
         private ForeignFunctionRegistry foreignFunctions = new ForeignFunctionRegistry();
         private CalloutClient calloutClient = CalloutClient.NONE;
         private int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
+        private long sharedQueueMaxBytes = SharedQueueRegistry.DEFAULT_MAX_BYTES;
 
         private Builder() {}
 
@@ -123,6 +124,12 @@ public final class HostServices implements AutoCloseable {
                 throw new IllegalArgumentException("threads must be at least 1, got " + threads);
             }
             this.threads = threads;
+            return this;
+        }
+
+        /** The most each shared queue holds ({@link SharedQueueRegistry#maxBytes()}); by default 64 MiB. */
+        public Builder withSharedQueueMaxBytes(long maxBytes) {
+            this.sharedQueueMaxBytes = SharedQueueRegistry.checkedMaxBytes(maxBytes);
             return this;
         }
 

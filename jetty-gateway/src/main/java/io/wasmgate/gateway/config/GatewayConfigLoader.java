@@ -81,6 +81,7 @@ public final class GatewayConfigLoader {
         PluginConfigFactory factory = new PluginConfigFactory(baseDir, problems);
         factory.codeCache(spec.cacheDir(), CodeCache.defaultForUser());
         factory.pathParameters(spec.pathParameters());
+        factory.sharedQueueLimit(spec.sharedQueueLimit());
         PluginChainConfig plugins = factory.chain(spec.plugins(), spec.logPlugins(), spec.services(), spec.clusters());
         ListenSpec listen = spec.listen() == null ? new ListenSpec(null, null, null, null, null, null, null, null) : spec.listen();
         Endpoint listenAt = endpoint("listen", listen.host(), listen.port(), DEFAULT_LISTEN, problems);

@@ -61,7 +61,8 @@ public final class GatewayRuntime extends AbstractLifeCycle {
 
     @Override
     protected void doStart() throws Exception {
-        services = HostServices.builder().withMeterRegistry(registry).withCalloutClient(callouts).build();
+        services = HostServices.builder().withMeterRegistry(registry).withCalloutClient(callouts)
+                .withSharedQueueMaxBytes(initial.plugins().sharedQueueMaxBytes()).build();
         factory = new GenerationFactory(services, callouts, context, executor);
         try {
             generations.swap(factory.build(initial, false));

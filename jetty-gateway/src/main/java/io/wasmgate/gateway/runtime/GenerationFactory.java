@@ -77,6 +77,8 @@ final class GenerationFactory {
             for (RouteConfig route : config.routes()) {
                 routes.add(route(config, route, started, acquired));
             }
+            // Shared queues outlive generations: a reload that took changes their size from now on.
+            services.sharedQueues().maxBytes(config.plugins().sharedQueueMaxBytes());
             return new Generation(config, routes, started, releaseAll, executor);
         } catch (RuntimeException e) {
             callouts.switchTo(previous);

@@ -54,7 +54,7 @@ public final class GatewayFixture implements AutoCloseable {
     public static void copyModules(Path dir) throws IOException {
         Files.createDirectories(dir.resolve("policies"));
         for (String module : new String[] {"policies/add-header", "policies/access-log", "fixtures/gateway-metrics",
-                "fixtures/callout-relay", "policies/test-actions", "policies/headers"}) {
+                "fixtures/callout-relay", "policies/test-actions", "policies/headers", "fixtures/queue-producer"}) {
             String file = module.substring(module.indexOf('/') + 1) + ".wasm";
             Files.write(dir.resolve("policies").resolve(file), module(module));
         }

@@ -7,6 +7,7 @@ import io.wasmgate.abi.config.Limits;
 import io.wasmgate.abi.config.ModuleSource;
 import io.wasmgate.abi.config.PluginConfig;
 import io.wasmgate.abi.config.CodeCache;
+import io.wasmgate.abi.services.SharedQueueRegistry;
 import io.wasmgate.filter.PathParameters;
 import io.wasmgate.filter.callout.Cluster;
 import io.wasmgate.filter.callout.ClusterTls;
@@ -46,6 +47,7 @@ public final class PluginConfigFactory {
     private final Map<String, Canary> canaries = new LinkedHashMap<>();
     private CodeCache codeCache;
     private PathParameters pathParameters = PathParameters.STRIP;
+    private long sharedQueueMaxBytes = SharedQueueRegistry.DEFAULT_MAX_BYTES;
 
     public PluginConfigFactory(Path baseDir, ConfigProblems problems) {
         this.baseDir = baseDir;
@@ -95,10 +97,30 @@ public final class PluginConfigFactory {
         pathParameters = choice("", "path_parameters", written, PathParameters.class).orElse(PathParameters.STRIP);
     }
 
-    /** The servlet filter's file: its chain, with {@code cache_dir} (absent: no cache) and {@code path_parameters}. */
+    /**
+     * Applies the file's {@code shared_queue_limit} (a size of at least 1KiB; absent: 64MiB) to the chain built
+     * afterwards.
+     */
+    public void sharedQueueLimit(String written) {
+        sharedQueueMaxBytes = SharedQueueRegistry.DEFAULT_MAX_BYTES;
+        if (written != null) {
+            long bytes = size("", "shared_queue_limit", written, SharedQueueRegistry.DEFAULT_MAX_BYTES);
+            if (bytes < 1024) {
+                problems.add("", "shared_queue_limit", written, "must be at least 1KiB");
+            } else {
+                sharedQueueMaxBytes = bytes;
+            }
+        }
+    }
+
+    /**
+     * The servlet filter's file: its chain, with {@code cache_dir} (absent: no cache), {@code path_parameters}
+     * and {@code shared_queue_limit}.
+     */
     public PluginChainConfig chain(FilterFileSpec spec) {
         codeCache(spec.cacheDir(), null);
         pathParameters(spec.pathParameters());
+        sharedQueueLimit(spec.sharedQueueLimit());
         return chain(spec.plugins(), spec.logPlugins(), spec.services(), spec.clusters());
     }
 
@@ -109,7 +131,7 @@ public final class PluginConfigFactory {
     public PluginChainConfig chain(List<PluginSpec> plugins, List<PluginSpec> logPlugins, List<PluginSpec> services,
             List<ClusterSpec> clusters) {
         return new PluginChainConfig(plugins("plugins", plugins), plugins("log_plugins", logPlugins), services(services),
-                clusters(clusters), canaries(), pathParameters);
+                clusters(clusters), canaries(), pathParameters, sharedQueueMaxBytes);
     }
 
     /** The valid plugins of the list under {@code key} (e.g. {@code plugins}), in order; canaries are kept for {@link #canaries()}. */

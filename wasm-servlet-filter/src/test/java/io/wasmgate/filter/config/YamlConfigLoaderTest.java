@@ -171,6 +171,22 @@ class YamlConfigLoaderTest {
     }
 
     @Test
+    void sharedQueuesHold64MiBUnlessTheFileSaysOtherwise() throws Exception {
+        String plugins = """
+                plugins:
+                  - { name: headers, module: { file: policies/add-header.wasm } }
+                """;
+        assertThat(YamlConfigLoader.load(yaml(plugins)).sharedQueueMaxBytes()).isEqualTo(64L * 1024 * 1024);
+        assertThat(YamlConfigLoader.load(yaml(plugins + "shared_queue_limit: 2MiB\n")).sharedQueueMaxBytes())
+                .isEqualTo(2L * 1024 * 1024);
+
+        assertThat(rejected(plugins + "shared_queue_limit: 512\n").problems()).extracting(ConfigProblem::describe)
+                .containsExactly("shared_queue_limit = '512': must be at least 1KiB");
+        assertThat(rejected(plugins + "shared_queue_limit: lots\n").problems()).extracting(ConfigProblem::describe)
+                .containsExactly("shared_queue_limit = 'lots': not a size; write e.g. 512KiB or 64MiB");
+    }
+
+    @Test
     void unknownKeysAreNamedWithTheirLine() throws Exception {
         ConfigException e = rejected("""
                 plugins:

@@ -29,7 +29,7 @@ import org.springframework.core.io.Resource;
 final class ChainConfigReader {
     static final String PREFIX = "wasmgate";
     private static final Set<String> SCHEMA_KEYS = Set.of("plugins", "log_plugins", "services", "clusters", "cache_dir",
-            "path_parameters");
+            "path_parameters", "shared_queue_limit");
     /** Plugin data, passed to the plugin as written: its keys keep their spelling. */
     private static final Set<String> VERBATIM_KEYS = Set.of("configuration", "vm_configuration", "environment");
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.wasmgate.abi.config.PluginConfig;
 import io.wasmgate.abi.config.CodeCache;
+import io.wasmgate.filter.PathParameters;
 import io.wasmgate.filter.config.ConfigException;
 import io.wasmgate.filter.config.PluginChainConfig;
 import java.nio.charset.StandardCharsets;
@@ -87,6 +88,21 @@ class ChainConfigReaderTest {
 
         assertThat(cached.codeCache()).map(CodeCache::dir).contains(dir.toAbsolutePath().normalize());
         assertThat(uncached.codeCache()).isEmpty();
+    }
+
+    @Test
+    void inlineHostSettingsAreReadWithTheFilesKeys() {
+        Map<String, String> inline = new LinkedHashMap<>();
+        inline.put("wasmgate.plugins[0].name", "add-header");
+        inline.put("wasmgate.plugins[0].module.classpath", "wasmgate/policies/add-header.wasm");
+        inline.put("wasmgate.shared-queue-limit", "2MiB");
+        inline.put("wasmgate.path-parameters", "keep");
+
+        PluginChainConfig chain = ChainConfigReader.read(new WasmgateProperties(),
+                new Binder(new MapConfigurationPropertySource(inline)));
+
+        assertThat(chain.sharedQueueMaxBytes()).isEqualTo(2L * 1024 * 1024);
+        assertThat(chain.pathParameters()).isEqualTo(PathParameters.KEEP);
     }
 
     @Test
