@@ -39,6 +39,7 @@ final class ConfigDump {
         dump.put("file", config.file() == null ? null : config.file().toString());
         dump.put("path_parameters", config.plugins().pathParameters().name().toLowerCase(Locale.ROOT));
         dump.put("shared_queue_limit_bytes", config.plugins().sharedQueueMaxBytes());
+        dump.put("headers_with_underscores", config.underscoreHeaders().name().toLowerCase(Locale.ROOT));
         ObjectNode listen = endpoint(dump.putObject("listen"), config.listen())
                 .put("drain_timeout_ms", config.drainTimeout().toMillis())
                 .put("max_threads", config.clientLimits().maxThreads())

@@ -24,9 +24,11 @@ import java.util.Set;
  * @param watchSettle how long the watched files must stay unchanged before the watcher reloads
  * @param listenTls the proxy's certificate and key ({@code listen.tls}), or {@code null}: HTTP/1.1 and h2c in clear
  * @param clientLimits the proxy's threads and how long request bodies may take
+ * @param underscoreHeaders what becomes of request headers with an underscore in their name
  */
 public record GatewayConfig(Path file, Endpoint listen, Duration drainTimeout, AdminConfig admin, PluginChainConfig plugins,
-        List<RouteConfig> routes, Set<Path> watchedFiles, Duration watchSettle, ListenerTls listenTls, ClientLimits clientLimits) {
+        List<RouteConfig> routes, Set<Path> watchedFiles, Duration watchSettle, ListenerTls listenTls, ClientLimits clientLimits,
+        UnderscoreHeaders underscoreHeaders) {
     public GatewayConfig {
         routes = List.copyOf(routes);
         watchedFiles = Set.copyOf(watchedFiles);

@@ -93,9 +93,11 @@ public final class GatewayConfigLoader {
         Duration settle = duration("watch", "settle", spec.watch() == null ? null : spec.watch().settle(), DEFAULT_SETTLE,
                 problems);
         List<RouteConfig> routes = routes(spec, plugins, problems);
+        UnderscoreHeaders underscores = factory.choice("headers_with_underscores", spec.headersWithUnderscores(),
+                UnderscoreHeaders.class, UnderscoreHeaders.ALLOW);
         problems.throwIfAny();
         return new GatewayConfig(file, listenAt, drain, admin, plugins, routes, watchedFiles(file, baseDir, spec), settle,
-                listenTls, clientLimits);
+                listenTls, clientLimits, underscores);
     }
 
     private static ClientLimits clientLimits(ListenSpec listen, ConfigProblems problems) {

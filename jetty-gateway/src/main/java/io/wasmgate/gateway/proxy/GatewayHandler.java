@@ -2,6 +2,7 @@ package io.wasmgate.gateway.proxy;
 
 import io.wasmgate.filter.PathNormalizer;
 import io.wasmgate.gateway.config.ClientLimits;
+import io.wasmgate.gateway.config.UnderscoreHeaders;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Set;
@@ -22,7 +23,9 @@ import org.eclipse.jetty.util.Callback;
  * letters (the upstream client would send it upper-cased), a path {@link PathNormalizer} refuses and a query
  * with a malformed percent-escape ({@link PathNormalizer#validQuery}); leases the current {@link RouteTable},
  * applies its {@code path_parameters} setting ({@link io.wasmgate.filter.PathParameters}: by default the
- * {@code ;} parameters are stripped, as servlet containers map a path; refused ones are 400 too), matches the
+ * {@code ;} parameters are stripped, as servlet containers map a path; refused ones are 400 too) and its
+ * {@code headers_with_underscores} setting ({@link UnderscoreHeaders}: refused with 400, or the headers
+ * dropped, if not allowed), matches the
  * route on the normalised path and the end-to-end headers (those the plugins will see, a
  * repeated one by all its values: {@link #allValues}; none: 404), takes a place within the route's
  * {@code max_concurrent_requests} ({@link RouteConcurrency}; none left: 503 at once), and hands the request,
@@ -88,9 +91,20 @@ public final class GatewayHandler extends Handler.Wrapper {
             refuse(response, "bad request path: " + e.getMessage(), start, callback);
             return true;
         }
-        Set<String> hopByHop = ClientRequest.hopByHop(request.getHeaders().getValuesList(HttpHeader.CONNECTION));
+        Request client = request;
+        UnderscoreHeaders underscores = table.underscoreHeaders();
+        if (underscores != UnderscoreHeaders.ALLOW && hasUnderscoreName(request.getHeaders())) {
+            if (underscores == UnderscoreHeaders.REJECT) {
+                table.release();
+                refuse(response, "bad request header: a name with an underscore", start, callback);
+                return true;
+            }
+            client = withoutUnderscoreNames(request);
+        }
+        HttpFields headers = client.getHeaders();
+        Set<String> hopByHop = ClientRequest.hopByHop(headers.getValuesList(HttpHeader.CONNECTION));
         Route route = table.route(PathNormalizer.decode(path),
-                name -> hopByHop.contains(name) ? null : allValues(request.getHeaders(), name));
+                name -> hopByHop.contains(name) ? null : allValues(headers, name));
         if (route == null) {
             table.release();
             metrics.record(RequestMetrics.NO_ROUTE, HttpStatus.NOT_FOUND_404, System.nanoTime() - start);
@@ -124,7 +138,7 @@ public final class GatewayHandler extends Handler.Wrapper {
                 metrics.record(route.config().name(), response.getStatus(), System.nanoTime() - start);
             }
         };
-        Request routed = withBodyDeadline(path.equals(uri.getPath()) ? request : withPath(request, path));
+        Request routed = withBodyDeadline(path.equals(uri.getPath()) ? client : withPath(client, path));
         boolean handled;
         try {
             handled = super.handle(routed, placeGivenBackAtLastWrite(routed, response, permit), done);
@@ -192,6 +206,32 @@ public final class GatewayHandler extends Handler.Wrapper {
             }
         }
         return joined != null ? joined.toString() : first;
+    }
+
+    private static boolean hasUnderscoreName(HttpFields headers) {
+        for (HttpField field : headers) {
+            if (field.getName().indexOf('_') >= 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** {@code request} without its headers whose names have an underscore, for routing, plugins and upstream. */
+    private static Request withoutUnderscoreNames(Request request) {
+        HttpFields.Mutable kept = HttpFields.build(request.getHeaders().size());
+        for (HttpField field : request.getHeaders()) {
+            if (field.getName().indexOf('_') < 0) {
+                kept.add(field);
+            }
+        }
+        HttpFields headers = kept.asImmutable();
+        return new Request.Wrapper(request) {
+            @Override
+            public HttpFields getHeaders() {
+                return headers;
+            }
+        };
     }
 
     private static boolean hasLowerCase(String method) {

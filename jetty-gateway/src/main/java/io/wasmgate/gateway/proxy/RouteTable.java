@@ -1,6 +1,7 @@
 package io.wasmgate.gateway.proxy;
 
 import io.wasmgate.filter.PathParameters;
+import io.wasmgate.gateway.config.UnderscoreHeaders;
 import java.util.function.Function;
 
 /**
@@ -10,6 +11,9 @@ import java.util.function.Function;
 public interface RouteTable {
     /** What becomes of a request path's {@code ;} parameters before routing and the plugins. */
     PathParameters pathParameters();
+
+    /** What becomes of request headers with an underscore in their name before routing and the plugins. */
+    UnderscoreHeaders underscoreHeaders();
 
     /**
      * The first route matching {@code path} (decoded, without query) and the headers {@code header} looks up

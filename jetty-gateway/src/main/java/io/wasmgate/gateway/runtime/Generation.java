@@ -3,6 +3,7 @@ package io.wasmgate.gateway.runtime;
 import io.wasmgate.filter.PathParameters;
 import io.wasmgate.filter.PluginRelease;
 import io.wasmgate.gateway.config.GatewayConfig;
+import io.wasmgate.gateway.config.UnderscoreHeaders;
 import io.wasmgate.gateway.proxy.Route;
 import io.wasmgate.gateway.proxy.RouteTable;
 import java.util.Collections;
@@ -65,6 +66,11 @@ public final class Generation implements RouteTable {
     @Override
     public PathParameters pathParameters() {
         return config.plugins().pathParameters();
+    }
+
+    @Override
+    public UnderscoreHeaders underscoreHeaders() {
+        return config.underscoreHeaders();
     }
 
     @Override

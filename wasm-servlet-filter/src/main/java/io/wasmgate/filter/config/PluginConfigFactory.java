@@ -94,7 +94,15 @@ public final class PluginConfigFactory {
      * {@code strip}) to the chain built afterwards.
      */
     public void pathParameters(String written) {
-        pathParameters = choice("", "path_parameters", written, PathParameters.class).orElse(PathParameters.STRIP);
+        pathParameters = choice("path_parameters", written, PathParameters.class, PathParameters.STRIP);
+    }
+
+    /**
+     * The top-level setting {@code property} as written, one of {@code type}'s constants in lower case;
+     * {@code fallback} if absent or not one of them (then a problem).
+     */
+    public <E extends Enum<E>> E choice(String property, String written, Class<E> type, E fallback) {
+        return choice("", property, written, type).orElse(fallback);
     }
 
     /**
