@@ -20,7 +20,7 @@ public final class HostServices implements AutoCloseable {
     private final ForeignFunctionRegistry foreignFunctions;
     private final CalloutClient calloutClient;
     private final ScheduledExecutorService scheduler;
-    private final SharedDataStore sharedData = new SharedDataStore();
+    private final SharedDataStore sharedData;
     private final SharedQueueRegistry sharedQueues;
     private final CallWatchdog watchdog;
 
@@ -29,6 +29,7 @@ public final class HostServices implements AutoCloseable {
         this.foreignFunctions = builder.foreignFunctions;
         this.calloutClient = builder.calloutClient;
         this.scheduler = Executors.newScheduledThreadPool(builder.threads, daemonThreads());
+        this.sharedData = new SharedDataStore(meterRegistry);
         this.sharedQueues = new SharedQueueRegistry(scheduler, meterRegistry, builder.sharedQueueMaxBytes);
         this.watchdog = new CallWatchdog(scheduler);
     }

@@ -2,6 +2,7 @@ package io.wasmgate.abi.services;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.wasmgate.abi.wire.WasmResult;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -70,5 +71,25 @@ class SharedDataStoreTest {
         assertThat(threads.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
 
         assertThat(store.get("vm", "counter").orElseThrow().value()).asString().isEqualTo("4000");
+    }
+
+    @Test
+    void eachNamespaceReportsItsEntriesAndSizeAsGauges() {
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        SharedDataStore measured = new SharedDataStore(meters);
+
+        measured.set("limits", "ip:10.0.0.1", "9:1700000000000".getBytes(), 0);
+        measured.set("limits", "ip:10.0.0.2", "9:1700000000000".getBytes(), 0);
+        measured.set("limits", "ip:10.0.0.1", "8:1700000000001".getBytes(), 0);
+        int staleCas = measured.get("limits", "ip:10.0.0.2").orElseThrow().cas() + 1000;
+        assertThat(measured.set("limits", "ip:10.0.0.2", "stale".getBytes(), staleCas)).isEqualTo(WasmResult.CAS_MISMATCH);
+        measured.set("other", "k", "v".getBytes(), 0);
+
+        assertThat(meters.get("wasmgate.shared_data.entries").tag("vm_id", "limits").gauge().value()).isEqualTo(2);
+        assertThat(meters.get("wasmgate.shared_data.size").tag("vm_id", "limits").gauge().value())
+                .as("two keys of 11 characters and two values of 15 bytes; a refused write changes nothing")
+                .isEqualTo(2 * (11 + 15));
+        assertThat(meters.get("wasmgate.shared_data.entries").tag("vm_id", "other").gauge().value()).isEqualTo(1);
+        assertThat(meters.get("wasmgate.shared_data.size").tag("vm_id", "other").gauge().value()).isEqualTo(2);
     }
 }

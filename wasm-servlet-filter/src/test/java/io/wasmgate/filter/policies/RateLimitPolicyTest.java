@@ -2,6 +2,7 @@ package io.wasmgate.filter.policies;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.micrometer.core.instrument.Gauge;
 import io.wasmgate.abi.config.PluginConfig;
 import io.wasmgate.abi.plugin.Plugin;
 import io.wasmgate.abi.plugin.StreamContext;
@@ -111,6 +112,27 @@ class RateLimitPolicyTest {
         }
         assertThat(as(harness, "first-" + container).statusCode()).isEqualTo(429);
         assertThat(as(harness, "second-" + container).statusCode()).isEqualTo(200);
+    }
+
+    /** Buckets are never deleted (the ABI has no delete): the host shows how many there are, for alerting. */
+    @Test
+    void everyNewClientsBucketShowsInTheSharedDataGauges() throws Exception {
+        PolicyHarness harness = harnesses.get(Container.JETTY);
+        double entries = sharedData(harness, "wasmgate.shared_data.entries");
+        double size = sharedData(harness, "wasmgate.shared_data.size");
+
+        for (String client : new String[] {"gauge-a", "gauge-b", "gauge-c", "gauge-a"}) {
+            assertThat(as(harness, client).statusCode()).isEqualTo(200);
+        }
+
+        assertThat(sharedData(harness, "wasmgate.shared_data.entries")).isEqualTo(entries + 3);
+        assertThat(sharedData(harness, "wasmgate.shared_data.size")).isGreaterThan(size + 3 * "gauge-a".length());
+    }
+
+    /** The gauge's value, 0 before the first entry of the namespace. */
+    private static double sharedData(PolicyHarness harness, String gauge) {
+        Gauge found = harness.registry().find(gauge).tag("vm_id", "").gauge();
+        return found == null ? 0 : found.value();
     }
 
     /** Concurrent requests land on all three instances; the shared bucket still grants exactly its tokens. */
