@@ -132,7 +132,7 @@ public final class SharedQueueRegistry {
      *
      * @throws IllegalArgumentException if it is below {@value #ITEM_COST}
      */
-    static long checkedMaxBytes(long maxBytes) {
+    public static long checkedMaxBytes(long maxBytes) {
         if (maxBytes < ITEM_COST) {
             throw new IllegalArgumentException("a shared queue needs at least " + ITEM_COST + " bytes, got " + maxBytes);
         }

@@ -24,9 +24,7 @@ public record PluginChainConfig(List<PluginConfig> plugins, List<PluginConfig> l
         clusters = List.copyOf(clusters);
         canaries = Map.copyOf(canaries);
         Objects.requireNonNull(pathParameters, "pathParameters");
-        if (sharedQueueMaxBytes < 1) {
-            throw new IllegalArgumentException("sharedQueueMaxBytes must be positive, got " + sharedQueueMaxBytes);
-        }
+        SharedQueueRegistry.checkedMaxBytes(sharedQueueMaxBytes);
     }
 
     /** Path parameters stripped ({@link PathParameters#STRIP}), shared queues of the default size: the defaults. */
