@@ -50,7 +50,8 @@ public final class SharedDataStore {
     }
 
     /**
-     * Stores {@code value}. {@code cas == 0} writes unconditionally; otherwise the write succeeds only if
+     * Stores {@code value}, which the store keeps (the hostcall hands over its own copy of guest memory; the
+     * caller must not change it). {@code cas == 0} writes unconditionally; otherwise the write succeeds only if
      * the stored token equals {@code cas} ({@code CAS_MISMATCH} if not). As in cpp-host, a non-zero token
      * on a missing key succeeds. Every successful write gets a fresh token.
      */
@@ -64,7 +65,7 @@ public final class SharedDataStore {
             written[0] = true;
             namespace.bytes.addAndGet(current == null ? (long) k.length() + value.length
                     : (long) value.length - current.value().length);
-            return new Entry(value.clone(), nextCas());
+            return new Entry(value, nextCas());
         });
         return written[0] ? WasmResult.OK : WasmResult.CAS_MISMATCH;
     }

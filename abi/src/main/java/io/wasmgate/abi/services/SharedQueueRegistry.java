@@ -53,7 +53,8 @@ public final class SharedQueueRegistry {
         volatile Receiver receiver;
         private Counter dropped;
         private long droppedSinceWarning;
-        private long lastWarning;
+        /** A minute before the queue existed, so that its first drop is said at once. */
+        private long lastWarning = System.nanoTime() - WARNING_INTERVAL_NANOS;
 
         SharedQueue(Key key) {
             this.key = key;
@@ -93,12 +94,12 @@ public final class SharedQueueRegistry {
             dropped.increment(drops);
             droppedSinceWarning += drops;
             long now = System.nanoTime();
-            if (lastWarning == 0 || now - lastWarning >= WARNING_INTERVAL_NANOS) {
+            if (now - lastWarning >= WARNING_INTERVAL_NANOS) {
                 LOG.warn("shared queue '{}' of vm_id '{}' is full ({} bytes): dropped its {} oldest item(s); "
                         + "its consumer is slower than its producers", key.name(), key.vmId(), maxBytes,
                         droppedSinceWarning);
                 droppedSinceWarning = 0;
-                lastWarning = now == 0 ? 1 : now;
+                lastWarning = now;
             }
         }
     }
@@ -161,7 +162,8 @@ public final class SharedQueueRegistry {
     }
 
     /**
-     * Appends a copy of {@code item}, dropping the oldest items if the queue would hold more than
+     * Appends {@code item}, which the queue keeps (the hostcall hands over its own copy of guest memory; the
+     * caller must not change it), dropping the oldest items if the queue would hold more than
      * {@link #maxBytes()}, and notifies the receiver asynchronously; {@code NOT_FOUND} for an unknown id.
      */
     public WasmResult enqueue(int queueId, byte[] item) {
@@ -173,7 +175,7 @@ public final class SharedQueueRegistry {
             queue.dropped(1);
             return WasmResult.OK;
         }
-        queue.add(item.clone());
+        queue.add(item);
         queue.makeRoom();
         Receiver receiver = queue.receiver;
         // One pending notification per queued item at most: a consumer slower than its producers must not
